@@ -1,0 +1,301 @@
+package io.cutover;
+
+import io.cutover.internal.SteppedCutover;
+import io.cutover.spi.ReplicationLink;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Moves an application's writes from one database to the other with a pause of milliseconds and
+ * no lost write. The steps: preflight, pause writes and drain those in flight, guard the source,
+ * fence and catch up, hand off sequences, set up reverse capture, flip, resume. Past its budget
+ * before the flip it aborts: writes resume on the source and nothing is lost.
+ *
+ * <pre>{@code
+ * Cutover cutover = Cutover.builder()
+ *         .name("orders")
+ *         .switcher(switcher)
+ *         .link(link)                      // from PostgresCutover / MySqlCutover
+ *         .drainBudget(Duration.ofMillis(500))
+ *         .build();
+ * CutoverResult result = cutover.execute();
+ * log.info(result.summary());
+ * ReplicationLink back = cutover.reverseLink().orElseThrow();   // for a rollback
+ * }</pre>
+ *
+ * <p>One {@code Cutover} runs once: {@link #execute()} a second time, or after an abort, fails
+ * with {@link IllegalStateException}. {@link #rehearse()} may run any number of times before.
+ * A rollback is another {@code Cutover} over {@link #reverseLink()}. Thread-safe; runs on the
+ * calling thread.
+ */
+public interface Cutover {
+
+    /** Where a cutover is in its life. */
+    enum State {
+        /** Built; may rehearse or execute. */
+        READY,
+        /** Executing or rehearsing now. */
+        RUNNING,
+        /** Executed and flipped. */
+        FLIPPED,
+        /** Executed and aborted; build a new cutover to try again. */
+        ABORTED
+    }
+
+    /**
+     * Starts building a cutover.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the cutover's name, used in messages and reports.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Returns the state now.
+     *
+     * @return the state
+     */
+    State state();
+
+    /**
+     * Runs the cutover and flips the switcher.
+     *
+     * @return the report
+     * @throws CutoverAbortedException if a step before the flip failed or ran past the budget;
+     *     writes are back on the source and the forward stream still runs
+     * @throws PreflightException if a check failed before anything was touched
+     * @throws IllegalStateException if the cutover already ran, is running, or aborted
+     */
+    CutoverResult execute();
+
+    /**
+     * Runs every step but the flip (the reverse capture is set up and torn down again), then
+     * resumes writes on the source. Reports the pause a real cutover would take.
+     *
+     * @return the report, with outcome {@link CutoverResult.Outcome#REHEARSED}
+     * @throws CutoverAbortedException if a step failed; writes are back on the source
+     * @throws PreflightException if a check failed before anything was touched
+     * @throws IllegalStateException if the cutover is not {@link State#READY}
+     */
+    CutoverResult rehearse();
+
+    /**
+     * Returns the link for the opposite direction, set up during a successful
+     * {@link #execute()}: its stream carries writes on the new side back to the old one, and a
+     * rollback is a {@code Cutover} over it.
+     *
+     * @return the reverse link, or empty before a successful execute
+     */
+    Optional<ReplicationLink> reverseLink();
+
+    /**
+     * Builds a {@link Cutover}. Validates each value as it is set and the whole in
+     * {@link #build()}. Not thread-safe; the built cutover is.
+     */
+    final class Builder {
+        private String name = "cutover";
+        private ConnectionSwitcher switcher;
+        private ReplicationLink link;
+        private Duration drainBudget = Duration.ofMillis(500);
+        private Duration catchUpBudget = Duration.ofSeconds(5);
+        private Duration totalBudget = Duration.ofSeconds(10);
+        private Lag maxLagToStart = new Lag(10_000, Duration.ofSeconds(5));
+        private boolean guard = true;
+        private boolean startReverse = true;
+        private Clock clock = Clock.systemUTC();
+        private final List<CutoverListener> listeners = new ArrayList<>();
+
+        Builder() {
+        }
+
+        /**
+         * A name for messages and reports. Default "cutover".
+         *
+         * @param name non-blank
+         * @return this builder
+         * @throws NullPointerException if name is null
+         * @throws IllegalArgumentException if name is blank
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The switcher whose writes are paused and which is flipped. Required.
+         *
+         * @param switcher not null
+         * @return this builder
+         * @throws NullPointerException if switcher is null
+         */
+        public Builder switcher(ConnectionSwitcher switcher) {
+            this.switcher = Objects.requireNonNull(switcher, "switcher");
+            return this;
+        }
+
+        /**
+         * The replication from the switcher's current side to the other. Required; its stream
+         * must be running.
+         *
+         * @param link not null
+         * @return this builder
+         * @throws NullPointerException if link is null
+         */
+        public Builder link(ReplicationLink link) {
+            this.link = Objects.requireNonNull(link, "link");
+            return this;
+        }
+
+        /**
+         * How long to wait for writes in flight to finish. Default 500 ms.
+         *
+         * @param budget positive
+         * @return this builder
+         * @throws NullPointerException if budget is null
+         * @throws IllegalArgumentException if budget is not positive
+         */
+        public Builder drainBudget(Duration budget) {
+            this.drainBudget = positive(budget, "drainBudget");
+            return this;
+        }
+
+        /**
+         * How long to wait for the stream to apply the fence. Default 5 s.
+         *
+         * @param budget positive
+         * @return this builder
+         * @throws NullPointerException if budget is null
+         * @throws IllegalArgumentException if budget is not positive
+         */
+        public Builder catchUpBudget(Duration budget) {
+            this.catchUpBudget = positive(budget, "catchUpBudget");
+            return this;
+        }
+
+        /**
+         * The longest writes may stay paused; past it, before the flip, the cutover aborts.
+         * Default 10 s.
+         *
+         * @param budget positive, and at least the drain budget
+         * @return this builder
+         * @throws NullPointerException if budget is null
+         * @throws IllegalArgumentException if budget is not positive
+         */
+        public Builder totalBudget(Duration budget) {
+            this.totalBudget = positive(budget, "totalBudget");
+            return this;
+        }
+
+        /**
+         * The most lag the stream may have for the cutover to start pausing writes; checked in
+         * preflight so the pause is not spent catching up a backlog. Default 10,000 events / 5 s.
+         *
+         * @param maxLag not null
+         * @return this builder
+         * @throws NullPointerException if maxLag is null
+         */
+        public Builder maxLagToStart(Lag maxLag) {
+            this.maxLagToStart = Objects.requireNonNull(maxLag, "maxLagToStart");
+            return this;
+        }
+
+        /**
+         * Whether the source database refuses writes from everyone during the pause and after
+         * the flip (the link's guard). Default true.
+         *
+         * @param guard whether to guard
+         * @return this builder
+         */
+        public Builder guardSource(boolean guard) {
+            this.guard = guard;
+            return this;
+        }
+
+        /**
+         * Whether to start the reverse stream after the flip. Default true; turning it off
+         * gives up a lossless rollback.
+         *
+         * @param start whether to start it
+         * @return this builder
+         */
+        public Builder startReverse(boolean start) {
+            this.startReverse = start;
+            return this;
+        }
+
+        /**
+         * The clock that times phases and budgets. Default: the system UTC clock.
+         *
+         * @param clock not null
+         * @return this builder
+         * @throws NullPointerException if clock is null
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Adds a listener for progress and metrics.
+         *
+         * @param listener not null
+         * @return this builder
+         * @throws NullPointerException if listener is null
+         */
+        public Builder listener(CutoverListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the cutover.
+         *
+         * @return a new cutover, {@link State#READY}
+         * @throws IllegalStateException if the switcher or link is missing, the budgets conflict,
+         *     or the link's source is not the switcher's current side
+         */
+        public Cutover build() {
+            if (switcher == null) {
+                throw new IllegalStateException("switcher not set: call switcher(connectionSwitcher)");
+            }
+            if (link == null) {
+                throw new IllegalStateException("link not set: call link(replicationLink) with the link from the dialect factory");
+            }
+            if (totalBudget.compareTo(drainBudget) < 0) {
+                throw new IllegalStateException("totalBudget (" + totalBudget.toMillis()
+                        + " ms) is shorter than drainBudget (" + drainBudget.toMillis() + " ms)");
+            }
+            if (link.source() != switcher.current()) {
+                throw new IllegalStateException("link replicates " + link.source() + " -> " + link.target()
+                        + " but the switcher is on " + switcher.current()
+                        + "; a cutover moves from the switcher's current side");
+            }
+            throw new UnsupportedOperationException(); // (name, switcher, link, drainBudget, catchUpBudget,
+                    // )
+        }
+
+        private static Duration positive(Duration d, String field) {
+            Objects.requireNonNull(d, field);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(field + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.cutover.spi;
+
+/**
+ * Makes one database refuse writes from everyone (other services, cron jobs, a person with psql),
+ * not just from this JVM, so that "writes are paused" is true for the database. Only the
+ * replication stream that must write there (the reverse stream after a flip) gets through.
+ *
+ * <p>Implementations are idempotent: engaging an engaged guard and releasing a released one do
+ * nothing. Thread-safe.
+ */
+public interface WriteGuard {
+
+    /** A guard that does nothing, for databases that need none or tests. */
+    WriteGuard NONE = new WriteGuard() {
+        @Override
+        public void engage() {
+        }
+
+        @Override
+        public void release() {
+        }
+
+        @Override
+        public boolean engaged() {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "no guard";
+        }
+    };
+
+    /**
+     * Makes the database refuse writes from everyone but the replication stream.
+     *
+     * @throws io.cutover.CutoverException (phase GUARD) if the guard cannot be put in place;
+     *     nothing is left half-engaged
+     */
+    void engage();
+
+    /**
+     * Lets writes through again.
+     *
+     * @throws io.cutover.CutoverException if the guard cannot be lifted
+     */
+    void release();
+
+    /**
+     * Tells whether the guard is engaged.
+     *
+     * @return true between {@link #engage()} and {@link #release()}
+     */
+    boolean engaged();
+}
