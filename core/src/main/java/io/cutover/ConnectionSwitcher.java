@@ -181,7 +181,7 @@ public interface ConnectionSwitcher extends DataSource, AutoCloseable {
                 throw new IllegalStateException("blue and green are the same DataSource object; a cutover needs two");
             }
             WritePauser p = pauser != null ? pauser : WritePauser.create();
-            throw new UnsupportedOperationException();
+            return new LeasingConnectionSwitcher(blue, green, p, initialSide);
         }
     }
 }

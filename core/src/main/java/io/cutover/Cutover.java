@@ -286,8 +286,8 @@ public interface Cutover {
                         + " but the switcher is on " + switcher.current()
                         + "; a cutover moves from the switcher's current side");
             }
-            throw new UnsupportedOperationException(); // (name, switcher, link, drainBudget, catchUpBudget,
-                    // )
+            return new SteppedCutover(new SteppedCutover.Settings(name, switcher, link, drainBudget, catchUpBudget,
+                    totalBudget, maxLagToStart, guard, startReverse, clock, List.copyOf(listeners)));
         }
 
         private static Duration positive(Duration d, String field) {

@@ -1,19 +1,354 @@
 package io.cutover.internal;
 
 import io.cutover.ConnectionSwitcher;
+import io.cutover.Cutover;
+import io.cutover.CutoverAbortedException;
+import io.cutover.CutoverException;
 import io.cutover.CutoverListener;
+import io.cutover.CutoverResult;
+import io.cutover.Fence;
 import io.cutover.Lag;
+import io.cutover.Phase;
+import io.cutover.PhaseTiming;
+import io.cutover.PreflightException;
+import io.cutover.ReplicationStream;
+import io.cutover.Side;
 import io.cutover.spi.ReplicationLink;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until the orchestrator lands. */
-public abstract class SteppedCutover implements io.cutover.Cutover {
+/**
+ * The {@link Cutover}: the steps of ARCHITECTURE.md run one after the other against a
+ * {@link WriteSite} and a {@link ReplicationLink}, each timed, with the total budget checked
+ * between steps and an abort that undoes what the run did before the flip.
+ */
+public final class SteppedCutover implements Cutover {
+    private static final Logger log = LoggerFactory.getLogger(SteppedCutover.class);
+
+    /**
+     * Everything the builder validated.
+     *
+     * @param name the cutover's name
+     * @param switcher the switcher to pause and flip
+     * @param link the forward replication
+     * @param drainBudget how long the drain may take
+     * @param catchUpBudget how long the fence may take
+     * @param totalBudget how long writes may stay paused before the flip
+     * @param maxLagToStart the most lag preflight accepts
+     * @param guard whether to engage the source's guard
+     * @param startReverse whether to start the reverse stream after the flip
+     * @param clock the clock
+     * @param listeners listeners, in order
+     */
     public record Settings(String name, ConnectionSwitcher switcher, ReplicationLink link, Duration drainBudget,
             Duration catchUpBudget, Duration totalBudget, Lag maxLagToStart, boolean guard, boolean startReverse,
             Clock clock, List<CutoverListener> listeners) {
     }
-    public SteppedCutover(Settings s) {
+
+    private final Settings settings;
+    private final WriteSite site;
+    private final Listeners listeners;
+    private final AtomicReference<State> state = new AtomicReference<>(State.READY);
+    private volatile ReplicationLink reverse;
+
+    /**
+     * Creates a cutover over the local switcher.
+     *
+     * @param settings validated settings
+     */
+    public SteppedCutover(Settings settings) {
+        this(settings, WriteSite.of(settings.switcher()));
+    }
+
+    /**
+     * Creates a cutover over any write site (for coordinators of many instances).
+     *
+     * @param settings validated settings
+     * @param site what to pause, flip and resume
+     */
+    public SteppedCutover(Settings settings, WriteSite site) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.site = Objects.requireNonNull(site, "site");
+        this.listeners = new Listeners(settings.name(), settings.listeners());
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public State state() {
+        return state.get();
+    }
+
+    @Override
+    public Optional<ReplicationLink> reverseLink() {
+        return Optional.ofNullable(reverse);
+    }
+
+    @Override
+    public CutoverResult execute() {
+        return run(true);
+    }
+
+    @Override
+    public CutoverResult rehearse() {
+        return run(false);
+    }
+
+    private CutoverResult run(boolean flip) {
+        if (!state.compareAndSet(State.READY, State.RUNNING)) {
+            State now = state.get();
+            String hint = switch (now) {
+                case FLIPPED -> "; it has already flipped: to roll back, build a new Cutover over reverseLink()";
+                case ABORTED -> "; it aborted earlier (writes stayed on the source): build a new Cutover to try again";
+                case RUNNING -> "; another call is running it now";
+                default -> "";
+            };
+            throw new IllegalStateException("cutover '" + name() + "': cannot " + (flip ? "execute" : "rehearse")
+                    + ": expected state READY but was " + now + hint);
+        }
+        Run run = new Run(flip);
+        try {
+            run.preflight();
+        } catch (RuntimeException | Error e) {
+            state.set(State.READY);
+            throw e;
+        }
+        try {
+            CutoverResult result = run.switchOver();
+            if (flip) {
+                reverse = run.reverseLink;
+            }
+            state.set(flip ? State.FLIPPED : State.READY);
+            log.info("{}", result.summary().stripTrailing());
+            listeners.completed(result);
+            return result;
+        } catch (CutoverAbortedException e) {
+            state.set(flip ? State.ABORTED : State.READY);
+            listeners.aborted(e);
+            throw e;
+        }
+    }
+
+    /** One execution: its timings, what it changed, and how to undo that. */
+    private final class Run {
+        private final boolean flip;
+        private final ReplicationLink link = settings.link();
+        private final Side from = link.source();
+        private final Side to = link.target();
+        private final Clock clock = settings.clock();
+        private final Instant startedAt = clock.instant();
+        private final List<PhaseTiming> phases = new ArrayList<>();
+        private final List<String> checks = new ArrayList<>();
+        private Phase current = Phase.PREFLIGHT;
+        private Instant pausedAt;
+        private boolean paused;
+        private boolean guardEngaged;
+        private boolean targetGuardReleased;
+        private Fence fence;
+        private ReplicationLink reverseLink;
+
+        Run(boolean flip) {
+            this.flip = flip;
+        }
+
+        void preflight() {
+            timed(Phase.PREFLIGHT, () -> {
+                List<String> problems = new ArrayList<>();
+                if (site.current() != from) {
+                    problems.add("link replicates " + from + " -> " + to + " but writes go to " + site.current()
+                            + "; build the cutover with the link whose source is " + site.current());
+                }
+                ReplicationStream stream = link.stream();
+                ReplicationStream.State streamState = stream.state();
+                if (streamState != ReplicationStream.State.STREAMING) {
+                    problems.add("stream '" + stream.name() + "' is " + streamState
+                            + stream.failure().map(f -> " (" + f + ")").orElse("")
+                            + "; a cutover needs it STREAMING: start it and wait for the initial copy to finish");
+                }
+                Lag lag = stream.lag();
+                listeners.lagSampled(lag);
+                if (!lag.within(settings.maxLagToStart())) {
+                    problems.add("stream '" + stream.name() + "' lags " + lag + ", above maxLagToStart "
+                            + settings.maxLagToStart() + "; wait for it to catch up or raise maxLagToStart");
+                }
+                try {
+                    link.preflight();
+                } catch (PreflightException e) {
+                    problems.addAll(e.problems());
+                }
+                if (!problems.isEmpty()) {
+                    throw new PreflightException(problems);
+                }
+                checks.add("preflight: stream '" + stream.name() + "' STREAMING, lag " + lag + ", link checks passed");
+                return null;
+            });
+        }
+
+        CutoverResult switchOver() {
+            try {
+                pausedAt = clock.instant();
+                timed(Phase.PAUSE, () -> {
+                    site.pause(settings.drainBudget());
+                    paused = true;
+                    return null;
+                });
+                withinBudget();
+                if (settings.guard()) {
+                    timed(Phase.GUARD, () -> {
+                        link.sourceGuard().engage();
+                        guardEngaged = true;
+                        return null;
+                    });
+                    withinBudget();
+                }
+                fence = timed(Phase.CATCH_UP, () -> link.stream().awaitFence(catchUpTime()));
+                checks.add("fence " + fence.id() + " at " + fence.position() + " applied on " + to + " in "
+                        + fence.waited().toMillis() + " ms");
+                withinBudget();
+                timed(Phase.HANDOFF, () -> checks.addAll(link.keyHandoff().handOff()));
+                withinBudget();
+                reverseLink = timed(Phase.REVERSE, link::prepareReverse);
+                withinBudget();
+                if (flip) {
+                    timed(Phase.FLIP, () -> {
+                        link.targetGuard().release();
+                        targetGuardReleased = true;
+                        site.flipTo(to);
+                        return null;
+                    });
+                } else {
+                    undoBeforeResume();
+                }
+            } catch (RuntimeException e) {
+                throw abort(e);
+            }
+            timed(Phase.RESUME, () -> {
+                site.resume();
+                return null;
+            });
+            Duration pause = Duration.between(pausedAt, clock.instant());
+            if (flip) {
+                afterFlip();
+            }
+            return result(flip ? CutoverResult.Outcome.FLIPPED : CutoverResult.Outcome.REHEARSED, pause, null);
+        }
+
+        /** Retires the forward stream and starts the reverse one; writes already go on. */
+        private void afterFlip() {
+            try {
+                link.close();
+            } catch (RuntimeException e) {
+                log.error("cutover '{}': closing the forward stream {} -> {} failed; release its server-side"
+                        + " resources by hand", name(), from, to, e);
+                checks.add("forward stream close failed: " + e.getMessage());
+            }
+            if (settings.startReverse()) {
+                try {
+                    reverseLink.stream().start();
+                    checks.add("reverse stream '" + reverseLink.stream().name() + "' " + to + " -> " + from + " started");
+                } catch (RuntimeException e) {
+                    log.error("cutover '{}': the reverse stream {} -> {} did not start; writes on {} are captured"
+                            + " but not replicated until it is started", name(), to, from, to, e);
+                    checks.add("reverse stream failed to start: " + e.getMessage());
+                }
+            }
+        }
+
+        private Duration catchUpTime() {
+            Duration left = Duration.between(clock.instant(), pausedAt.plus(settings.totalBudget()));
+            Duration t = left.compareTo(settings.catchUpBudget()) < 0 ? left : settings.catchUpBudget();
+            if (t.isNegative() || t.isZero()) {
+                throw overBudget();
+            }
+            return t;
+        }
+
+        private void withinBudget() {
+            if (Duration.between(pausedAt, clock.instant()).compareTo(settings.totalBudget()) > 0) {
+                throw overBudget();
+            }
+        }
+
+        private CutoverException overBudget() {
+            Duration paused = Duration.between(pausedAt, clock.instant());
+            return new CutoverException(current, "writes have been paused " + paused.toMillis()
+                    + " ms, past the total budget of " + settings.totalBudget().toMillis() + " ms, after " + current);
+        }
+
+        private void undoBeforeResume() {
+            if (reverseLink != null) {
+                reverseLink.close();
+                reverseLink = null;
+            }
+            if (guardEngaged) {
+                link.sourceGuard().release();
+                guardEngaged = false;
+            }
+        }
+
+        private CutoverAbortedException abort(RuntimeException cause) {
+            Phase failed = cause instanceof CutoverException ce ? ce.phase() : current;
+            String reason = cause.getMessage();
+            log.warn("cutover '{}': aborting in {}: {}; resuming writes on {}", name(), failed, reason, from);
+            List<Throwable> undoFailures = new ArrayList<>();
+            if (reverseLink != null) {
+                attempt(undoFailures, reverseLink::close);
+                reverseLink = null;
+            }
+            if (targetGuardReleased) {
+                attempt(undoFailures, () -> link.targetGuard().engage());
+            }
+            if (guardEngaged) {
+                attempt(undoFailures, () -> link.sourceGuard().release());
+            }
+            if (paused) {
+                attempt(undoFailures, site::resume);
+            }
+            Instant end = clock.instant();
+            Duration pause = pausedAt == null ? Duration.ZERO : Duration.between(pausedAt, end);
+            phases.add(new PhaseTiming(Phase.ABORT, Duration.ZERO));
+            CutoverResult result = result(CutoverResult.Outcome.ABORTED, pause, reason);
+            CutoverAbortedException e = new CutoverAbortedException(failed, "cutover '" + name() + "' aborted in "
+                    + failed + ": " + reason + "; writes resumed on " + from + ", the stream keeps running,"
+                    + " nothing was lost", cause, result);
+            undoFailures.forEach(e::addSuppressed);
+            return e;
+        }
+
+        private void attempt(List<Throwable> failures, Runnable undo) {
+            try {
+                undo.run();
+            } catch (RuntimeException e) {
+                log.error("cutover '{}': undoing a step during abort failed", name(), e);
+                failures.add(e);
+            }
+        }
+
+        private CutoverResult result(CutoverResult.Outcome outcome, Duration pause, String abortReason) {
+            return new CutoverResult(name(), from, to, outcome, startedAt, phases, pause, fence, checks, abortReason);
+        }
+
+        private <T> T timed(Phase phase, Supplier<T> step) {
+            current = phase;
+            listeners.phaseStarted(phase);
+            Instant start = clock.instant();
+            T value = step.get();
+            Duration took = Duration.between(start, clock.instant());
+            phases.add(new PhaseTiming(phase, took));
+            listeners.phaseFinished(phase, took);
+            return value;
+        }
     }
 }

@@ -1,0 +1,258 @@
+package io.cutover.testing;
+
+import io.cutover.CatchUpTimeoutException;
+import io.cutover.CutoverException;
+import io.cutover.Fence;
+import io.cutover.Lag;
+import io.cutover.Phase;
+import io.cutover.Position;
+import io.cutover.ReplicationStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link ReplicationStream} with no database behind it, scripted by the test: caught up (the
+ * default), lagging, failed, with slow fences or fences that never arrive. It records what it
+ * was asked to do. Use it to unit-test code that starts streams or runs cutovers:
+ *
+ * <pre>{@code
+ * FakeReplicationLink link = FakeReplicationLink.from(Side.BLUE);
+ * link.stream().start();
+ * link.stream().fenceNeverArrives();
+ * assertThatThrownBy(() -> Cutover.builder().switcher(switcher).link(link).build().execute())
+ *         .isInstanceOf(CutoverAbortedException.class);
+ * assertThat(switcher.current()).isEqualTo(Side.BLUE);   // still on blue, writes resumed
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class FakeReplicationStream implements ReplicationStream {
+    private final String name;
+    private final Journal journal;
+    private State state = State.NEW; // guarded by this
+    private Lag lag = Lag.NONE; // guarded by this
+    private Throwable failure; // guarded by this
+    private RuntimeException startFailure; // guarded by this
+    private Duration fenceDelay = Duration.ZERO; // guarded by this
+    private boolean fenceNeverArrives; // guarded by this
+    private ManualClock clock; // guarded by this
+    private long applied; // guarded by this
+    private final List<Fence> fences = new ArrayList<>(); // guarded by this
+    private int starts; // guarded by this
+
+    /**
+     * Creates a stream in state {@link State#NEW} with its own journal.
+     *
+     * @param name the stream's name
+     * @return the stream
+     * @throws NullPointerException if name is null
+     */
+    public static FakeReplicationStream named(String name) {
+        return new FakeReplicationStream(name, new Journal());
+    }
+
+    FakeReplicationStream(String name, Journal journal) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.journal = journal;
+    }
+
+    /**
+     * Scripts a lag, reported by {@link #lag()} until changed.
+     *
+     * @param lag the lag to report
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream lagging(Lag lag) {
+        this.lag = Objects.requireNonNull(lag, "lag");
+        return this;
+    }
+
+    /**
+     * Scripts no lag and fences that arrive at once (the default).
+     *
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream caughtUp() {
+        lag = Lag.NONE;
+        fenceDelay = Duration.ZERO;
+        fenceNeverArrives = false;
+        return this;
+    }
+
+    /**
+     * Scripts fences that take this long; with {@link #useClock(ManualClock)} the clock advances
+     * by it, and a delay longer than the wait times the fence out.
+     *
+     * @param delay how long each fence takes
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream fenceTakes(Duration delay) {
+        this.fenceDelay = Objects.requireNonNull(delay, "delay");
+        return this;
+    }
+
+    /**
+     * Scripts fences that never arrive: {@link #awaitFence(Duration)} times out.
+     *
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream fenceNeverArrives() {
+        this.fenceNeverArrives = true;
+        return this;
+    }
+
+    /**
+     * Advances this clock as fences are waited for.
+     *
+     * @param clock the clock the cutover under test uses
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream useClock(ManualClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Moves the stream to {@link State#FAILED} with this error, as a lost source connection would.
+     *
+     * @param error the failure
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream fail(Throwable error) {
+        this.failure = Objects.requireNonNull(error, "error");
+        this.state = State.FAILED;
+        journal.add("stream " + name + " failed: " + error.getMessage());
+        return this;
+    }
+
+    /**
+     * Makes the next {@link #start()} throw.
+     *
+     * @param error what start throws
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream failToStart(RuntimeException error) {
+        this.startFailure = Objects.requireNonNull(error, "error");
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() {
+        synchronized (this) {
+            if (state == State.STREAMING || state == State.CLOSED) {
+                throw new IllegalStateException("stream '" + name + "': cannot start: expected NEW, STOPPED or FAILED but was "
+                        + state);
+            }
+            if (startFailure != null) {
+                RuntimeException e = startFailure;
+                startFailure = null;
+                throw e;
+            }
+            state = State.STREAMING;
+            failure = null;
+            starts++;
+        }
+        journal.add("stream " + name + " started");
+    }
+
+    @Override
+    public void stop() {
+        synchronized (this) {
+            if (state != State.STREAMING) {
+                return;
+            }
+            state = State.STOPPED;
+        }
+        journal.add("stream " + name + " stopped");
+    }
+
+    @Override
+    public synchronized State state() {
+        return state;
+    }
+
+    @Override
+    public synchronized Lag lag() {
+        return lag;
+    }
+
+    @Override
+    public synchronized Position appliedPosition() {
+        return applied == 0 ? Position.NONE : new Position("fake " + applied);
+    }
+
+    @Override
+    public Fence awaitFence(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Fence fence;
+        synchronized (this) {
+            if (state != State.STREAMING) {
+                throw new CutoverException(Phase.CATCH_UP, "stream '" + name + "' is " + state + "; a fence needs it STREAMING");
+            }
+            long id = fences.size() + 1L;
+            if (fenceNeverArrives || fenceDelay.compareTo(timeout) > 0) {
+                if (clock != null) {
+                    clock.advance(timeout);
+                }
+                journal.add("stream " + name + " fence " + id + " timed out");
+                throw new CatchUpTimeoutException("stream '" + name + "': fence " + id + " not applied within "
+                        + timeout.toMillis() + " ms (lag " + lag + ")");
+            }
+            if (clock != null) {
+                clock.advance(fenceDelay);
+            }
+            applied++;
+            fence = new Fence(id, new Position("fake " + applied), fenceDelay);
+            fences.add(fence);
+        }
+        journal.add("stream " + name + " fence " + fence.id() + " applied");
+        return fence;
+    }
+
+    @Override
+    public synchronized Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+        }
+        journal.add("stream " + name + " closed");
+    }
+
+    /**
+     * Returns the fences applied so far.
+     *
+     * @return an immutable copy, oldest first
+     */
+    public synchronized List<Fence> fences() {
+        return List.copyOf(fences);
+    }
+
+    /**
+     * Returns how many times the stream was started.
+     *
+     * @return the count
+     */
+    public synchronized int starts() {
+        return starts;
+    }
+
+    @Override
+    public String toString() {
+        return "FakeReplicationStream[" + name + ", " + state() + "]";
+    }
+}
