@@ -1,0 +1,88 @@
+package io.cutover.mysql;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Where one database is and how to log in: host, port, schema, user and password. The password
+ * never appears in {@link #toString()}, {@link #describe()} or a URL.
+ *
+ * @param host the host name or address
+ * @param port the TCP port
+ * @param database the schema (database) whose tables are replicated
+ * @param user the user name
+ * @param password the password
+ */
+record Endpoint(String host, int port, String database, String user, String password) {
+
+    /**
+     * Validates the values.
+     *
+     * @throws NullPointerException if any text is null
+     * @throws IllegalArgumentException if the port is out of range or a name is blank
+     */
+    Endpoint {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1..65535, was " + port);
+        }
+        if (host.isBlank() || database.isBlank() || user.isBlank()) {
+            throw new IllegalArgumentException("host, database and user must not be blank");
+        }
+    }
+
+    /**
+     * Returns the same endpoint with another user.
+     *
+     * @param otherUser the user
+     * @param otherPassword its password
+     * @return the new endpoint
+     */
+    Endpoint as(String otherUser, String otherPassword) {
+        return new Endpoint(host, port, database, otherUser, otherPassword);
+    }
+
+    /** Returns a Connector/J URL without credentials. */
+    String jdbcUrl() {
+        return "jdbc:mysql://" + host + ":" + port + "/" + database;
+    }
+
+    /**
+     * Opens a Connector/J connection tuned for applying: batched statements rewritten into
+     * multi-row ones, server-side time zone kept, no SSL negotiation on a local network.
+     *
+     * @return an open connection
+     * @throws SQLException if the server refuses it
+     */
+    Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("rewriteBatchedStatements", "true");
+        p.setProperty("connectionTimeZone", "SERVER");
+        p.setProperty("preserveInstants", "false");
+        p.setProperty("sslMode", "PREFERRED");
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        p.setProperty("connectTimeout", "5000");
+        p.setProperty("tinyInt1isBit", "false");
+        p.setProperty("yearIsDateType", "false");
+        p.setProperty("characterEncoding", "UTF-8");
+        return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
+    /** Returns {@code user@host:port/database}, for messages. */
+    String describe() {
+        return user + "@" + host + ":" + port + "/" + database;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,67 @@
+package io.cutover.mysql;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Which member of the MySQL family a server is. The two differ in what matters here: the
+ * Debezium connector that can read their binlog, the privilege that lets a user read binlog
+ * status, the read-only switches, and the GTID format.
+ */
+enum Flavour {
+    /** Oracle MySQL 8.0 / 8.4. */
+    MYSQL("MySQL", "io.debezium.connector.mysql.MySqlConnector", "REPLICATION CLIENT"),
+    /** MariaDB 10.11 / 11.x. */
+    MARIADB("MariaDB", "io.debezium.connector.mariadb.MariaDbConnector", "BINLOG MONITOR");
+
+    private final String label;
+    private final String connectorClass;
+    private final String binlogMonitorPrivilege;
+
+    Flavour(String label, String connectorClass, String binlogMonitorPrivilege) {
+        this.label = label;
+        this.connectorClass = connectorClass;
+        this.binlogMonitorPrivilege = binlogMonitorPrivilege;
+    }
+
+    /**
+     * Tells the flavour from a server's version string ({@code SELECT VERSION()}).
+     * MariaDB always names itself there ({@code 11.4.5-MariaDB-log}, and behind a proxy that
+     * fakes a 5.5.5 prefix, {@code 5.5.5-10.11.6-MariaDB}); MySQL never does.
+     *
+     * @param version the version string
+     * @return the flavour
+     * @throws NullPointerException if version is null
+     */
+    static Flavour fromVersion(String version) {
+        Objects.requireNonNull(version, "version");
+        return version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
+    }
+
+    /** Returns the Debezium connector class that captures from this flavour. */
+    String connectorClass() {
+        return connectorClass;
+    }
+
+    /** Returns the privilege that lets a user read binlog status ({@code SHOW BINARY LOG STATUS}). */
+    String binlogMonitorPrivilege() {
+        return binlogMonitorPrivilege;
+    }
+
+    /** Tells whether the server has {@code super_read_only} (MySQL) besides {@code read_only}. */
+    boolean hasSuperReadOnly() {
+        return this == MYSQL;
+    }
+
+    /** Returns the statement that reports the binlog file and offset now. */
+    String binlogStatusSql() {
+        // MariaDB 10.5.2+ accepts SHOW BINLOG STATUS; MySQL 8.2+ wants SHOW BINARY LOG STATUS,
+        // and SHOW MASTER STATUS still works on MariaDB 11.4 and MySQL 8.0.
+        return this == MARIADB ? "SHOW BINLOG STATUS" : "SHOW MASTER STATUS";
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}
