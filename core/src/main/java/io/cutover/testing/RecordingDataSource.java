@@ -282,7 +282,11 @@ public final class RecordingDataSource implements DataSource {
                                 return emptyResultSet();
                             }
                             if (m.equals("executeUpdate") || m.equals("executeLargeUpdate")) {
-                                return method.getReturnType() == long.class ? 1L : 1;
+                                // not a ternary: it would promote both arms to long
+                                if (method.getReturnType() == long.class) {
+                                    return Long.valueOf(1);
+                                }
+                                return Integer.valueOf(1);
                             }
                             if (m.equals("executeBatch")) {
                                 return new int[0];
