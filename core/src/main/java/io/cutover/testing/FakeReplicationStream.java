@@ -42,6 +42,7 @@ public final class FakeReplicationStream implements ReplicationStream {
     private long applied; // guarded by this
     private final List<Fence> fences = new ArrayList<>(); // guarded by this
     private int starts; // guarded by this
+    private long fencesWritten; // guarded by this
 
     /**
      * Creates a stream in state {@link State#NEW} with its own journal.
@@ -197,7 +198,7 @@ public final class FakeReplicationStream implements ReplicationStream {
             if (state != State.STREAMING) {
                 throw new CutoverException(Phase.CATCH_UP, "stream '" + name + "' is " + state + "; a fence needs it STREAMING");
             }
-            long id = fences.size() + 1L;
+            long id = ++fencesWritten; // a timed-out fence was still written on the source
             if (fenceNeverArrives || fenceDelay.compareTo(timeout) > 0) {
                 if (clock != null) {
                     clock.advance(timeout);
