@@ -1,0 +1,322 @@
+package io.cutover.internal.capture;
+
+import io.cutover.CatchUpTimeoutException;
+import io.cutover.CutoverException;
+import io.cutover.Fence;
+import io.cutover.Lag;
+import io.cutover.Phase;
+import io.cutover.Position;
+import io.cutover.PreflightException;
+import io.cutover.ReplicationStream;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ReplicationStream} that runs a Debezium connector in an embedded engine on its own
+ * thread and applies its changes on the target through JDBC, batch by batch, each batch in one
+ * transaction with the stream's offset. Dialect-neutral: the {@link io.cutover.spi.CaptureDialect}
+ * supplies the connector settings and the SQL. Thread-safe.
+ */
+public final class DebeziumReplicationStream implements ReplicationStream, BatchHandler.Progress {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
+
+    private final CaptureConfig config;
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lastFenceWritten = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition fenceApplied = lock.newCondition();
+    private volatile long oldestPendingMillis;
+    private volatile long appliedFence;
+    private volatile Position appliedPosition = Position.NONE;
+    private volatile Running running; // guarded by lifecycle (start/stop are serialised by the state CAS)
+
+    /** One run of the engine, from start to stop. */
+    private record Running(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, BatchHandler handler,
+            Thread thread, CountDownLatch done, String token) {
+    }
+
+    /**
+     * Creates a stream; nothing connects until {@link #start()}.
+     *
+     * @param config the configuration
+     */
+    public DebeziumReplicationStream(CaptureConfig config) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public String name() {
+        return config.name;
+    }
+
+    @Override
+    public void start() {
+        State from = state.get();
+        if (from != State.NEW && from != State.STOPPED && from != State.FAILED) {
+            throw new IllegalStateException("stream '" + config.name + "' cannot start: expected NEW, STOPPED or FAILED, was " + from);
+        }
+        if (!state.compareAndSet(from, State.STARTING)) {
+            throw new IllegalStateException("stream '" + config.name + "' cannot start: state changed concurrently, now " + state.get());
+        }
+        failure.set(null);
+        try {
+            config.onStart.run();
+        } catch (RuntimeException e) {
+            state.set(State.FAILED);
+            failure.set(e);
+            throw e;
+        }
+        String token = config.name + "-" + UUID.randomUUID();
+        long storedFence = prepare(token);
+        String engineName = "cutover-" + config.name;
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        BatchHandler handler = new BatchHandler(config, engineName, storedFence, this);
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+                .using(EngineProperties.of(config, engineName, token))
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        started.countDown();
+                    }
+                })
+                .using((success, message, error) -> {
+                    if (!success && state.get() != State.STOPPED && state.get() != State.CLOSED) {
+                        Throwable t = error != null ? error : new CutoverException(Phase.CATCH_UP, message);
+                        failure.set(t);
+                        state.set(State.FAILED);
+                        LOG.error("stream '{}' failed: {}", config.name, message, error);
+                    }
+                    done.countDown();
+                    started.countDown();
+                })
+                .notifying(handler)
+                .build();
+        Thread thread = new Thread(engine, "cutover-capture-" + config.name);
+        thread.setDaemon(true);
+        running = new Running(engine, handler, thread, done, token);
+        thread.start();
+        awaitStarted(started);
+    }
+
+    // Reads the stored offset from the target and registers it for the engine's offset store.
+    private long prepare(String token) {
+        try (Connection source = config.source.getConnection()) {
+            FenceTable.create(source, config.fenceTable);
+        } catch (SQLException e) {
+            state.set(State.FAILED);
+            throw new PreflightException("stream '" + config.name + "': cannot create fence table " + config.fenceTable
+                    + " on the source: " + e.getMessage(), e);
+        }
+        try (Connection target = config.target.getConnection()) {
+            OffsetTable.create(target);
+            Optional<OffsetTable.Stored> stored = OffsetTable.read(target, config.name);
+            stored.ifPresent(s -> TargetOffsetStore.register(token, s.key(), s.value()));
+            long fence = stored.map(OffsetTable.Stored::fenceId).orElse(0L);
+            appliedFence = fence;
+            LOG.info("stream '{}' starting {}", config.name, stored.isPresent() ? "from its stored offset" : "with no stored offset");
+            return fence;
+        } catch (SQLException e) {
+            state.set(State.FAILED);
+            throw new PreflightException("stream '" + config.name + "': cannot read offsets on the target: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitStarted(CountDownLatch started) {
+        boolean ok;
+        try {
+            ok = started.await(config.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new CutoverException(Phase.PREFLIGHT, "interrupted while starting stream '" + config.name + "'", e);
+        }
+        Throwable t = failure.get();
+        if (t != null) {
+            stopEngine();
+            state.set(State.FAILED);
+            throw new PreflightException("stream '" + config.name + "' could not start: " + t.getMessage(), t);
+        }
+        if (!ok) {
+            stop();
+            state.set(State.FAILED);
+            throw new PreflightException(java.util.List.of("stream '" + config.name + "' did not start streaming within "
+                    + config.startTimeout.toMillis() + " ms; check the source's logs and the connector settings"));
+        }
+        state.compareAndSet(State.STARTING, State.STREAMING);
+    }
+
+    @Override
+    public void stop() {
+        State s = state.get();
+        if (s == State.CLOSED || s == State.NEW) {
+            return;
+        }
+        if (s == State.STOPPED) {
+            return;
+        }
+        state.set(State.STOPPED);
+        stopEngine();
+    }
+
+    private void stopEngine() {
+        Running r = running;
+        running = null;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.engine().close();
+        } catch (IOException e) {
+            LOG.warn("stream '{}': closing the engine failed", config.name, e);
+        }
+        try {
+            if (!r.done().await(30, TimeUnit.SECONDS)) {
+                LOG.warn("stream '{}': engine did not stop within 30 s", config.name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        r.handler().close();
+        TargetOffsetStore.unregister(r.token());
+        pending.set(0);
+        oldestPendingMillis = 0;
+    }
+
+    @Override
+    public State state() {
+        return state.get();
+    }
+
+    @Override
+    public Lag lag() {
+        long events = pending.get();
+        long oldest = oldestPendingMillis;
+        if (events == 0 || oldest == 0) {
+            return new Lag(events, Duration.ZERO);
+        }
+        return new Lag(events, Duration.ofMillis(Math.max(0, config.clock.millis() - oldest)));
+    }
+
+    @Override
+    public Position appliedPosition() {
+        return appliedPosition;
+    }
+
+    @Override
+    public Fence awaitFence(Duration timeout) {
+        java.util.Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        State s = state.get();
+        if (s != State.STREAMING && s != State.COPYING) {
+            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "' is " + s + ", not STREAMING; cannot write a fence");
+        }
+        long start = System.nanoTime();
+        long id = lastFenceWritten.updateAndGet(prev -> Math.max(Math.max(prev + 1, appliedFence + 1), config.clock.millis()));
+        try (Connection source = config.source.getConnection()) {
+            source.setAutoCommit(true);
+            FenceTable.write(source, config.fenceTable, config.name, id, config.clock.millis());
+        } catch (SQLException e) {
+            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "': writing fence " + id + " on the source failed: "
+                    + e.getMessage(), e);
+        }
+        long deadline = start + timeout.toNanos();
+        lock.lock();
+        try {
+            while (appliedFence < id) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || state.get() == State.FAILED) {
+                    throw new CatchUpTimeoutException("stream '" + config.name + "': fence " + id + " not applied on the target after "
+                            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (state " + state.get() + ", lag " + lag()
+                            + ", applied " + appliedPosition + ")");
+                }
+                fenceApplied.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CatchUpTimeoutException("stream '" + config.name + "': interrupted while waiting for fence " + id);
+        } finally {
+            lock.unlock();
+        }
+        return new Fence(id, appliedPosition, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    @Override
+    public void close() {
+        State s = state.getAndSet(State.CLOSED);
+        if (s == State.CLOSED) {
+            return;
+        }
+        stopEngine();
+        try (Connection target = config.target.getConnection()) {
+            OffsetTable.delete(target, config.name);
+        } catch (SQLException e) {
+            LOG.warn("stream '{}': could not delete its offset row on the target: {}", config.name, e.getMessage());
+        }
+        try {
+            config.onClose.run();
+        } catch (RuntimeException e) {
+            LOG.warn("stream '{}': cleanup failed: {}", config.name, e.getMessage(), e);
+        }
+        lock.lock();
+        try {
+            fenceApplied.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void received(int events, long oldestSourceMillis) {
+        pending.addAndGet(events);
+        oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : config.clock.millis();
+    }
+
+    @Override
+    public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
+        appliedPosition = config.dialect.position(lastOffset);
+        pending.addAndGet(-events);
+        oldestPendingMillis = 0;
+        if (fenceId > appliedFence) {
+            lock.lock();
+            try {
+                appliedFence = fenceId;
+                fenceApplied.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "stream '" + config.name + "' (" + state.get() + ")";
+    }
+}

@@ -1,0 +1,36 @@
+package io.cutover.internal.capture;
+
+import java.util.Properties;
+
+/**
+ * The embedded engine's properties: the host's defaults, then the dialect's connector settings,
+ * then what the host must own (engine name, offset store). Stateless.
+ */
+final class EngineProperties {
+
+    private EngineProperties() {
+    }
+
+    static Properties of(CaptureConfig config, String engineName, String token) {
+        Properties p = new Properties();
+        // Defaults a dialect may override.
+        p.setProperty("tombstones.on.delete", "false");
+        // The default 500 ms poll puts half a second on every catch-up.
+        p.setProperty("poll.interval.ms", "20");
+        p.setProperty("max.batch.size", "2048");
+        p.setProperty("max.queue.size", "8192");
+        // Heartbeats keep an idle source's replication position moving.
+        p.setProperty("heartbeat.interval.ms", "5000");
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("errors.max.retries", "0");
+        p.putAll(config.dialect.connectorProperties());
+        // Owned by the host.
+        p.setProperty("name", engineName);
+        p.setProperty("offset.storage", TargetOffsetStore.class.getName());
+        p.setProperty(TargetOffsetStore.TOKEN, token);
+        return p;
+    }
+}

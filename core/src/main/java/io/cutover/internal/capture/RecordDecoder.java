@@ -1,0 +1,109 @@
+package io.cutover.internal.capture;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Reads Debezium's change envelope ({@code before}, {@code after}, {@code source}, {@code op})
+ * into a {@link Change}, recognises this stream's fence rows, and passes over everything else
+ * (heartbeats, tombstones, transaction markers), which only advances the offset. Stateless.
+ */
+final class RecordDecoder {
+
+    /** What one source record means to the applier. */
+    sealed interface Decoded permits RowChange, FenceSeen, Skip {
+    }
+
+    /** A change to a replicated table. */
+    record RowChange(Change change) implements Decoded {
+    }
+
+    /** This stream's fence row reached the stream. */
+    record FenceSeen(long id) implements Decoded {
+    }
+
+    /** Nothing to apply; the record still moves the offset. */
+    record Skip() implements Decoded {
+    }
+
+    private static final Skip SKIP = new Skip();
+
+    private final String stream;
+    private final String fenceTable;
+
+    RecordDecoder(String stream, String fenceTable) {
+        this.stream = Objects.requireNonNull(stream, "stream");
+        this.fenceTable = Objects.requireNonNull(fenceTable, "fenceTable");
+    }
+
+    Decoded decode(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null
+                || value.schema().field("source") == null) {
+            return SKIP;
+        }
+        String op = value.getString("op");
+        Struct source = value.getStruct("source");
+        if (op == null || source == null || source.schema().field("table") == null) {
+            return SKIP;
+        }
+        String table = source.getString("table");
+        long millis = source.schema().field("ts_ms") != null && source.get("ts_ms") != null
+                ? source.getInt64("ts_ms") : 0L;
+        if (fenceTable.equalsIgnoreCase(table)) {
+            return fence(op, value);
+        }
+        switch (op) {
+            case "c", "u", "r": {
+                Struct after = value.getStruct("after");
+                if (after == null) {
+                    return SKIP;
+                }
+                Map<String, Object> values = ConnectValues.row(after);
+                return new RowChange(new Change(table, Change.Kind.UPSERT, key(record), present(values), millis));
+            }
+            case "d": {
+                return new RowChange(new Change(table, Change.Kind.DELETE, key(record), Map.of(), millis));
+            }
+            default:
+                return SKIP;
+        }
+    }
+
+    private Decoded fence(String op, Struct value) {
+        if (!"c".equals(op) && !"u".equals(op) && !"r".equals(op)) {
+            return SKIP;
+        }
+        Struct after = value.getStruct("after");
+        if (after == null || !stream.equals(after.get("stream"))) {
+            return SKIP;
+        }
+        return new FenceSeen(((Number) after.get("id")).longValue());
+    }
+
+    // The record key carries exactly the primary key columns.
+    private static Map<String, Object> key(SourceRecord record) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        if (record.key() instanceof Struct k) {
+            for (Field f : k.schema().fields()) {
+                key.put(f.name(), ConnectValues.convert(f.schema(), k.get(f)));
+            }
+            return key;
+        }
+        throw new IllegalStateException("change to a table without a primary key (topic " + record.topic()
+                + "); every replicated table needs one");
+    }
+
+    private static Map<String, Object> present(Map<String, Object> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (v != ConnectValues.ABSENT) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package io.cutover.spi;
+
+import io.cutover.Position;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a database dialect tells the generic change-capture host in core: how to configure the
+ * Debezium connector that reads the source, and how to write rows on the target. The host
+ * (Debezium engine, batching, ordering, offsets, fence, lag) is the same for every dialect; only
+ * the SQL text, value binding and connector settings differ.
+ *
+ * <p>Values handed to {@link #bind} are plain Java values already converted from Kafka Connect
+ * and Debezium logical types: {@code Boolean}, {@code Short}, {@code Integer}, {@code Long},
+ * {@code Float}, {@code Double}, {@code BigDecimal}, {@code String} (also json, enums, intervals as
+ * ISO 8601), {@code byte[]}, {@code java.util.UUID}, {@code LocalDate}, {@code LocalTime},
+ * {@code LocalDateTime}, {@code OffsetDateTime}, {@code OffsetTime}, {@code List} (arrays), or
+ * null.
+ *
+ * <p>Implementations are immutable and thread-safe; the host calls them from its apply thread.
+ */
+public interface CaptureDialect {
+
+    /**
+     * Returns the Debezium connector configuration for this stream's source: connector class,
+     * connection settings, the captured tables (which must include the fence table named by the
+     * host's configuration), slot or server id, and any tuning. The host adds the engine's own
+     * settings (name, offset store, converters) and overrides nothing else.
+     *
+     * @return connector properties; never null
+     */
+    Map<String, String> connectorProperties();
+
+    /**
+     * Returns the statement that inserts one row, or updates it when a row with the same key
+     * exists: {@code INSERT ... ON CONFLICT (k) DO UPDATE ...} for PostgreSQL,
+     * {@code INSERT ... ON DUPLICATE KEY UPDATE ...} for MySQL. The host binds the columns in the
+     * order given. When every column is a key column the statement must do nothing on conflict.
+     *
+     * @param table the target table, as the {@link io.cutover.RowTransform} named it
+     * @param columns the columns to write, keys included, in bind order
+     * @param keyColumns the table's primary key columns
+     * @return the SQL text with one {@code ?} per column
+     */
+    String upsertSql(String table, List<String> columns, List<String> keyColumns);
+
+    /**
+     * Returns the statement that deletes one row by primary key; deleting a missing row is not
+     * an error. The host binds the key columns in the order given.
+     *
+     * @param table the target table
+     * @param keyColumns the table's primary key columns
+     * @return the SQL text with one {@code ?} per key column
+     */
+    String deleteSql(String table, List<String> keyColumns);
+
+    /**
+     * Binds one value to a statement parameter, converting it as the target column needs.
+     *
+     * @param statement the statement
+     * @param index the 1-based parameter index
+     * @param value the value, possibly null
+     * @param columnType the target column's type name as JDBC metadata reports it
+     *     ({@code "int4"}, {@code "_text"}, {@code "jsonb"}, {@code "VARCHAR"}), or null if unknown
+     * @throws SQLException if the driver refuses the value
+     */
+    void bind(PreparedStatement statement, int index, Object value, String columnType)
+            throws SQLException;
+
+    /**
+     * Prepares a freshly opened target connection before the host applies anything through it,
+     * for example to mark the session as the replication applier so a write guard lets it
+     * through. Called once per connection, before auto-commit is turned off.
+     *
+     * @param target the target connection
+     * @throws SQLException if the session cannot be prepared
+     */
+    default void prepareApplierSession(Connection target) throws SQLException {
+    }
+
+    /**
+     * Turns a Debezium source offset into the position shown in reports and logs.
+     *
+     * @param sourceOffset the connector's offset map for one record (LSN, binlog file/pos, GTID)
+     * @return the position; never null
+     */
+    Position position(Map<String, ?> sourceOffset);
+}

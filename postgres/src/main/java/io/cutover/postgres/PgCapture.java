@@ -1,0 +1,140 @@
+package io.cutover.postgres;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import io.cutover.PreflightException;
+import io.cutover.internal.capture.FenceTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up and tears down logical decoding for one stream on its source: the fence table, a
+ * publication over exactly the replicated tables plus the fence table, and a pgoutput slot of
+ * the stream's own. Setup is idempotent; teardown removes what setup created. Thread-safe.
+ */
+final class PgCapture {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgCapture.class);
+
+    private final PgEndpoint source;
+    private final PgNames names;
+    private final List<String> tables;
+
+    PgCapture(PgEndpoint source, PgNames names, List<String> tables) {
+        this.source = source;
+        this.names = names;
+        this.tables = List.copyOf(tables);
+    }
+
+    /**
+     * Creates the fence table, the publication and the slot if missing. From the moment this
+     * returns every change committed on the source is retained for the stream.
+     *
+     * @param phase the phase to report a failure in
+     */
+    void setUp(Phase phase) {
+        try (Connection c = source.connect()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET search_path = " + names.schema());
+            }
+            FenceTable.create(c, PgNames.FENCE_TABLE);
+            if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", names.publication())) {
+                StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(names.publication()).append(" FOR TABLE ");
+                for (String t : tables) {
+                    sql.append(names.schema()).append('.').append(PgDialect.quote(t)).append(", ");
+                }
+                sql.append(names.schema()).append('.').append(PgNames.FENCE_TABLE);
+                try (Statement st = c.createStatement()) {
+                    st.execute(sql.toString());
+                }
+            }
+            if (!exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", names.slot())) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
+                    ps.setString(1, names.slot());
+                    ps.execute();
+                }
+            }
+            LOG.info("capture ready on {}: slot {}, publication {}", source, names.slot(), names.publication());
+        } catch (SQLException e) {
+            throw failure(phase, e);
+        }
+    }
+
+    private CutoverException failure(Phase phase, SQLException e) {
+        String msg = "could not set up capture on " + source + " (slot " + names.slot() + ", publication "
+                + names.publication() + "): " + e.getMessage();
+        if ("53400".equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("replication slots are in use")) {
+            msg += "; raise max_replication_slots on " + source.side + " (then restart) or drop unused slots";
+        }
+        return phase == Phase.PREFLIGHT ? new PreflightException(msg, e) : new CutoverException(phase, msg, e);
+    }
+
+    /** Drops the slot and the publication; waits for the slot to be released by its walsender. */
+    void tearDown() {
+        try (Connection c = source.dataSource().getConnection()) {
+            dropSlot(c);
+            try (Statement st = c.createStatement()) {
+                st.execute("DROP PUBLICATION IF EXISTS " + names.publication());
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + names.schema() + "." + PgNames.FENCE_TABLE
+                    + " WHERE stream IN (?, ?)")) {
+                ps.setString(1, names.stream());
+                ps.setString(2, names.heartbeatKey());
+                ps.executeUpdate();
+            }
+            LOG.info("capture removed on {}: slot {}, publication {}", source, names.slot(), names.publication());
+        } catch (SQLException e) {
+            LOG.warn("could not remove slot {} / publication {} on {}: {}; drop them by hand or the slot retains WAL",
+                    names.slot(), names.publication(), source, e.getMessage());
+        }
+    }
+
+    private void dropSlot(Connection c) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+                ps.setString(1, names.slot());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    if (rs.getBoolean(1)) {
+                        // The engine has stopped; a walsender still holding our slot is ours to end.
+                        if (System.nanoTime() > deadline) {
+                            throw new SQLException("slot " + names.slot() + " still active (pid " + rs.getInt(2) + ")");
+                        }
+                        try (PreparedStatement kill = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                            kill.setInt(1, rs.getInt(2));
+                            kill.execute();
+                        }
+                        continue;
+                    }
+                }
+            }
+            try (PreparedStatement drop = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+                drop.setString(1, names.slot());
+                drop.execute();
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.cutover.postgres;
+
+import io.cutover.Position;
+import io.cutover.spi.CaptureDialect;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * PostgreSQL's half of the capture host: the pgoutput connector settings for one stream, and
+ * {@code INSERT ... ON CONFLICT} / {@code DELETE} on the target. Immutable.
+ */
+final class PgDialect implements CaptureDialect {
+
+    private final PgEndpoint source;
+    private final PgNames names;
+    private final List<String> tables;
+    private final boolean initialCopy;
+    private final String applierToken;
+
+    PgDialect(PgEndpoint source, PgNames names, List<String> tables, boolean initialCopy, String applierToken) {
+        this.source = source;
+        this.names = names;
+        this.tables = List.copyOf(tables);
+        this.initialCopy = initialCopy;
+        this.applierToken = applierToken;
+    }
+
+    @Override
+    public Map<String, String> connectorProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.put("database.hostname", source.host);
+        p.put("database.port", Integer.toString(source.port));
+        p.put("database.dbname", source.database);
+        p.put("database.user", source.user);
+        p.put("database.password", source.password());
+        p.put("topic.prefix", names.topicPrefix());
+        // pgoutput ships with every server; decoderbufs (the default) needs a plugin installed.
+        p.put("plugin.name", "pgoutput");
+        p.put("slot.name", names.slot());
+        p.put("publication.name", names.publication());
+        // We create the publication over exactly our tables (filtered), before the slot.
+        p.put("publication.autocreate.mode", "disabled");
+        p.put("slot.drop.on.stop", "false");
+        String include = qualified().stream().map(t -> t.replace(".", "\\.")).collect(Collectors.joining(","));
+        p.put("table.include.list", include);
+        p.put("snapshot.mode", initialCopy ? "initial" : "no_data");
+        p.put("interval.handling.mode", "string");
+        p.put("hstore.handling.mode", "json");
+        p.put("include.unknown.datatypes", "false");
+        // An idle source still moves the slot forward: the heartbeat writes a row we capture.
+        p.put("heartbeat.action.query", "INSERT INTO " + names.schema() + "." + PgNames.FENCE_TABLE
+                + " (stream, id, written_at) VALUES ('" + names.heartbeatKey() + "', 0, 0)"
+                + " ON CONFLICT (stream) DO UPDATE SET written_at = (extract(epoch from clock_timestamp()) * 1000)::bigint");
+        p.put("status.update.interval.ms", "1000");
+        return p;
+    }
+
+    List<String> qualified() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String t : tables) {
+            out.add(names.schema() + "." + t);
+        }
+        out.add(names.schema() + "." + PgNames.FENCE_TABLE);
+        return out;
+    }
+
+    @Override
+    public String upsertSql(String table, List<String> columns, List<String> keyColumns) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quoteTable(table)).append(" (");
+        sql.append(columns.stream().map(PgDialect::quote).collect(Collectors.joining(", ")));
+        sql.append(") VALUES (").append(columns.stream().map(c -> "?").collect(Collectors.joining(", ")));
+        sql.append(") ON CONFLICT (").append(keyColumns.stream().map(PgDialect::quote).collect(Collectors.joining(", ")));
+        List<String> rest = columns.stream().filter(c -> !keyColumns.contains(c)).toList();
+        if (rest.isEmpty()) {
+            return sql.append(") DO NOTHING").toString();
+        }
+        sql.append(") DO UPDATE SET ");
+        sql.append(rest.stream().map(c -> quote(c) + " = EXCLUDED." + quote(c)).collect(Collectors.joining(", ")));
+        return sql.toString();
+    }
+
+    @Override
+    public String deleteSql(String table, List<String> keyColumns) {
+        return "DELETE FROM " + quoteTable(table) + " WHERE "
+                + keyColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(" AND "));
+    }
+
+    @Override
+    public void bind(PreparedStatement statement, int index, Object value, String columnType) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, java.sql.Types.OTHER);
+        } else if (value instanceof List<?> list) {
+            String element = columnType != null && columnType.startsWith("_") ? columnType.substring(1) : "text";
+            Array array = statement.getConnection().createArrayOf(element, list.toArray());
+            statement.setArray(index, array);
+        } else if (value instanceof byte[] bytes) {
+            statement.setBytes(index, bytes);
+        } else if (value instanceof String s) {
+            statement.setString(index, s);
+        } else {
+            statement.setObject(index, value);
+        }
+    }
+
+    @Override
+    public void prepareApplierSession(Connection target) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            // Lets the applier through a PgGuard on this database (see PgGuard).
+            st.execute("SET " + PgGuard.BYPASS_SETTING + " = '" + applierToken + "'");
+        }
+    }
+
+    @Override
+    public Position position(Map<String, ?> sourceOffset) {
+        Object lsn = sourceOffset.get("lsn");
+        if (!(lsn instanceof Number n)) {
+            return Position.NONE;
+        }
+        long v = n.longValue();
+        return new Position("lsn " + Long.toHexString(v >>> 32).toUpperCase() + "/" + Long.toHexString(v & 0xFFFFFFFFL).toUpperCase());
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    static String quoteTable(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? quote(table) : quote(table.substring(0, dot)) + "." + quote(table.substring(dot + 1));
+    }
+
+    @Override
+    public String toString() {
+        return "PostgreSQL dialect for " + source;
+    }
+}

@@ -1,0 +1,112 @@
+package io.cutover.postgres;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import io.cutover.spi.WriteGuard;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Makes one PostgreSQL database refuse writes to the replicated tables from every session but
+ * Cutover's applier, with a statement-level trigger ({@code BEFORE INSERT OR UPDATE OR DELETE OR
+ * TRUNCATE}) on each table that raises {@code 25006 read_only_sql_transaction} unless the
+ * session has set {@value #BYPASS_SETTING} to this cutover's token.
+ *
+ * <p>Why triggers: they act on sessions that are already open (pooled connections of other
+ * services, a psql left open) from their next statement, for every role including table owners
+ * and superusers, and only on the replicated tables; dropping them lifts the guard at once.
+ * Revoking privileges misses owners and superusers; {@code default_transaction_read_only} only
+ * reaches new sessions and can be switched off by any session. {@code CREATE TRIGGER} waits for
+ * transactions already writing to a table, bounded by {@code lock_timeout}, so a guard is never
+ * engaged under an open write. Limits: a superuser can still bypass it with
+ * {@code session_replication_role = replica}; the token keeps honest writers out, not an attacker
+ * who can read function sources. All triggers are created in one transaction: all or none.
+ * Thread-safe (every call uses its own connection).
+ */
+final class PgGuard implements WriteGuard {
+
+    /** The session setting that lets Cutover's applier through. */
+    static final String BYPASS_SETTING = "cutover.applier";
+
+    private final PgEndpoint endpoint;
+    private final String schema;
+    private final List<String> tables;
+    private final String token;
+    private final String name;
+    private final long lockTimeoutMillis;
+
+    PgGuard(PgEndpoint endpoint, String schema, List<String> tables, String base, String token, long lockTimeoutMillis) {
+        this.endpoint = endpoint;
+        this.schema = schema;
+        this.tables = List.copyOf(tables);
+        this.token = token;
+        this.name = "cutover_guard_" + base;
+        this.lockTimeoutMillis = lockTimeoutMillis;
+    }
+
+    @Override
+    public void engage() {
+        try (Connection c = endpoint.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lock_timeout = " + lockTimeoutMillis);
+                st.execute("CREATE OR REPLACE FUNCTION " + schema + "." + name + "() RETURNS trigger LANGUAGE plpgsql AS $g$ BEGIN"
+                        + " IF current_setting('" + BYPASS_SETTING + "', true) IS DISTINCT FROM '" + token + "' THEN"
+                        + " RAISE EXCEPTION 'cutover: table %.% is guarded: writes are paused or moved to the other database', TG_TABLE_SCHEMA, TG_TABLE_NAME"
+                        + " USING ERRCODE = '25006'; END IF; RETURN NULL; END $g$");
+                for (String t : tables) {
+                    String table = schema + "." + PgDialect.quote(t);
+                    st.execute("DROP TRIGGER IF EXISTS " + name + " ON " + table);
+                    st.execute("CREATE TRIGGER " + name + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + table
+                            + " FOR EACH STATEMENT EXECUTE FUNCTION " + schema + "." + name + "()");
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new CutoverException(Phase.GUARD, "could not guard " + endpoint + " (" + e.getMessage()
+                    + "); nothing was changed. A transaction holding a write lock on a replicated table longer than "
+                    + lockTimeoutMillis + " ms blocks the guard", e);
+        }
+    }
+
+    @Override
+    public void release() {
+        try (Connection c = endpoint.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, 5000));
+                for (String t : tables) {
+                    st.execute("DROP TRIGGER IF EXISTS " + name + " ON " + schema + "." + PgDialect.quote(t));
+                }
+                st.execute("DROP FUNCTION IF EXISTS " + schema + "." + name + "()");
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new CutoverException(Phase.ABORT, "could not lift the guard on " + endpoint + ": " + e.getMessage()
+                    + "; drop the triggers named " + name + " by hand", e);
+        }
+    }
+
+    @Override
+    public boolean engaged() {
+        try (Connection c = endpoint.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger WHERE tgname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new CutoverException(Phase.GUARD, "could not read the guard's state on " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "trigger guard " + name + " on " + endpoint;
+    }
+}

@@ -1,0 +1,123 @@
+package io.cutover.postgres;
+
+import io.cutover.Phase;
+import io.cutover.ReplicationStream;
+import io.cutover.RowTransform;
+import io.cutover.Side;
+import io.cutover.internal.capture.CaptureConfig;
+import io.cutover.internal.capture.DebeziumReplicationStream;
+import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.ReplicationLink;
+import io.cutover.spi.WriteGuard;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One direction of replication between two PostgreSQL databases: a Debezium pgoutput stream
+ * from source to target, the trigger guards on both, the sequence hand-off, and the reverse
+ * direction set up on demand. Closing it closes the stream, which drops its slot and publication.
+ * Thread-safe.
+ */
+final class PgLink implements ReplicationLink {
+
+    private final PostgresCutover.Settings settings;
+    private final PgEndpoint source;
+    private final PgEndpoint target;
+    private final PgNames names;
+    private final PgCapture capture;
+    private final DebeziumReplicationStream stream;
+    private final PgGuard sourceGuard;
+    private final PgGuard targetGuard;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
+        this.settings = settings;
+        this.source = settings.endpoint(sourceSide);
+        this.target = settings.endpoint(sourceSide.other());
+        this.names = new PgNames(settings.name, sourceSide, settings.schema);
+        this.capture = new PgCapture(source, names, settings.tables);
+        Map<String, RowTransform> transforms = sourceSide == Side.BLUE ? settings.forward : settings.reverse;
+        CaptureConfig.Builder config = CaptureConfig.builder()
+                .name(names.stream())
+                .dialect(new PgDialect(source, names, settings.tables, initialCopy, settings.token))
+                .source(source.dataSource())
+                .target(target.dataSource())
+                .fenceTable(PgNames.FENCE_TABLE)
+                .startTimeout(settings.startTimeout)
+                .onStart(() -> {
+                    PgPreflight.source(source, names, settings.tables);
+                    capture.setUp(Phase.PREFLIGHT);
+                })
+                .onClose(capture::tearDown)
+                .beforeCommit(settings.beforeCommit);
+        transforms.forEach(config::transform);
+        this.stream = new DebeziumReplicationStream(config.build());
+        this.sourceGuard = guard(source);
+        this.targetGuard = guard(target);
+    }
+
+    private PgGuard guard(PgEndpoint endpoint) {
+        return new PgGuard(endpoint, settings.schema, settings.tables, settings.name, settings.token,
+                settings.guardLockTimeout.toMillis());
+    }
+
+    @Override
+    public Side source() {
+        return source.side;
+    }
+
+    @Override
+    public ReplicationStream stream() {
+        return stream;
+    }
+
+    @Override
+    public void preflight() {
+        PgPreflight.source(source, names, settings.tables);
+        PgPreflight.target(target, names.reverse(), settings.tables);
+    }
+
+    @Override
+    public WriteGuard sourceGuard() {
+        return sourceGuard;
+    }
+
+    @Override
+    public WriteGuard targetGuard() {
+        return targetGuard;
+    }
+
+    @Override
+    public KeyHandoff keyHandoff() {
+        return new PgSequenceHandoff(source, target, settings.schema, settings.tables, settings.sequenceHeadroom);
+    }
+
+    @Override
+    public ReplicationLink prepareReverse() {
+        // Slot and publication on the target now, inside the pause: every later write is captured.
+        new PgCapture(target, names.reverse(), settings.tables).setUp(Phase.REVERSE);
+        return new PgLink(settings, target.side, false);
+    }
+
+    /** The names this link uses on its source; for tests and logs. */
+    PgNames names() {
+        return names;
+    }
+
+    List<String> tables() {
+        return settings.tables;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            stream.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgreSQL link " + names.stream() + " (" + source + " -> " + target + ")";
+    }
+}

@@ -1,0 +1,104 @@
+package io.cutover.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cutover.Fence;
+import io.cutover.ReplicationStream;
+import io.cutover.Row;
+import io.cutover.spi.ReplicationLink;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The forward stream carries inserts, updates and deletes of every type, value for value. */
+class StreamIT {
+
+    private static PgPair pg;
+
+    @BeforeAll
+    static void servers() {
+        pg = PgPair.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        pg.close();
+    }
+
+    private static final String TYPES = "CREATE TABLE types (id int PRIMARY KEY, c_small smallint, c_int int, c_big bigint,"
+            + " c_num numeric(12,4), c_numvar numeric, c_real real, c_double double precision, c_bool boolean,"
+            + " c_char char(5), c_varchar varchar(50), c_text text, c_bytea bytea, c_date date, c_time time,"
+            + " c_ts timestamp, c_tstz timestamptz, c_interval interval, c_uuid uuid, c_json json, c_jsonb jsonb,"
+            + " c_int_arr int[], c_text_arr text[], c_mood mood, c_big_text text)";
+
+    private static final String FULL_ROW = "INSERT INTO types VALUES (%d, -32768, 2147483647, -9223372036854775808, 12345678.1234, 3.14159265358979323846264338,"
+            + " 1.5, 2.718281828459045, true, 'ab', 'héllo ✓ 日本', 'line1\nline2 \"q\" ''s''', '\\x00ff10'::bytea,"
+            + " '2024-02-29', '23:59:59.999999', '1999-12-31 23:59:59.123456', '2024-01-02 03:04:05.678901+02',"
+            + " '1 year 2 mons 3 days 04:05:06.789', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\": [1, 2.5, null]}',"
+            + " '{\"b\": {\"c\": \"ü\"}}', '{1,2,3}', '{\"x\",\"y z\",\"\"}', 'happy', %s)";
+
+    @Test
+    void stream_carriesEveryTypeAndEveryChange_valueForValue() {
+        pg.both("CREATE TYPE mood AS ENUM ('sad', 'happy')", TYPES);
+        String big = "(SELECT string_agg(md5(g::text), '') FROM generate_series(1, 600) g)";
+        pg.blue.exec(String.format(FULL_ROW, 1, big), "INSERT INTO types (id) VALUES (2)");
+        try (ReplicationLink link = pg.builder("types", "types").build()) {
+            ReplicationStream stream = link.stream();
+            stream.start();
+            assertThat(stream.state()).isEqualTo(ReplicationStream.State.STREAMING);
+            stream.awaitFence(Duration.ofSeconds(30));
+            assertSame("types");
+
+            pg.blue.exec(String.format(FULL_ROW, 3, "'small'"),
+                    String.format(FULL_ROW, 4, big),
+                    "UPDATE types SET c_int = 7, c_text = 'changed', c_numvar = -0.000001 WHERE id = 1",
+                    "UPDATE types SET c_int = 8 WHERE id = 4", // c_big_text unchanged and TOASTed
+                    "UPDATE types SET c_text = NULL, c_json = NULL, c_int_arr = NULL WHERE id = 3",
+                    "DELETE FROM types WHERE id = 2",
+                    "INSERT INTO types (id, c_text) VALUES (5, 'x')",
+                    "UPDATE types SET c_text = 'y' WHERE id = 5",
+                    "DELETE FROM types WHERE id = 5");
+            Fence fence = stream.awaitFence(Duration.ofSeconds(30));
+            assertThat(fence.position().value()).startsWith("lsn ");
+            assertSame("types");
+            assertThat(pg.green.count("SELECT count(*) FROM types WHERE c_big_text LIKE '%unavailable%'")).isZero();
+            assertThat(pg.green.count("SELECT length(c_big_text) FROM types WHERE id = 4")).isEqualTo(600 * 32);
+            assertThat(pg.green.rows("SELECT id FROM types ORDER BY id")).containsExactly(List.of("1"), List.of("3"), List.of("4"));
+            assertThat(stream.lag().events()).isZero();
+        }
+    }
+
+    @Test
+    void stream_appliesTheTableTransform_toRowsAndDeleteKeys() {
+        pg.blue.exec("CREATE TABLE users (id int PRIMARY KEY, name text)");
+        pg.green.exec("CREATE TABLE users (id int PRIMARY KEY, name text, name_upper text)");
+        try (ReplicationLink link = pg.builder("users", "users")
+                .transform("users", row -> {
+                    Map<String, Object> v = new LinkedHashMap<>(row.values());
+                    if (v.get("name") != null) {
+                        v.put("name_upper", v.get("name").toString().toUpperCase());
+                    }
+                    return new Row(row.table(), v);
+                }, row -> row)
+                .build()) {
+            link.stream().start();
+            pg.blue.exec("INSERT INTO users VALUES (1, 'ann'), (2, 'bob')", "DELETE FROM users WHERE id = 2");
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            assertThat(pg.green.rows("SELECT id, name, name_upper FROM users ORDER BY id"))
+                    .containsExactly(List.of("1", "ann", "ANN"));
+        }
+    }
+
+    private static void assertSame(String table) {
+        List<List<String>> blue = pg.blue.rows("SELECT * FROM " + table + " ORDER BY 1");
+        List<List<String>> green = pg.green.rows("SELECT * FROM " + table + " ORDER BY 1");
+        assertThat(green).hasSameSizeAs(blue);
+        for (int i = 0; i < blue.size(); i++) {
+            assertThat(green.get(i)).as("row %d of %s", i, table).containsExactlyElementsOf(blue.get(i));
+        }
+    }
+}
