@@ -46,6 +46,16 @@ public record CutoverResult(
     /**
      * Validates and copies.
      *
+     * @param name see the record component
+     * @param from see the record component
+     * @param to see the record component
+     * @param outcome see the record component
+     * @param startedAt see the record component
+     * @param phases see the record component
+     * @param writePause see the record component
+     * @param fence see the record component
+     * @param checks see the record component
+     * @param abortReason see the record component
      * @throws NullPointerException if a required field is null
      */
     public CutoverResult {

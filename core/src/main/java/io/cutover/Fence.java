@@ -15,6 +15,9 @@ public record Fence(long id, Position position, Duration waited) {
     /**
      * Validates the values.
      *
+     * @param id see the record component
+     * @param position see the record component
+     * @param waited see the record component
      * @throws NullPointerException if position or waited is null
      */
     public Fence {

@@ -16,6 +16,8 @@ public record Lag(long events, Duration behind) {
     /**
      * Validates the values.
      *
+     * @param events see the record component
+     * @param behind see the record component
      * @throws NullPointerException if behind is null
      * @throws IllegalArgumentException if either is negative
      */

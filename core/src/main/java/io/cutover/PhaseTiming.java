@@ -13,6 +13,8 @@ public record PhaseTiming(Phase phase, Duration duration) {
     /**
      * Validates the values.
      *
+     * @param phase see the record component
+     * @param duration see the record component
      * @throws NullPointerException if either is null
      */
     public PhaseTiming {

@@ -16,6 +16,7 @@ public record Position(String value) {
     /**
      * Validates the value.
      *
+     * @param value see the record component
      * @throws NullPointerException if value is null
      */
     public Position {

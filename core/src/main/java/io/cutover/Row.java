@@ -17,6 +17,8 @@ public record Row(String table, Map<String, Object> values) {
     /**
      * Validates and copies.
      *
+     * @param table see the record component
+     * @param values see the record component
      * @throws NullPointerException if table or values is null
      */
     public Row {
