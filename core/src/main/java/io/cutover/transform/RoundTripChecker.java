@@ -86,17 +86,23 @@ final class RoundTripChecker {
             return; // already a failure
         }
         if (!actual.table().equals(expected.table())) {
-            diffs.add(new RoundTripReport.Difference(n, key, "(table name)", expected.table(), actual.table(), keyOnly));
+            diffs.add(new RoundTripReport.Difference(n, key, "(table name)", RoundTripReport.Change.CHANGED,
+                    expected.table(), actual.table(), keyOnly));
         }
         for (Map.Entry<String, Object> e : expected.values().entrySet()) {
             Object back = actual.get(e.getKey());
-            if (!actual.values().containsKey(e.getKey()) || !Values.same(e.getValue(), back)) {
-                diffs.add(new RoundTripReport.Difference(n, key, e.getKey(), e.getValue(), back, keyOnly));
+            if (!actual.values().containsKey(e.getKey())) {
+                diffs.add(new RoundTripReport.Difference(n, key, e.getKey(), RoundTripReport.Change.MISSING,
+                        e.getValue(), null, keyOnly));
+            } else if (!Values.same(e.getValue(), back)) {
+                diffs.add(new RoundTripReport.Difference(n, key, e.getKey(), RoundTripReport.Change.CHANGED,
+                        e.getValue(), back, keyOnly));
             }
         }
         for (Map.Entry<String, Object> e : actual.values().entrySet()) {
             if (!expected.values().containsKey(e.getKey())) {
-                diffs.add(new RoundTripReport.Difference(n, key, e.getKey(), null, e.getValue(), keyOnly));
+                diffs.add(new RoundTripReport.Difference(n, key, e.getKey(), RoundTripReport.Change.EXTRA,
+                        null, e.getValue(), keyOnly));
             }
         }
     }

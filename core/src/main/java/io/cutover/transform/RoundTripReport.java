@@ -89,6 +89,20 @@ public record RoundTripReport(String table, int rowsChecked, List<Difference> di
     }
 
     /**
+     * How a column differs after the round trip.
+     *
+     * <p>Thread safety: an enum, immutable.
+     */
+    public enum Change {
+        /** The column came back with another value. */
+        CHANGED,
+        /** The column did not come back at all. */
+        MISSING,
+        /** A column the sample row did not have came back. */
+        EXTRA
+    }
+
+    /**
      * One value that did not come back.
      *
      * <p>Thread safety: an immutable record (the values are the rows' own).
@@ -96,33 +110,38 @@ public record RoundTripReport(String table, int rowsChecked, List<Difference> di
      * @param row the sample row's position, from 1
      * @param key the row's key (source key columns to values); empty when the mapping declares none
      * @param column the source column
-     * @param expected the value in the sample row; {@code null} also when the column was absent
-     * @param actual the value after the mapping and its reverse; {@code null} also when absent
+     * @param change how it differs
+     * @param expected the value in the sample row; null when {@link Change#EXTRA}
+     * @param actual the value after the mapping and its reverse; null when {@link Change#MISSING}
      * @param keyOnly true when found mapping the row's key alone, as a delete does
      */
-    public record Difference(int row, Map<String, Object> key, String column, Object expected, Object actual,
-                             boolean keyOnly) {
+    public record Difference(int row, Map<String, Object> key, String column, Change change, Object expected,
+                             Object actual, boolean keyOnly) {
 
         /**
          * Validates and copies.
          *
-         * @throws NullPointerException if key or column is null
+         * @throws NullPointerException if key, column or change is null
          */
         public Difference {
             key = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(key, "key")));
             Objects.requireNonNull(column, "column");
+            Objects.requireNonNull(change, "change");
         }
 
         /**
          * Describes the difference, with values shortened.
          *
-         * @return for example {@code row 3 key {id=3}: 'Ada ' came back as 'Ada'}
+         * @return for example {@code row 3 key {id=3}: '007' came back as '7'}
          */
         @Override
         public String toString() {
-            return "row " + row + (key.isEmpty() ? "" : " key " + key) + (keyOnly ? " (key only, as a delete)" : "")
-                    + ": " + (Values.same(expected, actual) ? Values.show(expected) + " did not come back (column left out)"
-                    : Values.show(expected) + " came back as " + Values.show(actual));
+            String where = "row " + row + (key.isEmpty() ? "" : " key " + key) + (keyOnly ? " (key only, as a delete)" : "");
+            return where + ": " + switch (change) {
+                case CHANGED -> Values.show(expected) + " came back as " + Values.show(actual);
+                case MISSING -> Values.show(expected) + " did not come back (column left out)";
+                case EXTRA -> "column came back with " + Values.show(actual) + " but the sample row has no such column";
+            };
         }
     }
 }
