@@ -18,6 +18,8 @@ public record LossyColumn(String column, String reason) {
     /**
      * Validates.
      *
+     * @param column see the record component
+     * @param reason see the record component
      * @throws NullPointerException if either argument is null
      */
     public LossyColumn {

@@ -28,6 +28,12 @@ public record RoundTripReport(String table, int rowsChecked, List<Difference> di
     /**
      * Validates and copies.
      *
+     * @param table see the record component
+     * @param rowsChecked see the record component
+     * @param differences see the record component
+     * @param failures see the record component
+     * @param lossyColumns see the record component
+     * @param lossyAccepted see the record component
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if rowsChecked is negative
      */
@@ -121,6 +127,13 @@ public record RoundTripReport(String table, int rowsChecked, List<Difference> di
         /**
          * Validates and copies.
          *
+         * @param row see the record component
+         * @param key see the record component
+         * @param column see the record component
+         * @param change see the record component
+         * @param expected see the record component
+         * @param actual see the record component
+         * @param keyOnly see the record component
          * @throws NullPointerException if key, column or change is null
          */
         public Difference {

@@ -20,9 +20,13 @@ import java.util.Map;
 public class RowTransformException extends CutoverException {
     private static final long serialVersionUID = 1L;
 
+    /** The mapping's source table. */
     private final String table;
+    /** The failing column, or null. */
     private final String column;
+    /** The failing value; not serialised, as it may be of any class. */
     private final transient Object value;
+    /** The failing row's key; its values must be serialisable for the exception to be. */
     private final Map<String, Object> key;
 
     /**

@@ -14,7 +14,9 @@ import java.util.List;
  * source key ({@link TableMappingBuilder#key}, or {@link #withSourceKey}), a row holding nothing
  * but key columns is mapped as a key: renames, splits, merges and conversions apply, added columns
  * are not invented. Without a declared key every row is taken as a full row; call
- * {@link #applyToKey(Row)} for deletes instead.
+ * {@link #applyToKey(Row)} for deletes instead. A table whose every column is in the key cannot be
+ * told apart this way: its inserts look like deletes, so added columns are not filled; map such a
+ * table without a declared key and call {@code applyToKey} for its deletes.
  *
  * <p>Thread safety: immutable; {@code apply} may be called from many threads at once, provided the
  * user functions given to the builder are pure, as they must be.

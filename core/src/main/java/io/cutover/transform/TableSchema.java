@@ -23,6 +23,9 @@ public record TableSchema(String name, List<Column> columns, List<String> primar
     /**
      * Validates and copies.
      *
+     * @param name see the record component
+     * @param columns see the record component
+     * @param primaryKey see the record component
      * @throws NullPointerException if any argument or element is null
      * @throws IllegalArgumentException if there is no column, a column name repeats, or a key
      *     column is not a column
@@ -78,6 +81,10 @@ public record TableSchema(String name, List<Column> columns, List<String> primar
         /**
          * Validates.
          *
+         * @param name see the record component
+         * @param typeName see the record component
+         * @param nullable see the record component
+         * @param hasDefault see the record component
          * @throws NullPointerException if name or typeName is null
          * @throws IllegalArgumentException if name is blank
          */

@@ -169,4 +169,18 @@ class RoundTripCheckTest {
         v.put("id", id);
         return new Row(r.table(), v);
     }
+
+    @Test
+    void roundTrip_comparesNumbersByValueAcrossTypes() {
+        TableMapping m = Transforms.forTable("t")
+                .convertColumn("n", Conversion.of(TypeFamily.NUMERIC, TypeFamily.NUMERIC,
+                        v -> ((Number) v).longValue(), v -> ((Number) v).intValue()))
+                .build();
+
+        assertThat(Transforms.roundTrip(m, List.of(row("t", "n", 5))).lossless()).isTrue();
+        assertThat(Values.same(5, 5L)).isTrue();
+        assertThat(Values.same(new BigDecimal("1.0"), new BigDecimal("1.00"))).isTrue();
+        assertThat(Values.same(Double.NaN, Double.NaN)).isTrue();
+        assertThat(Values.same("5", 5)).isFalse();
+    }
 }

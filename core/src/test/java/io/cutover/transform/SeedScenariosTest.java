@@ -111,4 +111,24 @@ class SeedScenariosTest {
         assertThat(report.lossyColumns()).extracting(LossyColumn::column).containsExactly("first_name", "last_name");
         assertThat(report.problems()).first().asString().contains("'Mary Ann' came back as 'Mary'");
     }
+
+    @Test
+    void usersV2ToV1_rollbackLosesPhones_refusedUnlessAccepted_andRecorded() {
+        TableMapping v2ToV1 = Transforms.forTable("users").key("id")
+                .addComputedColumn("phone", r -> null).build().reverse();
+        List<Row> greenSample = List.of(
+                row("users", "id", 1L, "name", "Ada", "email", "ada@example.org", "phone", "+44 20 7946 0000"),
+                row("users", "id", 2L, "name", "Grace", "email", "grace@example.org", "phone", null));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Transforms.checkRoundTrip(v2ToV1, greenSample, LossyReverse.REFUSE))
+                .isInstanceOf(io.cutover.PreflightException.class)
+                .hasMessageContaining("the reverse loses column 'phone'")
+                .hasMessageContaining("'+44 20 7946 0000' came back as null");
+
+        RoundTripReport accepted = Transforms.checkRoundTrip(v2ToV1, greenSample, LossyReverse.ACCEPT);
+        assertThat(accepted.lossyAccepted()).isTrue();
+        assertThat(accepted.lossyColumns()).extracting(LossyColumn::column).containsExactly("phone");
+        assertThat(accepted.differences()).singleElement().satisfies(d -> assertThat(d.key()).containsEntry("id", 1L));
+    }
 }

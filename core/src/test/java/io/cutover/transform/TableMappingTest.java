@@ -368,4 +368,51 @@ class TableMappingTest {
         values.put(column, value);
         return new Row(r.table(), values);
     }
+
+    @Test
+    void convertColumn_toDecimal_andBack() {
+        TableMapping m = Transforms.forTable("prices").convertColumn("amount", Conversion.textToDecimal()).build();
+        Row price = row("prices", "id", 1L, "amount", "12.50");
+
+        assertThat(m.apply(price).get("amount")).isEqualTo(new java.math.BigDecimal("12.50"));
+        assertThat(m.reverse().apply(m.apply(price))).isEqualTo(price);
+    }
+
+    @Test
+    void convertColumn_withUseNull_writesNull() {
+        TableMapping m = Transforms.forTable("items")
+                .convertColumn("qty", Conversion.textToLong(), OnFailure.useNull()).build();
+
+        assertThat(m.apply(row("items", "id", 1L, "qty", "many")).values()).containsEntry("qty", null);
+    }
+
+    @Test
+    void splitColumn_withACustomSplit_reportsASplitterThatThrows() {
+        ColumnSplit byComma = ColumnSplit.of(v -> {
+            String[] p = v.toString().split(",", -1);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("expected one comma");
+            }
+            return new ColumnSplit.Parts(p[0], p[1]);
+        }, (a, b) -> a + "," + b);
+        TableMapping m = Transforms.forTable("places").key("id").splitColumn("latlon", "lat", "lon", byComma).build();
+
+        assertThat(m.apply(row("places", "id", 1L, "latlon", "1.5,2.5")).values())
+                .containsEntry("lat", "1.5").containsEntry("lon", "2.5");
+        assertThatThrownBy(() -> m.apply(row("places", "id", 2L, "latlon", "nowhere")))
+                .isInstanceOfSatisfying(RowTransformException.class, e -> {
+                    assertThat(e.column()).isEqualTo("latlon");
+                    assertThat(e.value()).isEqualTo("nowhere");
+                })
+                .hasMessageContaining("expected one comma").hasMessageContaining("{id=2}");
+    }
+
+    @Test
+    void addComputedColumn_thatThrowsNamesTheNewColumn() {
+        TableMapping m = Transforms.forTable("users").key("id")
+                .addComputedColumn("phone", r -> r.get("missing").toString()).build();
+
+        assertThatThrownBy(() -> m.apply(ADA)).isInstanceOfSatisfying(RowTransformException.class,
+                e -> assertThat(e.column()).isEqualTo("phone")).hasMessageContaining("new column 'phone'");
+    }
 }
