@@ -1,5 +1,6 @@
 package io.cutover.transform;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ final class RenameColumnStep implements Step {
     public void apply(WorkingRow row) {
         if (row.require(from)) {
             row.requireAbsent(to);
-            row.replace(from, java.util.Collections.singletonMap(to, row.get(from)));
+            row.replace(from, Collections.singletonMap(to, row.get(from)));
         }
     }
 

@@ -137,4 +137,14 @@ class KeyMappingTest {
         assertThatThrownBy(() -> m.applyToKey(row("users", "id", 7L))).isInstanceOf(RowTransformException.class)
                 .hasMessageContaining("needs both columns but a delete's key carries only one");
     }
+
+    @Test
+    void keyChange_mapsAsTheOldKeysDeleteAndTheNewRowsUpsert() {
+        Row deleteOld = ACCOUNTS.apply(row("users", "id", 7L));
+        Row upsertNew = ACCOUNTS.apply(row("users", "id", 8L, "name", "Ada", "email", "a@x"));
+
+        assertThat(deleteOld).isEqualTo(row("accounts", "account_id", 7L));
+        assertThat(upsertNew.values()).containsEntry("account_id", 8L).containsEntry("phone", "+1-555-8");
+        assertThat(ACCOUNTS.targetKey(List.of("id"))).containsExactlyElementsOf(deleteOld.values().keySet());
+    }
 }

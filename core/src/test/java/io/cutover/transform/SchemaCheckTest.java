@@ -113,6 +113,17 @@ class SchemaCheckTest {
     }
 
     @Test
+    void checkSchema_reportsAConstantOfTheWrongFamily() {
+        TableSchema green = new TableSchema("users", List.of(col("id", "bigint", false, true),
+                col("name", "varchar", true, false), col("email", "varchar", false, false),
+                col("active", "timestamp", true, false)), List.of("id"));
+
+        assertThat(Transforms.schemaProblems(Transforms.forTable("users").addColumn("active", true).build(),
+                USERS_V1, green)).singleElement().asString()
+                .contains("'users.active' is timestamp (temporal) on the target but the mapping writes boolean");
+    }
+
+    @Test
     void checkSchema_reportsAConversionFromTheWrongFamily() {
         TableSchema source = new TableSchema("items", List.of(col("id", "int", false, true),
                 col("qty", "bigint", true, false)), List.of("id"));
