@@ -63,6 +63,12 @@ class CutoverTest {
     }
 
     @Test
+    void execute_recordsWhatTheLinkAcceptedInPreflight() {
+        link.checksReport("users: reverse accepted as lossy (phone)");
+        assertThat(cutover().build().execute().checks()).contains("users: reverse accepted as lossy (phone)");
+    }
+
+    @Test
     void execute_reportsThePauseFromDrainToResume() {
         link.stream().useClock(clock).fenceTakes(Duration.ofMillis(120));
         CutoverResult result = cutover().build().execute();

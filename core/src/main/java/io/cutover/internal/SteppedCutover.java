@@ -192,6 +192,7 @@ public final class SteppedCutover implements Cutover {
                     throw new PreflightException(problems);
                 }
                 checks.add("preflight: stream '" + stream.name() + "' STREAMING, lag " + lag + ", link checks passed");
+                checks.addAll(link.checks());
                 return null;
             });
         }

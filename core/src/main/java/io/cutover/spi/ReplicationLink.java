@@ -48,6 +48,17 @@ public interface ReplicationLink extends AutoCloseable {
     void preflight();
 
     /**
+     * Returns what the link checked or accepted that the cutover's report should record, one line
+     * each: for example a reverse transform accepted as lossy, with the columns it loses. Called
+     * after a successful {@link #preflight()}.
+     *
+     * @return report lines; empty by default
+     */
+    default java.util.List<String> checks() {
+        return java.util.List.of();
+    }
+
+    /**
      * Returns the guard that makes the source refuse writes during and after the cutover.
      *
      * @return the guard; {@link WriteGuard#NONE} when the dialect has none

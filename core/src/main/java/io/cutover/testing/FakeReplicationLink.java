@@ -39,6 +39,7 @@ public final class FakeReplicationLink implements ReplicationLink {
     private final Journal journal;
     private List<String> preflightProblems = List.of(); // guarded by this
     private List<String> handoffLines = List.of(); // guarded by this
+    private List<String> checkLines = List.of(); // guarded by this
     private RuntimeException reverseFailure; // guarded by this
     private final List<FakeReplicationLink> reverses = new ArrayList<>(); // guarded by this
     private boolean closed; // guarded by this
@@ -83,6 +84,17 @@ public final class FakeReplicationLink implements ReplicationLink {
      */
     public synchronized FakeReplicationLink handoffReports(String... lines) {
         this.handoffLines = List.of(lines);
+        return this;
+    }
+
+    /**
+     * Scripts what {@link #checks()} reports after preflight, such as an accepted lossy reverse.
+     *
+     * @param lines the report lines
+     * @return this link
+     */
+    public synchronized FakeReplicationLink checksReport(String... lines) {
+        this.checkLines = List.of(lines);
         return this;
     }
 
@@ -153,6 +165,11 @@ public final class FakeReplicationLink implements ReplicationLink {
         if (!problems.isEmpty()) {
             throw new PreflightException(problems);
         }
+    }
+
+    @Override
+    public synchronized List<String> checks() {
+        return checkLines;
     }
 
     @Override
