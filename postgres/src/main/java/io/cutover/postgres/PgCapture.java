@@ -34,12 +34,15 @@ final class PgCapture {
     }
 
     /**
-     * Creates the fence table, the publication and the slot if missing. From the moment this
-     * returns every change committed on the source is retained for the stream.
+     * Creates the fence table, the publication and (when asked) the slot if missing. From the
+     * moment a slot exists every change committed on the source is retained for the stream.
+     * Without a slot, the connector creates it on start and takes its initial copy from the
+     * snapshot the slot exports, so that copy and stream meet exactly.
      *
      * @param phase the phase to report a failure in
+     * @param createSlot whether to create the slot now
      */
-    void setUp(Phase phase) {
+    void setUp(Phase phase, boolean createSlot) {
         try (Connection c = source.connect()) {
             try (Statement st = c.createStatement()) {
                 st.execute("SET search_path = " + names.schema());
@@ -55,7 +58,7 @@ final class PgCapture {
                     st.execute(sql.toString());
                 }
             }
-            if (!exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", names.slot())) {
+            if (createSlot && !exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", names.slot())) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
                     ps.setString(1, names.slot());
                     ps.execute();

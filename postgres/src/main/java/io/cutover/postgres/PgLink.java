@@ -47,7 +47,7 @@ final class PgLink implements ReplicationLink {
                 .startTimeout(settings.startTimeout)
                 .onStart(() -> {
                     PgPreflight.source(source, names, settings.tables);
-                    capture.setUp(Phase.PREFLIGHT);
+                    capture.setUp(Phase.PREFLIGHT, !initialCopy);
                 })
                 .onClose(capture::tearDown)
                 .beforeCommit(settings.beforeCommit);
@@ -96,7 +96,7 @@ final class PgLink implements ReplicationLink {
     @Override
     public ReplicationLink prepareReverse() {
         // Slot and publication on the target now, inside the pause: every later write is captured.
-        new PgCapture(target, names.reverse(), settings.tables).setUp(Phase.REVERSE);
+        new PgCapture(target, names.reverse(), settings.tables).setUp(Phase.REVERSE, true);
         return new PgLink(settings, target.side, false);
     }
 

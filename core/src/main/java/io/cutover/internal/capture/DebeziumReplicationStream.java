@@ -187,8 +187,9 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         }
         try {
             r.engine().close();
-        } catch (IOException e) {
-            LOG.warn("stream '{}': closing the engine failed", config.name, e);
+        } catch (IOException | RuntimeException e) {
+            // An engine that failed has shut itself down already.
+            LOG.debug("stream '{}': closing the engine: {}", config.name, e.toString());
         }
         try {
             if (!r.done().await(30, TimeUnit.SECONDS)) {
