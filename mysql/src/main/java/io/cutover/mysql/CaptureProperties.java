@@ -86,7 +86,7 @@ final class CaptureProperties {
         p.setProperty("bigint.unsigned.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("binary.handling.mode", "bytes");
-        p.setProperty("database.ssl.mode", "disable");
+        p.setProperty("database.ssl.mode", flavour.debeziumSslMode(source.sslMode()));
         p.setProperty("connect.timeout.ms", "5000");
         p.setProperty("errors.max.retries", "0");
         return p;

@@ -60,6 +60,29 @@ enum Flavour {
         return this == MARIADB ? "SHOW BINLOG STATUS" : "SHOW MASTER STATUS";
     }
 
+    /**
+     * Translates a Connector/J {@code sslMode} into the connector's {@code database.ssl.mode}.
+     *
+     * @param connectorJMode DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY
+     * @return the connector's value
+     */
+    String debeziumSslMode(String connectorJMode) {
+        String mode = connectorJMode.toUpperCase(Locale.ROOT);
+        if (this == MYSQL) {
+            return mode.toLowerCase(Locale.ROOT);
+        }
+        switch (mode) {
+            case "DISABLED":
+                return "disable";
+            case "VERIFY_CA":
+                return "verify-ca";
+            case "VERIFY_IDENTITY":
+                return "verify-full";
+            default:
+                return "trust";
+        }
+    }
+
     @Override
     public String toString() {
         return label;

@@ -55,8 +55,9 @@ class MariaDbTypeMatrixIT {
 
     @BeforeAll
     static void start() {
-        blue = MariaDbServer.start("blue", 201);
-        green = MariaDbServer.start("green", 202);
+        MariaDbServer[] pair = MariaDbServer.startPair("blue", 201, "green", 202);
+        blue = pair[0];
+        green = pair[1];
         for (MariaDbServer s : List.of(blue, green)) {
             Accounts.create(s, DB);
             s.exec(DB, TABLE);

@@ -1,0 +1,116 @@
+package io.cutover.mysql;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import io.cutover.spi.KeyHandoff;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Moves each replicated table's AUTO_INCREMENT counter on the target past the source's (plus a
+ * headroom), since the binlog carries rows but not counters. The new value is the larger of the
+ * source's counter and the target's highest key + 1, plus the headroom; it is never lowered.
+ * Runs inside the write pause; each table costs one metadata-only {@code ALTER TABLE}.
+ * Thread-safe.
+ */
+final class AutoIncrementHandoff implements KeyHandoff {
+    private final Endpoint source;
+    private final Endpoint target;
+    private final List<String> tables;
+    private final long headroom;
+
+    /**
+     * Creates the hand-off.
+     *
+     * @param source where counters are read
+     * @param target where counters are moved (the user needs ALTER on the tables)
+     * @param tables the replicated tables
+     * @param headroom how far past the source's counter to go; not negative
+     */
+    AutoIncrementHandoff(Endpoint source, Endpoint target, List<String> tables, long headroom) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.target = Objects.requireNonNull(target, "target");
+        this.tables = List.copyOf(tables);
+        if (headroom < 0) {
+            throw new IllegalArgumentException("headroom must not be negative, was " + headroom);
+        }
+        this.headroom = headroom;
+    }
+
+    @Override
+    public List<String> handOff() {
+        List<String> moved = new ArrayList<>();
+        try (Connection src = source.connect(); Connection dst = target.connect()) {
+            statsFresh(src);
+            statsFresh(dst);
+            for (String table : tables) {
+                Optional<String> column = autoIncrementColumn(dst, target.database(), table);
+                if (column.isEmpty()) {
+                    continue;
+                }
+                long sourceNext = counter(src, source.database(), table);
+                long targetNext = counter(dst, target.database(), table);
+                long targetMax = maxKey(dst, table, column.get());
+                long next = Math.max(sourceNext, targetMax + 1) + headroom;
+                if (next > targetNext) {
+                    try (Statement st = dst.createStatement()) {
+                        st.execute("ALTER TABLE " + MySqlSql.qualified(target.database(), table)
+                                + " AUTO_INCREMENT = " + next);
+                    }
+                }
+                moved.add(table + "." + column.get() + ": " + targetNext + " -> " + Math.max(next, targetNext)
+                        + " (source " + sourceNext + ")");
+            }
+        } catch (SQLException e) {
+            throw new CutoverException(Phase.HANDOFF, "AUTO_INCREMENT hand-off " + source.describe() + " -> "
+                    + target.describe() + " failed: " + e.getMessage(), e);
+        }
+        return moved;
+    }
+
+    private static void statsFresh(Connection c) {
+        // MySQL 8 caches information_schema.TABLES.AUTO_INCREMENT for a day unless told not to.
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION information_schema_stats_expiry = 0");
+        } catch (SQLException e) {
+            // MariaDB has no such variable and its counters are always current.
+        }
+    }
+
+    private static Optional<String> autoIncrementColumn(Connection c, String db, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'")) {
+            ps.setString(1, db);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static long counter(Connection c, String db, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, db);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Math.max(1, rs.getLong(1)) : 1;
+            }
+        }
+    }
+
+    private long maxKey(Connection c, String table, String column) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX("
+                + MySqlSql.quote(column) + "), 0) FROM " + MySqlSql.qualified(target.database(), table))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.cutover.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The guard, the fence and the AUTO_INCREMENT hand-off against real MariaDB servers. */
+class MariaDbGuardFenceHandoffIT {
+    private static final String DB = "shop";
+    private static MariaDbServer blue;
+    private static MariaDbServer green;
+    private static Endpoint blueAdmin;
+
+    @BeforeAll
+    static void start() {
+        MariaDbServer[] pair = MariaDbServer.startPair("blue", 301, "green", 302);
+        blue = pair[0];
+        green = pair[1];
+        for (MariaDbServer s : List.of(blue, green)) {
+            Accounts.create(s, DB);
+            s.exec(DB, "CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40))");
+        }
+        blueAdmin = new Endpoint(blue.host(), blue.port(), DB, MariaDbServer.ADMIN_USER,
+                MariaDbServer.ADMIN_PASSWORD, "DISABLED");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (MariaDbServer s : new MariaDbServer[] {blue, green}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void lift() {
+        blue.exec("", "SET GLOBAL read_only = OFF");
+    }
+
+    private static ReadOnlyGuard guard(Duration lockWait) {
+        return new ReadOnlyGuard("blue", blueAdmin, Flavour.MARIADB, lockWait, false);
+    }
+
+    private static void insertAs(String user, String note) throws SQLException {
+        try (Connection c = Accounts.endpoint(blue, DB, user).connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO orders (note) VALUES ('" + note + "')");
+        }
+    }
+
+    @Test
+    void guard_refusesTheAppsWrites_letsTheApplierThrough_andReleases() throws SQLException {
+        ReadOnlyGuard guard = guard(Duration.ofSeconds(2));
+        guard.warmUp();
+        long started = System.nanoTime();
+        guard.engage();
+        long engageMicros = (System.nanoTime() - started) / 1000;
+        assertThat(engageMicros).as("engaging on a warm connection, idle server").isLessThan(200_000);
+
+        assertThat(guard.engaged()).isTrue();
+        assertThat(guard.serverReadOnly()).isTrue();
+        assertThatThrownBy(() -> insertAs(Accounts.APP, "direct writer"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+        insertAs(Accounts.APPLY, "reverse applier");
+
+        guard.engage();
+        guard.release();
+        assertThat(guard.engaged()).isFalse();
+        insertAs(Accounts.APP, "after release");
+        guard.close();
+    }
+
+    @Test
+    void guard_givesUpOnLockTablesWrite_withinItsBound_andLeavesReadOnlyOff() throws Exception {
+        try (Connection holder = blue.admin(DB); Statement st = holder.createStatement()) {
+            st.execute("LOCK TABLES orders WRITE");
+            ReadOnlyGuard guard = guard(Duration.ofMillis(300));
+            long started = System.nanoTime();
+            assertThatThrownBy(guard::engage)
+                    .isInstanceOf(CutoverException.class)
+                    .hasMessageContaining("300 ms").hasMessageContaining("LOCK TABLES")
+                    .satisfies(e -> assertThat(((CutoverException) e).phase()).isEqualTo(Phase.GUARD));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(guard.engaged()).isFalse();
+            assertThat(guard.serverReadOnly()).isFalse();
+            st.execute("UNLOCK TABLES");
+            guard.engage();
+            assertThat(guard.serverReadOnly()).isTrue();
+            guard.release();
+        }
+    }
+
+    @Test
+    void fence_isWrittenWhileGuarded_withIncreasingIdsAndAGtid() {
+        blue.exec(DB, FenceTable.ddl(DB));
+        FenceTable fences = new FenceTable(Accounts.endpoint(blue, DB, Accounts.APPLY), Flavour.MARIADB);
+        ReadOnlyGuard guard = guard(Duration.ofSeconds(2));
+        guard.engage();
+        FenceTable.Written first = fences.write("orders-stream");
+        FenceTable.Written second = fences.write("orders-stream");
+        FenceTable.Written other = fences.write("other-stream");
+        guard.release();
+
+        assertThat(second.id()).isEqualTo(first.id() + 1);
+        assertThat(other.id()).isEqualTo(1);
+        assertThat(first.position().value()).matches("gtid 0-301-\\d+");
+        assertThat(second.position().value()).isNotEqualTo(first.position().value());
+    }
+
+    @Test
+    void handoff_movesGreensCounterPastBlues_soInsertsOnGreenSucceed() throws SQLException {
+        blue.exec(DB, "CREATE TABLE invoices (id INT AUTO_INCREMENT PRIMARY KEY, n INT)",
+                "INSERT INTO invoices (n) SELECT seq FROM seq_1_to_150",
+                "DELETE FROM invoices WHERE id > 100");
+        green.exec(DB, "CREATE TABLE invoices (id INT AUTO_INCREMENT PRIMARY KEY, n INT)",
+                "INSERT INTO invoices (id, n) SELECT seq, seq FROM seq_1_to_100",
+                "ALTER TABLE invoices AUTO_INCREMENT = 1");
+
+        long blueNext;
+        try (Connection c = blue.admin(DB); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'invoices'")) {
+            rs.next();
+            blueNext = rs.getLong(1);
+        }
+        assertThat(blueNext).as("blue's counter is past green's rows").isGreaterThan(101);
+
+        List<String> moved = new AutoIncrementHandoff(Accounts.endpoint(blue, DB, Accounts.APPLY),
+                Accounts.endpoint(green, DB, Accounts.APPLY), List.of("invoices", "orders"), 1000).handOff();
+
+        assertThat(moved).anySatisfy(line -> assertThat(line).startsWith("invoices.id: 101 -> " + (blueNext + 1000)));
+        try (Connection c = Accounts.endpoint(green, DB, Accounts.APP).connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO invoices (n) VALUES (-1)");
+            try (ResultSet rs = st.executeQuery("SELECT LAST_INSERT_ID()")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(blueNext + 1000);
+            }
+        }
+    }
+}
