@@ -76,7 +76,8 @@ final class PgDialect implements CaptureDialect {
     public String upsertSql(String table, List<String> columns, List<String> keyColumns) {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quoteTable(table)).append(" (");
         sql.append(columns.stream().map(PgDialect::quote).collect(Collectors.joining(", ")));
-        sql.append(") VALUES (").append(columns.stream().map(c -> "?").collect(Collectors.joining(", ")));
+        // Identity columns GENERATED ALWAYS take the source's value too.
+        sql.append(") OVERRIDING SYSTEM VALUE VALUES (").append(columns.stream().map(c -> "?").collect(Collectors.joining(", ")));
         sql.append(") ON CONFLICT (").append(keyColumns.stream().map(PgDialect::quote).collect(Collectors.joining(", ")));
         List<String> rest = columns.stream().filter(c -> !keyColumns.contains(c)).toList();
         if (rest.isEmpty()) {
