@@ -1,6 +1,7 @@
 package io.cutover.postgres;
 
 import io.cutover.Phase;
+import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
 import io.cutover.RowTransform;
 import io.cutover.Side;
@@ -46,7 +47,7 @@ final class PgLink implements ReplicationLink {
                 .fenceTable(PgNames.FENCE_TABLE)
                 .startTimeout(settings.startTimeout)
                 .onStart(() -> {
-                    PgPreflight.source(source, names, settings.tables);
+                    PgPreflight.source(source, names, settings.tables, false);
                     capture.setUp(Phase.PREFLIGHT, !initialCopy);
                 })
                 .onClose(capture::tearDown)
@@ -74,8 +75,20 @@ final class PgLink implements ReplicationLink {
 
     @Override
     public void preflight() {
-        PgPreflight.source(source, names, settings.tables);
-        PgPreflight.target(target, names.reverse(), settings.tables);
+        List<String> problems = new java.util.ArrayList<>();
+        try {
+            PgPreflight.source(source, names, settings.tables, stream.state() == ReplicationStream.State.STREAMING);
+        } catch (PreflightException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            PgPreflight.target(target, names.reverse(), settings.tables);
+        } catch (PreflightException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            throw new PreflightException(problems);
+        }
     }
 
     @Override

@@ -22,12 +22,13 @@ final class PgPreflight {
     /**
      * Checks a source: capture must be possible there.
      *
+     * @param ownStreamRunning whether this link's stream is streaming (its slot is then active by right)
      * @throws PreflightException listing the problems
      */
-    static void source(PgEndpoint source, PgNames names, List<String> tables) {
+    static void source(PgEndpoint source, PgNames names, List<String> tables, boolean ownStreamRunning) {
         List<String> problems = new ArrayList<>();
         try (Connection c = source.connect()) {
-            capture(c, source, names, problems);
+            capture(c, source, names, problems, ownStreamRunning);
             tables(c, source, names.schema(), tables, problems, false);
         } catch (SQLException e) {
             problems.add(source.describeFailure(e));
@@ -50,14 +51,15 @@ final class PgPreflight {
                 problems.add(target + " has default_transaction_read_only=on; set it off for the database or role");
             }
             tables(c, target, reverseNames.schema(), tables, problems, true);
-            capture(c, target, reverseNames, problems);
+            capture(c, target, reverseNames, problems, false);
         } catch (SQLException e) {
             problems.add(target.describeFailure(e));
         }
         throwIf(problems);
     }
 
-    private static void capture(Connection c, PgEndpoint ep, PgNames names, List<String> problems) throws SQLException {
+    private static void capture(Connection c, PgEndpoint ep, PgNames names, List<String> problems, boolean ownStreamRunning)
+            throws SQLException {
         String wal = text(c, "SHOW wal_level");
         if (!"logical".equals(wal)) {
             problems.add(ep + " has wal_level=" + wal + "; logical decoding needs wal_level=logical"
@@ -77,7 +79,7 @@ final class PgPreflight {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     ours = true;
-                    if (rs.getBoolean(1)) {
+                    if (rs.getBoolean(1) && !ownStreamRunning) {
                         problems.add(ep + ": replication slot " + names.slot() + " is already active (pid " + rs.getInt(2)
                                 + "); another process is streaming from it. Stop it, or give this cutover another name");
                     }
@@ -92,8 +94,9 @@ final class PgPreflight {
         }
         int senders = integer(c, "SELECT count(*) FROM pg_stat_replication");
         int maxSenders = integer(c, "SELECT setting::int FROM pg_settings WHERE name = 'max_wal_senders'");
-        if (senders >= maxSenders) {
-            problems.add(ep + ": all " + maxSenders + " WAL senders are busy; raise max_wal_senders (then restart)");
+        if (senders >= maxSenders && !ownStreamRunning) {
+            problems.add(ep + ": no free WAL sender (" + senders + " in use, max_wal_senders=" + maxSenders
+                    + "); raise max_wal_senders (then restart)");
         }
     }
 
