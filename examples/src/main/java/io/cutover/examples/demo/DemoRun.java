@@ -201,12 +201,14 @@ public final class DemoRun {
         out.printf("%nThe service keeps writing, now to %s; the stream %s -> %s carries every write back (%s)%n",
                 to, to, from, to == Side.GREEN ? "v2 -> v1, phone dropped" : "v1 -> v2, phone computed");
         watch(timeline, load, options.phase());
+        long checkStart = timeline.nowMillis();
         load.stop();
         out.printf("Writers stopped. Waiting for the stream %s -> %s to apply a fence ...%n", to, from);
         back.stream().awaitFence(FENCE_WAIT);
         verify(what + " " + round + ": every acknowledged write on " + to, to, db, table, model);
         verify(what + " " + round + ": and back on " + from + " through the reverse transform", from, db, table, model);
         load.start();
+        timeline.check(checkStart, timeline.nowMillis());
         return back;
     }
 

@@ -64,14 +64,16 @@ final class HtmlReport {
                 .append("</div>");
 
         h.append("<h2>Write throughput, writes/s</h2>");
-        h.append(chart(samples, pauses, end, i -> rate[i], "writes/s", true));
+        List<long[]> checks = timeline.checks();
+        h.append(chart(samples, pauses, checks, end, i -> rate[i], "writes/s", true));
         h.append("<h2>Stream lag, events not yet applied</h2>");
-        h.append(chart(samples, pauses, end, i -> samples.get(i).lagEvents(), "events", false));
+        h.append(chart(samples, pauses, checks, end, i -> samples.get(i).lagEvents(), "events", false));
         h.append("<h2>Stream lag, age of the oldest unapplied change (ms)</h2>");
-        h.append(chart(samples, pauses, end, i -> samples.get(i).lagMillis(), "ms", false));
+        h.append(chart(samples, pauses, checks, end, i -> samples.get(i).lagMillis(), "ms", false));
         h.append("<p class=\"muted\">Background: the side writes went to (<span style=\"color:").append(BLUE)
                 .append("\">blue</span>, <span style=\"color:").append(GREEN).append("\">green</span>). Red bands:")
-                .append(" write pauses (drawn at least 3 px wide). Lag is the stream into the side not in use.</p>");
+                .append(" write pauses (drawn at least 3 px wide). Grey: writers stopped while the demo compared both sides")
+                .append(" with the acknowledged writes. Lag is the stream into the side not in use.</p>");
 
         h.append("<h2>Phases, ms</h2>").append(phaseTable(results, slowestWrites));
         h.append("<h2>Verifications</h2><table><tr><th>check</th><th>result</th><th>rows</th><th>expected</th>")
@@ -119,8 +121,8 @@ final class HtmlReport {
         return t.append("</tr></table>").toString();
     }
 
-    private static String chart(List<Timeline.Sample> samples, List<Timeline.PauseWindow> pauses, long end,
-            ToDoubleFunction<Integer> value, String unit, boolean labelPauses) {
+    private static String chart(List<Timeline.Sample> samples, List<Timeline.PauseWindow> pauses, List<long[]> checks,
+            long end, ToDoubleFunction<Integer> value, String unit, boolean labelPauses) {
         int plotW = WIDTH - LEFT - RIGHT;
         int top = labelPauses ? 22 : 8;
         int plotH = CHART_HEIGHT - top - 24;
@@ -130,7 +132,7 @@ final class HtmlReport {
         }
         max = niceCeiling(max);
         StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
+        s.append("<svg width=\"").append(WIDTH).append("\" height=\"")
                 .append(CHART_HEIGHT).append("\" role=\"img\" aria-label=\"").append(unit).append(" over time\">");
         // The side writes went to, as background bands.
         for (int i = 1; i < samples.size(); i++) {
@@ -152,6 +154,16 @@ final class HtmlReport {
             double x = LEFT + t * (double) plotW / end;
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d s</text>", x,
                     top + plotH + 16, t / 1000));
+        }
+        for (long[] c : checks) {
+            double x0 = LEFT + c[0] * (double) plotW / end;
+            double w = Math.max(3, (c[1] - c[0]) * (double) plotW / end);
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#98a2b3\" fill-opacity=\"0.35\"/>",
+                    x0, top, w, plotH));
+            if (labelPauses) {
+                s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">check</text>",
+                        x0 + w / 2, top + 14));
+            }
         }
         for (Timeline.PauseWindow p : pauses) {
             double x0 = LEFT + p.startMillis() * (double) plotW / end;

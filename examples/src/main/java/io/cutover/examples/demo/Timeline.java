@@ -30,6 +30,7 @@ final class Timeline implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final List<Sample> samples = new ArrayList<>(); // guarded by this
     private final List<PauseWindow> pauses = new ArrayList<>(); // guarded by this
+    private final List<long[]> checks = new ArrayList<>(); // guarded by this
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "demo-sampler");
         t.setDaemon(true);
@@ -52,6 +53,15 @@ final class Timeline implements AutoCloseable {
 
     synchronized void pause(long startMillis, long endMillis, Side from, Side to) {
         pauses.add(new PauseWindow(startMillis, endMillis, from, to));
+    }
+
+    /** Marks a time the writers were stopped so both sides could be compared. */
+    synchronized void check(long startMillis, long endMillis) {
+        checks.add(new long[] {startMillis, endMillis});
+    }
+
+    synchronized List<long[]> checks() {
+        return List.copyOf(checks);
     }
 
     synchronized List<Sample> samples() {

@@ -1,0 +1,59 @@
+package io.cutover.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DemoOptionsTest {
+
+    private static final Map<String, String> ENV = Map.of(DemoOptions.BLUE_USER, "app", DemoOptions.BLUE_PASSWORD, "s3cret-b",
+            DemoOptions.GREEN_USER, "app", DemoOptions.GREEN_PASSWORD, "s3cret-g");
+
+    @Test
+    void parse_withoutUrls_runsEmbedded() {
+        DemoOptions o = DemoOptions.parse(new String[] {"--cutovers", "2", "--rate", "1_000", "--seconds", "1"}, Map.of());
+        assertThat(o.embedded()).isTrue();
+        assertThat(o.cutovers()).isEqualTo(2);
+        assertThat(o.rate()).isEqualTo(1000);
+        assertThat(o.phase()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.table()).isEqualTo("users");
+    }
+
+    @Test
+    void parse_withUrls_takesCredentialsFromTheEnvironment_andNeverShowsThem() {
+        DemoOptions o = DemoOptions.parse(new String[] {"--blue-url", "jdbc:postgresql://b:5432/app?password=leak",
+            "--green-url", "jdbc:postgresql://g:5432/app"}, ENV);
+        assertThat(o.embedded()).isFalse();
+        assertThat(o.bluePassword()).isEqualTo("s3cret-b");
+        assertThat(o.table()).isEqualTo("cutover_demo_users");
+        assertThat(o.toString()).doesNotContain("s3cret", "leak").contains("jdbc:postgresql://b:5432/app");
+    }
+
+    @Test
+    void parse_rejectsOneUrl_aMissingVariable_andUnknownFlags() {
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--blue-url", "jdbc:postgresql://b/app"}, ENV))
+                .hasMessageContaining("both --blue-url and --green-url");
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--blue-url", "jdbc:postgresql://b/app", "--green-url",
+            "jdbc:postgresql://g/app"}, Map.of()))
+                .hasMessageContaining(DemoOptions.BLUE_USER);
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--speed", "3"}, Map.of())).hasMessageContaining("unknown flag --speed");
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--rows"}, Map.of())).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--table", "users; drop"}, Map.of())).hasMessageContaining("plain identifier");
+    }
+
+    @Test
+    void urlText_dropsUserInfoAndQuery() {
+        assertThat(UrlText.withoutSecrets("jdbc:mysql://root:pw@db:3306/app?password=x")).isEqualTo("jdbc:mysql://db:3306/app");
+    }
+
+    @Test
+    void dialect_isToldByTheUrl() {
+        assertThat(Dialect.of("jdbc:postgresql://h/db")).isEqualTo(Dialect.POSTGRES);
+        assertThat(Dialect.of("jdbc:mariadb://h/db")).isEqualTo(Dialect.MYSQL);
+        assertThat(Dialect.of("jdbc:mysql://h/db")).isEqualTo(Dialect.MYSQL);
+        assertThatThrownBy(() -> Dialect.of("jdbc:oracle:thin:@h")).hasMessageContaining("unsupported");
+    }
+}
