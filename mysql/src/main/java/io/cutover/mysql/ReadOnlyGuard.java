@@ -35,7 +35,7 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
 
     private final String label;
     private final Endpoint admin;
-    private final Flavour flavour;
+    private final java.util.function.Supplier<Flavour> flavours;
     private final Duration lockWait;
     private final boolean superReadOnly;
     private final AtomicBoolean engaged = new AtomicBoolean();
@@ -52,17 +52,37 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
      * @param superReadOnly also set {@code super_read_only} (MySQL only; blocks every writer)
      */
     ReadOnlyGuard(String label, Endpoint admin, Flavour flavour, Duration lockWait, boolean superReadOnly) {
+        this(label, admin, constant(flavour), lockWait, superReadOnly);
+        if (superReadOnly && !flavour.hasSuperReadOnly()) {
+            throw new IllegalArgumentException(flavour + " has no super_read_only");
+        }
+    }
+
+    /**
+     * Creates a guard whose flavour is looked up when first needed; nothing is touched until
+     * {@link #warmUp()} or {@link #engage()}.
+     *
+     * @param label the side, for messages ("blue")
+     * @param admin a user allowed to set read_only
+     * @param flavour supplies the server's flavour
+     * @param lockWait how long engaging may wait for table locks and open transactions
+     * @param superReadOnly also set {@code super_read_only} (MySQL only)
+     */
+    ReadOnlyGuard(String label, Endpoint admin, java.util.function.Supplier<Flavour> flavour, Duration lockWait,
+            boolean superReadOnly) {
         this.label = Objects.requireNonNull(label, "label");
         this.admin = Objects.requireNonNull(admin, "admin");
-        this.flavour = Objects.requireNonNull(flavour, "flavour");
+        this.flavours = Objects.requireNonNull(flavour, "flavour");
         this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
         if (lockWait.isNegative() || lockWait.isZero()) {
             throw new IllegalArgumentException("lockWait must be positive, was " + lockWait);
         }
-        if (superReadOnly && !flavour.hasSuperReadOnly()) {
-            throw new IllegalArgumentException(flavour + " has no super_read_only");
-        }
         this.superReadOnly = superReadOnly;
+    }
+
+    private static java.util.function.Supplier<Flavour> constant(Flavour flavour) {
+        Objects.requireNonNull(flavour, "flavour");
+        return () -> flavour;
     }
 
     @Override
@@ -72,6 +92,7 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
                 return;
             }
             long started = System.nanoTime();
+            Flavour flavour = flavours.get();
             try (Statement st = statement()) {
                 long connectionId = connectionId(st);
                 AtomicBoolean killed = new AtomicBoolean();
@@ -110,6 +131,7 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
      * @throws CutoverException (phase PREFLIGHT) if the server refuses the login
      */
     void warmUp() {
+        Flavour flavour = flavours.get();
         synchronized (lock) {
             try {
                 statement().close();
@@ -163,6 +185,7 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
 
     @Override
     public void release() {
+        Flavour flavour = flavours.get();
         synchronized (lock) {
             try (Connection c = admin.connect(); Statement st = c.createStatement()) {
                 // Turning read_only off turns super_read_only off too.

@@ -1,0 +1,115 @@
+package io.cutover.mysql;
+
+import io.cutover.Position;
+import io.cutover.spi.CaptureDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/**
+ * What the capture host needs from the MySQL family: connector settings from
+ * {@link CaptureProperties}, the upsert/delete SQL of {@link MySqlSql}, value binding for
+ * Connector/J, and positions as binlog file:offset and GTID set.
+ *
+ * <p>Binding: a TIMESTAMP value arrives as an {@link OffsetDateTime} and is written as UTC local
+ * time into a session whose {@code time_zone} is {@code +00:00}; BIT(n) arrives as Debezium's
+ * little-endian bytes and is written as a number; TIME as text with microseconds. Immutable;
+ * thread-safe.
+ */
+final class MySqlDialect implements CaptureDialect {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+
+    private final String targetDatabase;
+    private final Supplier<Properties> connector;
+
+    /**
+     * Creates the dialect.
+     *
+     * @param targetDatabase the schema rows are written into
+     * @param connector builds the connector settings when the stream starts (the snapshot mode
+     *     depends on what is stored by then)
+     */
+    MySqlDialect(String targetDatabase, Supplier<Properties> connector) {
+        this.targetDatabase = Objects.requireNonNull(targetDatabase, "targetDatabase");
+        this.connector = Objects.requireNonNull(connector, "connector");
+    }
+
+    @Override
+    public Map<String, String> connectorProperties() {
+        Map<String, String> out = new HashMap<>();
+        connector.get().forEach((k, v) -> out.put(k.toString(), v.toString()));
+        return out;
+    }
+
+    @Override
+    public String upsertSql(String table, List<String> columns, List<String> keyColumns) {
+        return MySqlSql.upsert(targetDatabase, table, columns, keyColumns);
+    }
+
+    @Override
+    public String deleteSql(String table, List<String> keyColumns) {
+        return MySqlSql.delete(targetDatabase, table, keyColumns);
+    }
+
+    @Override
+    public void bind(PreparedStatement statement, int index, Object value, String columnType) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.NULL);
+            return;
+        }
+        String type = columnType == null ? "" : columnType.toUpperCase(Locale.ROOT);
+        Object v = value;
+        if (v instanceof OffsetDateTime odt) {
+            v = odt.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        } else if (v instanceof LocalTime t) {
+            v = TIME.format(t);
+        } else if (v instanceof byte[] bytes && type.startsWith("BIT")) {
+            v = littleEndian(bytes);
+        }
+        statement.setObject(index, v);
+    }
+
+    @Override
+    public void prepareApplierSession(Connection target) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            st.execute("SET time_zone = '" + ConnectValues.APPLY_TIME_ZONE + "'");
+        }
+    }
+
+    @Override
+    public Position position(Map<String, ?> sourceOffset) {
+        if (sourceOffset == null || sourceOffset.isEmpty()) {
+            return Position.NONE;
+        }
+        Object file = sourceOffset.get("file");
+        Object pos = sourceOffset.get("pos");
+        Object gtids = sourceOffset.get("gtids");
+        return new Position("binlog " + file + ":" + pos + (gtids == null ? "" : " gtid " + gtids));
+    }
+
+    private static long littleEndian(byte[] bytes) {
+        long v = 0;
+        for (int i = bytes.length - 1; i >= 0; i--) {
+            v = (v << 8) | (bytes[i] & 0xFF);
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return "MySQL-family dialect writing to " + targetDatabase;
+    }
+}

@@ -1,0 +1,209 @@
+package io.cutover.mysql;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import io.cutover.ReplicationStream;
+import io.cutover.RowTransform;
+import io.cutover.Side;
+import io.cutover.internal.capture.CaptureConfig;
+import io.cutover.internal.capture.DebeziumReplicationStream;
+import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.ReplicationLink;
+import io.cutover.spi.WriteGuard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One direction of replication between two MySQL-family servers: a Debezium binlog stream from
+ * source to target run by core's capture host, read_only guards on both ends, the AUTO_INCREMENT
+ * hand-off, and the reverse direction set up on demand from a binlog position taken inside the
+ * pause. Closing it closes the stream and deletes its schema history file. Thread-safe.
+ */
+final class MySqlLink implements ReplicationLink {
+    private static final Logger LOG = LoggerFactory.getLogger(MySqlLink.class);
+
+    private final MySqlSettings settings;
+    private final Side sourceSide;
+    private final Endpoint source;
+    private final Endpoint target;
+    private final String streamName;
+    private final boolean initialCopy;
+    private final DebeziumReplicationStream stream;
+    private final ReadOnlyGuard sourceGuard;
+    private final ReadOnlyGuard targetGuard;
+    private final List<String> checks = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy) {
+        this.settings = settings;
+        this.sourceSide = sourceSide;
+        this.source = settings.endpoint(sourceSide);
+        this.target = settings.endpoint(sourceSide.other());
+        this.streamName = streamName(settings, sourceSide);
+        this.initialCopy = initialCopy;
+        Map<String, RowTransform> transforms = sourceSide == Side.BLUE ? settings.forward : settings.reverse;
+        CaptureConfig.Builder config = CaptureConfig.builder()
+                .name(streamName)
+                .dialect(new MySqlDialect(target.database(), this::connectorProperties))
+                .source(new EndpointDataSource(source))
+                .target(new EndpointDataSource(target))
+                .startTimeout(settings.startTimeout)
+                .onStart(this::preflightStream)
+                .onClose(this::deleteSchemaHistory)
+                .beforeCommit(settings.beforeCommit);
+        transforms.forEach(config::transform);
+        this.stream = new DebeziumReplicationStream(config.build());
+        // Flavours are looked up on first use, so that building a link connects to nothing.
+        this.sourceGuard = new ReadOnlyGuard(sourceSide.toString(), source, () -> settings.flavour(sourceSide),
+                settings.guardLockWait, false);
+        this.targetGuard = new ReadOnlyGuard(sourceSide.other().toString(), target,
+                () -> settings.flavour(sourceSide.other()), settings.guardLockWait, false);
+    }
+
+    static String streamName(MySqlSettings settings, Side sourceSide) {
+        return settings.name + "_" + sourceSide + "_to_" + sourceSide.other();
+    }
+
+    private Path schemaHistory() {
+        return settings.stateDir.resolve(CaptureProperties.topicPrefix(streamName) + "-schema-history.dat");
+    }
+
+    // Called by the host when the stream starts, after onStart.
+    private Properties connectorProperties() {
+        Flavour flavour = settings.flavour(sourceSide);
+        String mode = initialCopy ? "initial" : "no_data";
+        String locking = settings.snapshotLocking;
+        boolean historyPresent = Files.isRegularFile(schemaHistory()) && size(schemaHistory()) > 0;
+        if (!historyPresent && offsetsStored()) {
+            // Offsets but no schema history (a reverse stream seeded in the pause, or a lost file):
+            // rebuild the history from the live schema and stream from the stored position. No
+            // lock: the target side is live by then, and the pause already ruled out DDL.
+            mode = "recovery";
+            locking = "none";
+        }
+        List<String> captured = new ArrayList<>(settings.tables);
+        captured.add(io.cutover.internal.capture.FenceTable.DEFAULT_NAME);
+        Properties p = CaptureProperties.of(flavour, source, streamName, settings.serverId(sourceSide), captured,
+                settings.stateDir, mode, locking);
+        LOG.info("stream '{}': {} capture from {}, snapshot.mode={}, locking={}, server id {}", streamName, flavour,
+                source.describe(), mode, locking, settings.serverId(sourceSide));
+        return p;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private boolean offsetsStored() {
+        try (Connection c = target.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM " + MySqlSql.qualified(target.database(), ReverseSeed.OFFSETS_TABLE) + " WHERE stream = ?")) {
+            ps.setString(1, streamName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            // No offsets table yet: nothing stored.
+            return false;
+        }
+    }
+
+    private void preflightStream() {
+        try {
+            Files.createDirectories(settings.stateDir);
+        } catch (IOException e) {
+            throw new CutoverException(Phase.PREFLIGHT, "cannot create the schema history directory "
+                    + settings.stateDir + ": " + e.getMessage(), e);
+        }
+        checks.clear();
+        checks.addAll(MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(), target,
+                settings.tables, settings.serverId(sourceSide), settings.appUsers));
+    }
+
+    private void deleteSchemaHistory() {
+        try {
+            Files.deleteIfExists(schemaHistory());
+        } catch (IOException e) {
+            LOG.warn("stream '{}': could not delete its schema history {}", streamName, schemaHistory(), e);
+        }
+    }
+
+    @Override
+    public Side source() {
+        return sourceSide;
+    }
+
+    @Override
+    public ReplicationStream stream() {
+        return stream;
+    }
+
+    @Override
+    public void preflight() {
+        List<String> warnings = MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(),
+                target, settings.tables, settings.serverId(sourceSide), settings.appUsers);
+        checks.clear();
+        checks.addAll(warnings);
+        // The guards log in now, so that engaging them inside the pause costs no login.
+        sourceGuard.warmUp();
+        targetGuard.warmUp();
+    }
+
+    @Override
+    public List<String> checks() {
+        return List.copyOf(checks);
+    }
+
+    @Override
+    public WriteGuard sourceGuard() {
+        return sourceGuard;
+    }
+
+    @Override
+    public WriteGuard targetGuard() {
+        return targetGuard;
+    }
+
+    @Override
+    public KeyHandoff keyHandoff() {
+        return new AutoIncrementHandoff(source, target, settings.tables, settings.autoIncrementHeadroom);
+    }
+
+    @Override
+    public ReplicationLink prepareReverse() {
+        Side reverseSource = sourceSide.other();
+        MySqlLink reverse = new MySqlLink(settings, reverseSource, false);
+        reverse.deleteSchemaHistory();
+        ReverseSeed.seed(settings.flavour(reverseSource), target, source, streamName(settings, reverseSource));
+        return reverse;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            stream.close();
+            sourceGuard.close();
+            targetGuard.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MySQL-family link " + streamName + " (" + source.describe() + " -> " + target.describe() + ")";
+    }
+}
