@@ -273,9 +273,10 @@ final class MySqlPreflight {
         }
     }
 
+    // STATISTICS, not TABLE_CONSTRAINTS: MariaDB hides constraints from a user with only SELECT.
     private static boolean hasPrimaryKey(Connection c, String db, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLE_CONSTRAINTS"
-                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_TYPE = 'PRIMARY KEY'")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' LIMIT 1")) {
             ps.setString(1, db);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
