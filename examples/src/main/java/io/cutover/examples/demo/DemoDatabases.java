@@ -3,6 +3,7 @@ package io.cutover.examples.demo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.Side;
+import io.cutover.examples.OwnSlotPreflightLink;
 import io.cutover.postgres.PostgresCutover;
 import io.cutover.spi.ReplicationLink;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package io.cutover.examples.demo;
+package io.cutover.examples;
 
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
@@ -16,14 +16,19 @@ import java.util.regex.Pattern;
  * source preflight in this build counts the stream's own walsender as "another process", so
  * every cutover would stop in preflight. Any other problem still stops it. Thread-safe.
  */
-final class OwnSlotPreflightLink implements ReplicationLink {
+public final class OwnSlotPreflightLink implements ReplicationLink {
 
     private static final Pattern OWN_SLOT_ACTIVE =
             Pattern.compile(".*replication slot cutover_\\w+ is already active \\(pid \\d+\\).*", Pattern.DOTALL);
 
     private final ReplicationLink delegate;
 
-    OwnSlotPreflightLink(ReplicationLink delegate) {
+    /**
+     * Wraps a link.
+     *
+     * @param delegate the PostgreSQL link
+     */
+    public OwnSlotPreflightLink(ReplicationLink delegate) {
         this.delegate = delegate;
     }
 
