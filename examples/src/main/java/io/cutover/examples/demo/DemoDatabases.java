@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.Side;
 import io.cutover.examples.OwnSlotPreflightLink;
+import io.cutover.mysql.MySqlCutover;
 import io.cutover.postgres.PostgresCutover;
 import io.cutover.spi.ReplicationLink;
 import java.io.PrintStream;
@@ -66,11 +67,6 @@ final class DemoDatabases implements AutoCloseable {
                 throw e;
             }
         }
-        Dialect dialect = Dialect.of(options.blueUrl());
-        if (dialect == Dialect.MYSQL) {
-            throw new IllegalArgumentException("MySQL/MariaDB: this build has no MySqlCutover factory yet (module"
-                    + " mysql); the demo runs on PostgreSQL only for now");
-        }
         out.println("Using real servers: blue " + UrlText.withoutSecrets(options.blueUrl()) + ", green "
                 + UrlText.withoutSecrets(options.greenUrl()));
         return new DemoDatabases(null, options, options.blueUrl(), options.greenUrl());
@@ -96,6 +92,18 @@ final class DemoDatabases implements AutoCloseable {
 
     /** The blue-to-green link for the demo's table, with the v1 → v2 transform and its reverse. */
     ReplicationLink link(String name, UsersTable table) {
+        if (dialect == Dialect.MYSQL) {
+            HostPortDatabase b = HostPortDatabase.parse(blueUrl, 3306);
+            HostPortDatabase g = HostPortDatabase.parse(greenUrl, 3306);
+            return MySqlCutover.builder()
+                    .name(name)
+                    .blue(b.host(), b.port(), b.database(), options.blueUser(), options.bluePassword())
+                    .green(g.host(), g.port(), g.database(), options.greenUser(), options.greenPassword())
+                    .tables(table.name())
+                    .transform(table.name(), table.mapping(), table.mapping().reverse())
+                    .startTimeout(Duration.ofSeconds(60))
+                    .build();
+        }
         return new OwnSlotPreflightLink(PostgresCutover.builder()
                 .name(name)
                 .blueUrl(blueUrl, options.blueUser(), options.bluePassword())

@@ -50,6 +50,14 @@ class DemoOptionsTest {
     }
 
     @Test
+    void hostPortDatabase_readsMySqlUrls() {
+        assertThat(HostPortDatabase.parse("jdbc:mariadb://db.local:3307/shop?sslMode=trust", 3306))
+                .isEqualTo(new HostPortDatabase("db.local", 3307, "shop"));
+        assertThat(HostPortDatabase.parse("jdbc:mysql://db/shop", 3306)).isEqualTo(new HostPortDatabase("db", 3306, "shop"));
+        assertThatThrownBy(() -> HostPortDatabase.parse("jdbc:mysql://db", 3306)).hasMessageContaining("host[:port]/database");
+    }
+
+    @Test
     void dialect_isToldByTheUrl() {
         assertThat(Dialect.of("jdbc:postgresql://h/db")).isEqualTo(Dialect.POSTGRES);
         assertThat(Dialect.of("jdbc:mariadb://h/db")).isEqualTo(Dialect.MYSQL);
