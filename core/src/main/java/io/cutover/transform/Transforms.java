@@ -2,12 +2,14 @@ package io.cutover.transform;
 
 import io.cutover.PreflightException;
 import io.cutover.Row;
+import io.cutover.spi.ReplicationLink;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * The entry point to schema-change mappings: build a {@link TableMapping} per table that changes
@@ -162,6 +164,49 @@ public final class Transforms {
             throw new PreflightException(report.problems());
         }
         return report;
+    }
+
+    /**
+     * Checks mappings against the real databases before the stream starts: each mapping against
+     * the target's schema and its reverse against the source's, and the round trip on up to
+     * 1,000 rows of each source table. Shorthand for
+     * {@code MappingCheck.of(mappings).lossyReverse(lossy).run(source, target)}.
+     *
+     * @param source the database the mappings read, through JDBC (the application's pool)
+     * @param target the database they write
+     * @param mappings one per source table, each built by {@link #forTable(String)}
+     * @param lossy whether to accept a reverse that loses data
+     * @return what was checked and accepted, one line each
+     * @throws NullPointerException if an argument or element is null
+     * @throws IllegalArgumentException if there is no mapping, two read the same table, or one
+     *     was not built by {@link #forTable(String)}
+     * @throws PreflightException listing every problem of every mapping, each with its fix
+     */
+    public static List<String> check(DataSource source, DataSource target, Collection<TableMapping> mappings,
+                                     LossyReverse lossy) {
+        return MappingCheck.of(mappings).lossyReverse(lossy).run(source, target);
+    }
+
+    /**
+     * Wraps a dialect's link so that the cutover's preflight checks the mappings against the real
+     * databases (see {@link MappingCheck#around}); the same policy applies to the rollback over
+     * the reverse link. For separate policies, sample sizes or a schema, use {@link MappingCheck}.
+     *
+     * @param link the dialect's link, whose stream applies these mappings
+     * @param blue the application's blue DataSource (not the switcher)
+     * @param green the application's green DataSource
+     * @param mappings one per source table, each built by {@link #forTable(String)}
+     * @param lossy whether to accept a reverse that loses data, in either direction; accepted
+     *     losses are recorded in {@code CutoverResult.checks()}
+     * @return the wrapped link, to give to {@code Cutover.builder().link(...)}
+     * @throws NullPointerException if an argument or element is null
+     * @throws IllegalArgumentException if there is no mapping, two read the same table, or one
+     *     was not built by {@link #forTable(String)}
+     */
+    public static ReplicationLink checked(ReplicationLink link, DataSource blue, DataSource green,
+                                          Collection<TableMapping> mappings, LossyReverse lossy) {
+        Objects.requireNonNull(lossy, "lossy");
+        return MappingCheck.of(mappings).lossyReverse(lossy).lossyRollback(lossy).around(link, blue, green);
     }
 
     private static Map<String, TableSchema> byName(Collection<TableSchema> tables, String field) {
