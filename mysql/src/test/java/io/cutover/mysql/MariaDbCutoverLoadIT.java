@@ -208,9 +208,10 @@ class MariaDbCutoverLoadIT {
                         .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(10))
                         .totalBudget(Duration.ofSeconds(20)).maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
                         .build();
+                Lag lagBefore = link.stream().lag();
                 CutoverResult result = cutover.execute();
-                System.out.println("flip " + i + " -> " + to + ": pause " + result.writePause().toMillis() + " ms, phases "
-                        + result.phases());
+                System.out.println("flip " + i + " -> " + to + ": lag before " + lagBefore + ", pause "
+                        + result.writePause().toMillis() + " ms");
                 assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
                 assertThat(switcher.current()).isEqualTo(to);
                 pausesMicros.add(result.writePause().toNanos() / 1000);
