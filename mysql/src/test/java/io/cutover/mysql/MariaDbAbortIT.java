@@ -1,0 +1,141 @@
+package io.cutover.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cutover.ConnectionSwitcher;
+import io.cutover.Cutover;
+import io.cutover.CutoverAbortedException;
+import io.cutover.Phase;
+import io.cutover.Side;
+import io.cutover.spi.ReplicationLink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Abort paths with the real {@link Cutover} on MariaDB: a session holding {@code LOCK TABLES …
+ * WRITE} that keeps the guard from engaging, and a fence that does not arrive in time. Either
+ * way writes resume on blue, read_only is off again, the forward stream keeps going and nothing
+ * written on blue is lost.
+ */
+class MariaDbAbortIT {
+    private static MariaDbServer blue;
+    private static MariaDbServer green;
+    private static Path state;
+
+    @BeforeAll
+    static void start() throws Exception {
+        MariaDbServer[] pair = MariaDbServer.startPair("blue", 901, "green", 902);
+        blue = pair[0];
+        green = pair[1];
+        state = Files.createTempDirectory("cutover-abort-");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (MariaDbServer s : new MariaDbServer[] {blue, green}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    private static MySqlCutover.Builder builder(String db, long serverId) {
+        for (MariaDbServer s : List.of(blue, green)) {
+            Accounts.create(s, db);
+            s.exec(db, "CREATE TABLE items (id INT PRIMARY KEY, n INT NOT NULL)");
+        }
+        return MySqlCutover.builder().name(db)
+                .blue(blue.host(), blue.port(), db, Accounts.APPLY, Accounts.PASSWORD)
+                .green(green.host(), green.port(), db, Accounts.APPLY, Accounts.PASSWORD)
+                .sslMode("DISABLED").stateDir(state).serverIds(serverId, serverId + 1).tables("items");
+    }
+
+    private static EndpointDataSource app(MariaDbServer s, String db) {
+        return new EndpointDataSource(Accounts.endpoint(s, db, Accounts.APP));
+    }
+
+    private static void write(ConnectionSwitcher switcher, int id) throws SQLException {
+        try (Connection c = switcher.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO items VALUES (" + id + ", " + id + ")");
+        }
+    }
+
+    private static boolean readOnly(MariaDbServer s) throws SQLException {
+        try (Connection c = s.admin(""); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@global.read_only")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    @Test
+    void guardBlockedByLockTablesWrite_abortsCleanly_andBlueStaysAuthoritative() throws Exception {
+        String db = "a_lock";
+        try (ReplicationLink link = builder(db, 7201).guardLockWait(Duration.ofMillis(300)).build();
+                ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
+            link.stream().start();
+            write(switcher, 1);
+            try (Connection holder = blue.admin(db); Statement st = holder.createStatement()) {
+                st.execute("LOCK TABLES items WRITE");
+                Cutover cutover = Cutover.builder().name("lock").switcher(switcher).link(link)
+                        .totalBudget(Duration.ofSeconds(5)).build();
+                assertThatThrownBy(cutover::execute).isInstanceOf(CutoverAbortedException.class)
+                        .satisfies(e -> assertThat(((CutoverAbortedException) e).phase()).isEqualTo(Phase.GUARD))
+                        .hasStackTraceContaining("LOCK TABLES");
+                st.execute("UNLOCK TABLES");
+            }
+            assertThat(switcher.current()).isEqualTo(Side.BLUE);
+            assertThat(readOnly(blue)).isFalse();
+            write(switcher, 2);
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            assertThat(TablesCompared.rows(green, db, "items", "id"))
+                    .containsExactlyElementsOf(TablesCompared.rows(blue, db, "items", "id")).hasSize(2);
+        }
+    }
+
+    @Test
+    void fenceNotArrivingInTime_abortsCleanly_andNothingIsLostOnceTheStreamCatchesUp() throws Exception {
+        String db = "a_fence";
+        AtomicBoolean hold = new AtomicBoolean();
+        CountDownLatch released = new CountDownLatch(1);
+        try (ReplicationLink link = builder(db, 7211).beforeCommit(() -> {
+            if (hold.get()) {
+                try {
+                    released.await(30, TimeUnit.SECONDS); // the applier is stuck (a slow green)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).build(); ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
+            link.stream().start();
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            hold.set(true);
+            write(switcher, 1);
+            Cutover cutover = Cutover.builder().name("fence").switcher(switcher).link(link)
+                    .catchUpBudget(Duration.ofMillis(500)).totalBudget(Duration.ofSeconds(5)).build();
+            assertThatThrownBy(cutover::execute).isInstanceOf(CutoverAbortedException.class)
+                    .satisfies(e -> assertThat(((CutoverAbortedException) e).phase()).isEqualTo(Phase.CATCH_UP));
+            assertThat(switcher.current()).isEqualTo(Side.BLUE);
+            assertThat(readOnly(blue)).isFalse();
+            write(switcher, 2);
+            hold.set(false);
+            released.countDown();
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            assertThat(TablesCompared.rows(green, db, "items", "id"))
+                    .containsExactlyElementsOf(TablesCompared.rows(blue, db, "items", "id")).hasSize(2);
+        }
+    }
+}
