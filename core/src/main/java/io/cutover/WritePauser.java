@@ -1,7 +1,6 @@
 package io.cutover;
 
 import io.cutover.internal.SemaphoreWritePauser;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -111,7 +110,6 @@ public interface WritePauser {
      */
     final class Builder {
         private Duration maxWaitWhilePaused = Duration.ofSeconds(10);
-        private Clock clock = Clock.systemUTC();
         private String name = "cutover";
 
         Builder() {
@@ -132,18 +130,6 @@ public interface WritePauser {
                 throw new IllegalArgumentException("maxWaitWhilePaused must be positive, was " + maxWait);
             }
             this.maxWaitWhilePaused = maxWait;
-            return this;
-        }
-
-        /**
-         * The clock used to measure lease ages for messages. Default: the system UTC clock.
-         *
-         * @param clock the clock
-         * @return this builder
-         * @throws NullPointerException if clock is null
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -170,7 +156,7 @@ public interface WritePauser {
          * @return a new pauser, not paused
          */
         public WritePauser build() {
-            return new SemaphoreWritePauser(name, maxWaitWhilePaused, clock);
+            return new SemaphoreWritePauser(name, maxWaitWhilePaused);
         }
     }
 }

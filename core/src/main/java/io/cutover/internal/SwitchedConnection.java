@@ -1,6 +1,7 @@
 package io.cutover.internal;
 
 import io.cutover.WritePauser;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,7 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * impossible through the switcher; the check makes it impossible, full stop.
  */
 final class SwitchedConnection implements InvocationHandler {
-    private static final Class<?>[] CONNECTION = {Connection.class};
+    // Proxy.newProxyInstance looks its class up and checks access on every call; a borrow is a hot
+    // path, so each proxy class's constructor is looked up once.
+    private static final Constructor<?> CONNECTION = proxyConstructor(Connection.class);
+    private static final Constructor<?> STATEMENT = proxyConstructor(Statement.class);
+    private static final Constructor<?> PREPARED = proxyConstructor(PreparedStatement.class);
+    private static final Constructor<?> CALLABLE = proxyConstructor(CallableStatement.class);
 
     private final Connection delegate;
     private final LeasingConnectionSwitcher switcher;
@@ -42,8 +48,26 @@ final class SwitchedConnection implements InvocationHandler {
     static Connection wrap(Connection delegate, LeasingConnectionSwitcher switcher,
             LeasingConnectionSwitcher.Target target, WritePauser.Lease lease, boolean readOnly) {
         SwitchedConnection handler = new SwitchedConnection(delegate, switcher, target, lease, readOnly);
-        handler.proxy = (Connection) Proxy.newProxyInstance(SwitchedConnection.class.getClassLoader(), CONNECTION, handler);
+        handler.proxy = (Connection) instantiate(CONNECTION, handler);
         return handler.proxy;
+    }
+
+    private static Constructor<?> proxyConstructor(Class<?> type) {
+        Object sample = Proxy.newProxyInstance(SwitchedConnection.class.getClassLoader(), new Class<?>[] {type},
+                (self, method, args) -> null);
+        try {
+            return sample.getClass().getConstructor(InvocationHandler.class);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static Object instantiate(Constructor<?> constructor, InvocationHandler handler) {
+        try {
+            return constructor.newInstance(handler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a JDBC proxy", e);
+        }
     }
 
     @Override
@@ -111,10 +135,9 @@ final class SwitchedConnection implements InvocationHandler {
     }
 
     private Object wrapStatement(Statement statement) {
-        Class<?> type = statement instanceof CallableStatement ? CallableStatement.class
-                : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
-        return Proxy.newProxyInstance(SwitchedConnection.class.getClassLoader(), new Class<?>[] {type},
-                new GuardedStatement(statement));
+        Constructor<?> type = statement instanceof CallableStatement ? CALLABLE
+                : statement instanceof PreparedStatement ? PREPARED : STATEMENT;
+        return instantiate(type, new GuardedStatement(statement));
     }
 
     static Object call(Object target, Method method, Object[] args) throws Throwable {

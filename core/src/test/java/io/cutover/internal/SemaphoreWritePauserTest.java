@@ -187,8 +187,8 @@ class SemaphoreWritePauserTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxWaitWhilePaused");
         assertThatThrownBy(() -> WritePauser.builder().maxWaitWhilePaused(null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("maxWaitWhilePaused");
-        assertThatThrownBy(() -> WritePauser.builder().clock(null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("clock");
+        assertThatThrownBy(() -> WritePauser.builder().name(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
         assertThatThrownBy(() -> WritePauser.builder().name(" "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
     }
