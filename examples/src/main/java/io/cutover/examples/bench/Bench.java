@@ -1,0 +1,77 @@
+package io.cutover.examples.bench;
+
+import java.time.Duration;
+import java.util.Collection;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the switcher benchmarks and prints a summary for BENCHMARKS.md: the JMH borrow benchmark
+ * (what the switcher adds per {@code getConnection()} + {@code close()}) and the application
+ * throughput comparison (pgbench-like transactions, pool vs switcher).
+ *
+ * <p>Run with {@code mvn -B -q -Pbench -pl examples -am package -DskipTests}; pass
+ * {@code -Dbench.args="--quick"} for a short smoke run.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /**
+     * Runs the benchmarks.
+     *
+     * @param args {@code --quick} for shorter runs
+     * @throws Exception if a benchmark fails
+     */
+    public static void main(String[] args) throws Exception {
+        boolean quick = args.length > 0 && args[0].equals("--quick");
+        Options opts = new OptionsBuilder()
+                .include(SwitcherBorrowBenchmark.class.getName())
+                .forks(1)
+                .warmupIterations(quick ? 1 : 3)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 2 : 5)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .threads(1)
+                .jvmArgs("-Xmx512m")
+                .build();
+        Collection<RunResult> results = new Runner(opts).run();
+        double pool = score(results, "pool");
+        double switcher = score(results, "switcher");
+
+        ThroughputComparison.Result tx;
+        try (BenchDatabase db = BenchDatabase.start(4)) {
+            tx = ThroughputComparison.run(db, 4, Duration.ofSeconds(quick ? 2 : 8), quick ? 2 : 6);
+        }
+
+        System.out.println();
+        System.out.println("== Cutover switcher benchmarks ==");
+        System.out.printf("borrow+close, pool directly : %8.1f ns/op (error %.1f)%n", pool, error(results, "pool"));
+        System.out.printf("borrow+close, via switcher  : %8.1f ns/op (error %.1f)%n", switcher, error(results, "switcher"));
+        System.out.printf("added by the switcher       : %8.1f ns per borrow (goal <= 1000 ns)%n", switcher - pool);
+        System.out.printf("pgbench-like tx/s, pool     : median %.0f, runs %s%n", tx.pool().median(), rounded(tx.pool()));
+        System.out.printf("pgbench-like tx/s, switcher : median %.0f, runs %s%n", tx.switcher().median(), rounded(tx.switcher()));
+        System.out.printf("switcher / pool throughput  : %.1f %% (goal >= 98 %%), %d threads, %d s runs%n",
+                tx.ratio() * 100, tx.threads(), tx.runLength().toSeconds());
+    }
+
+    private static double score(Collection<RunResult> results, String method) {
+        return find(results, method).getPrimaryResult().getScore();
+    }
+
+    private static double error(Collection<RunResult> results, String method) {
+        return find(results, method).getPrimaryResult().getScoreError();
+    }
+
+    private static RunResult find(Collection<RunResult> results, String method) {
+        return results.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + method)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no JMH result for " + method));
+    }
+
+    private static String rounded(ThroughputComparison.Series s) {
+        return s.txPerSecond().stream().map(v -> String.valueOf(Math.round(v))).toList().toString();
+    }
+}
