@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  *       no DDL runs during the copy, which a library cannot promise; callers may choose it.</li>
  *   <li>{@code poll.interval.ms=20}: the default 500 ms would put half a second on every
  *       catch-up inside the write pause.</li>
+ *   <li>TIME as text through {@link TimeAsText}: it is a duration (±838 h), not a time of day.</li>
  *   <li>Decimals as {@code precise} BigDecimal, times as {@code adaptive_time_microseconds}
  *       and {@code bigint.unsigned.handling.mode=precise}, so that no value is rounded.</li>
  * </ul>
@@ -86,6 +87,8 @@ final class CaptureProperties {
         p.setProperty("bigint.unsigned.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("converters", "cutover_time");
+        p.setProperty("cutover_time.type", TimeAsText.class.getName());
         p.setProperty("database.ssl.mode", flavour.debeziumSslMode(source.sslMode()));
         p.setProperty("connect.timeout.ms", "5000");
         p.setProperty("errors.max.retries", "0");

@@ -47,6 +47,9 @@ final class ConnectValues {
             return null;
         }
         String name = schema.name();
+        if (value instanceof String text && "io.cutover.mysql.Time".equals(name)) {
+            return text;
+        }
         if (name != null) {
             switch (name) {
                 case "io.debezium.time.Date":

@@ -50,6 +50,14 @@ class ConnectValuesTest {
     }
 
     @Test
+    void timeAsText_formatsDurationsBeyondADay() {
+        assertThat(TimeAsText.format(java.time.Duration.ofHours(-838).minusMinutes(59).minusSeconds(59)))
+                .isEqualTo("-838:59:59.000000");
+        assertThat(TimeAsText.format(java.time.Duration.ofSeconds(30 * 3600, 5_000))).isEqualTo("30:00:00.000005");
+        assertThat(TimeAsText.format(null)).isNull();
+    }
+
+    @Test
     void null_staysNull() {
         assertThat(ConnectValues.toJdbc(Schema.OPTIONAL_STRING_SCHEMA, null)).isNull();
     }
