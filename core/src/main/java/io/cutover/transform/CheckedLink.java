@@ -60,6 +60,7 @@ final class CheckedLink implements ReplicationLink {
      */
     @Override
     public void preflight() {
+        lines = List.of();
         List<String> problems = new ArrayList<>();
         try {
             link.preflight();

@@ -76,7 +76,7 @@ final class JdbcSamples {
     }
 
     private static String quoted(String quote, String name) {
-        return quote + name.replace(quote.isEmpty() ? "\u0000" : quote, quote + quote) + quote;
+        return quote.isEmpty() ? name : quote + name.replace(quote, quote + quote) + quote;
     }
 
     static Object value(ResultSet rs, int i, int sqlType, String typeName) throws SQLException {
