@@ -21,6 +21,8 @@ import java.util.Optional;
  * Thread-safe.
  */
 final class AutoIncrementHandoff implements KeyHandoff {
+    private final EndpointDataSource sourceData;
+    private final EndpointDataSource targetData;
     private final Endpoint source;
     private final Endpoint target;
     private final List<String> tables;
@@ -30,13 +32,16 @@ final class AutoIncrementHandoff implements KeyHandoff {
      * Creates the hand-off.
      *
      * @param source where counters are read
-     * @param target where counters are moved (the user needs ALTER on the tables)
+     * @param target where counters are moved (the user needs ALTER on the tables); both keep
+     *     their connections warm, since this runs inside the write pause
      * @param tables the replicated tables
      * @param headroom how far past the source's counter to go; not negative
      */
-    AutoIncrementHandoff(Endpoint source, Endpoint target, List<String> tables, long headroom) {
-        this.source = Objects.requireNonNull(source, "source");
-        this.target = Objects.requireNonNull(target, "target");
+    AutoIncrementHandoff(EndpointDataSource source, EndpointDataSource target, List<String> tables, long headroom) {
+        this.sourceData = Objects.requireNonNull(source, "source");
+        this.targetData = Objects.requireNonNull(target, "target");
+        this.source = source.endpoint();
+        this.target = target.endpoint();
         this.tables = List.copyOf(tables);
         if (headroom < 0) {
             throw new IllegalArgumentException("headroom must not be negative, was " + headroom);
@@ -47,7 +52,7 @@ final class AutoIncrementHandoff implements KeyHandoff {
     @Override
     public List<String> handOff() {
         List<String> moved = new ArrayList<>();
-        try (Connection src = source.connect(); Connection dst = target.connect()) {
+        try (Connection src = sourceData.getConnection(); Connection dst = targetData.getConnection()) {
             statsFresh(src);
             statsFresh(dst);
             for (String table : tables) {

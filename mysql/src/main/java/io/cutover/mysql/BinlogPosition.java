@@ -7,9 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Reads binlog positions in the text form {@link Position} carries:
- * {@code "binlog.000003:1234 gtid 0-1-57"} (MariaDB) or
- * {@code "binlog.000003:1234 gtid 3E11FA47-…:1-57"} (MySQL).
+ * Reads binlog positions: file and offset plus the executed GTID set, in the text form
+ * {@link Position} carries ({@code "binlog.000003:1234 gtid 0-1-57"} on MariaDB,
+ * {@code "binlog.000003:1234 gtid 3E11FA47-…:1-57"} on MySQL).
  */
 final class BinlogPosition {
     private BinlogPosition() {
@@ -25,25 +25,6 @@ final class BinlogPosition {
      */
     static Position current(Connection c, Flavour flavour) throws SQLException {
         return new Position(fileAndOffset(c, flavour) + " gtid " + gtidExecuted(c, flavour));
-    }
-
-    /**
-     * Returns the position just after the last transaction this connection committed: on
-     * MariaDB its own GTID ({@code @@last_gtid}), on MySQL the server's current position.
-     *
-     * @param c the connection that committed
-     * @param flavour the server's flavour
-     * @return the position
-     * @throws SQLException on a database error
-     */
-    static Position afterOwnCommit(Connection c, Flavour flavour) throws SQLException {
-        if (flavour == Flavour.MARIADB) {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@last_gtid")) {
-                rs.next();
-                return new Position("gtid " + rs.getString(1));
-            }
-        }
-        return current(c, flavour);
     }
 
     /**

@@ -40,6 +40,8 @@ final class MySqlLink implements ReplicationLink {
     private final Endpoint target;
     private final String streamName;
     private final boolean initialCopy;
+    private final EndpointDataSource sourceData;
+    private final EndpointDataSource targetData;
     private final DebeziumReplicationStream stream;
     private final ReadOnlyGuard sourceGuard;
     private final ReadOnlyGuard targetGuard;
@@ -53,12 +55,14 @@ final class MySqlLink implements ReplicationLink {
         this.target = settings.endpoint(sourceSide.other());
         this.streamName = streamName(settings, sourceSide);
         this.initialCopy = initialCopy;
+        this.sourceData = new EndpointDataSource(source);
+        this.targetData = new EndpointDataSource(target);
         Map<String, RowTransform> transforms = sourceSide == Side.BLUE ? settings.forward : settings.reverse;
         CaptureConfig.Builder config = CaptureConfig.builder()
                 .name(streamName)
                 .dialect(new MySqlDialect(target.database(), this::connectorProperties))
-                .source(new EndpointDataSource(source))
-                .target(new EndpointDataSource(target))
+                .source(sourceData)
+                .target(targetData)
                 .startTimeout(settings.startTimeout)
                 .onStart(this::preflightStream)
                 .onClose(this::deleteSchemaHistory)
@@ -159,9 +163,20 @@ final class MySqlLink implements ReplicationLink {
                 target, settings.tables, settings.serverId(sourceSide), settings.appUsers);
         checks.clear();
         checks.addAll(warnings);
-        // The guards log in now, so that engaging them inside the pause costs no login.
+        // Log in now, so that the guard, the fence, the hand-off and the reverse position cost no
+        // login (nor TLS handshake) inside the pause.
         sourceGuard.warmUp();
         targetGuard.warmUp();
+        warmUp(sourceData, sourceSide);
+        warmUp(targetData, sourceSide.other());
+    }
+
+    private static void warmUp(EndpointDataSource data, Side side) {
+        try {
+            data.warmUp();
+        } catch (SQLException e) {
+            throw new io.cutover.PreflightException(MySqlPreflight.connectProblem(side.toString(), data.endpoint(), e), e);
+        }
     }
 
     @Override
@@ -181,7 +196,7 @@ final class MySqlLink implements ReplicationLink {
 
     @Override
     public KeyHandoff keyHandoff() {
-        return new AutoIncrementHandoff(source, target, settings.tables, settings.autoIncrementHeadroom);
+        return new AutoIncrementHandoff(sourceData, targetData, settings.tables, settings.autoIncrementHeadroom);
     }
 
     @Override
@@ -189,7 +204,7 @@ final class MySqlLink implements ReplicationLink {
         Side reverseSource = sourceSide.other();
         MySqlLink reverse = new MySqlLink(settings, reverseSource, false);
         reverse.deleteSchemaHistory();
-        ReverseSeed.seed(settings.flavour(reverseSource), target, source, streamName(settings, reverseSource));
+        ReverseSeed.seed(settings.flavour(reverseSource), targetData, sourceData, streamName(settings, reverseSource));
         return reverse;
     }
 
@@ -199,6 +214,8 @@ final class MySqlLink implements ReplicationLink {
             stream.close();
             sourceGuard.close();
             targetGuard.close();
+            sourceData.close();
+            targetData.close();
         }
     }
 

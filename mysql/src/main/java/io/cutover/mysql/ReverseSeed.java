@@ -40,14 +40,17 @@ final class ReverseSeed {
      * Reads the source's position and stores it as the stream's offset on the target.
      *
      * @param flavour the stream source's flavour
-     * @param streamSource the server the stream will read (its binlog position is taken now)
-     * @param streamTarget the server the stream will write to (the offset is stored there)
+     * @param streamSourceData the server the stream will read (its binlog position is taken now)
+     * @param streamTargetData the server the stream will write to (the offset is stored there)
      * @param streamName the stream's name
      * @throws CutoverException (phase REVERSE) if either server refuses
      */
-    static void seed(Flavour flavour, Endpoint streamSource, Endpoint streamTarget, String streamName) {
+    static void seed(Flavour flavour, EndpointDataSource streamSourceData, EndpointDataSource streamTargetData,
+            String streamName) {
+        Endpoint streamSource = streamSourceData.endpoint();
+        Endpoint streamTarget = streamTargetData.endpoint();
         Map<String, Object> offset = new LinkedHashMap<>();
-        try (Connection src = streamSource.connect(); Statement st = src.createStatement();
+        try (Connection src = streamSourceData.getConnection(); Statement st = src.createStatement();
                 ResultSet rs = st.executeQuery(flavour.binlogStatusSql())) {
             if (!rs.next()) {
                 throw new CutoverException(Phase.REVERSE, streamSource.describe() + " reports no binlog position;"
@@ -67,7 +70,7 @@ final class ReverseSeed {
         Map<String, Object> partition = Map.of("server", CaptureProperties.topicPrefix(streamName));
         String key = json(engine, Arrays.asList(engine, partition), true);
         String value = json(engine, offset, false);
-        try (Connection dst = streamTarget.connect()) {
+        try (Connection dst = streamTargetData.getConnection()) {
             try (Statement st = dst.createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (stream VARCHAR(190) NOT NULL PRIMARY KEY,"
                         + " offset_key TEXT, offset_value TEXT, fence_id BIGINT NOT NULL, applied_at BIGINT NOT NULL)");

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The guard, the fence and the AUTO_INCREMENT hand-off against real MariaDB servers. */
-class MariaDbGuardFenceHandoffIT {
+/** The guard, the AUTO_INCREMENT hand-off and connection reuse against real MariaDB servers. */
+class MariaDbGuardHandoffIT {
     private static final String DB = "shop";
     private static MariaDbServer blue;
     private static MariaDbServer green;
@@ -103,20 +103,36 @@ class MariaDbGuardFenceHandoffIT {
     }
 
     @Test
-    void fence_isWrittenWhileGuarded_withIncreasingIdsAndAGtid() {
-        blue.exec(DB, FenceTable.ddl(DB));
-        FenceTable fences = new FenceTable(Accounts.endpoint(blue, DB, Accounts.APPLY), Flavour.MARIADB);
-        ReadOnlyGuard guard = guard(Duration.ofSeconds(2));
-        guard.engage();
-        FenceTable.Written first = fences.write("orders-stream");
-        FenceTable.Written second = fences.write("orders-stream");
-        FenceTable.Written other = fences.write("other-stream");
-        guard.release();
+    void dataSource_reusesAConnectionHandedBackClean_andNeverOneLeftInATransaction() throws SQLException {
+        try (EndpointDataSource data = new EndpointDataSource(Accounts.endpoint(blue, DB, Accounts.APPLY))) {
+            data.warmUp();
+            long first = connectionId(data);
+            assertThat(connectionId(data)).as("handed back in auto-commit: reused").isEqualTo(first);
+            long dirty;
+            try (Connection c = data.getConnection()) {
+                c.setAutoCommit(false);
+                dirty = id(c);
+                assertThat(c.isClosed()).isFalse();
+            }
+            assertThat(connectionId(data)).as("left in a transaction: not reused").isNotEqualTo(dirty);
+            Connection handedBack = data.getConnection();
+            handedBack.close();
+            assertThat(handedBack.isClosed()).isTrue();
+            assertThatThrownBy(handedBack::createStatement).isInstanceOf(SQLException.class);
+        }
+    }
 
-        assertThat(second.id()).isEqualTo(first.id() + 1);
-        assertThat(other.id()).isEqualTo(1);
-        assertThat(first.position().value()).matches("gtid 0-301-\\d+");
-        assertThat(second.position().value()).isNotEqualTo(first.position().value());
+    private static long connectionId(EndpointDataSource data) throws SQLException {
+        try (Connection c = data.getConnection()) {
+            return id(c);
+        }
+    }
+
+    private static long id(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test
@@ -136,8 +152,9 @@ class MariaDbGuardFenceHandoffIT {
         }
         assertThat(blueNext).as("blue's counter is past green's rows").isGreaterThan(101);
 
-        List<String> moved = new AutoIncrementHandoff(Accounts.endpoint(blue, DB, Accounts.APPLY),
-                Accounts.endpoint(green, DB, Accounts.APPLY), List.of("invoices", "orders"), 1000).handOff();
+        List<String> moved = new AutoIncrementHandoff(new EndpointDataSource(Accounts.endpoint(blue, DB, Accounts.APPLY)),
+                new EndpointDataSource(Accounts.endpoint(green, DB, Accounts.APPLY)), List.of("invoices", "orders"), 1000)
+                .handOff();
 
         assertThat(moved).anySatisfy(line -> assertThat(line).startsWith("invoices.id: 101 -> " + (blueNext + 1000)));
         try (Connection c = Accounts.endpoint(green, DB, Accounts.APP).connect(); Statement st = c.createStatement()) {
