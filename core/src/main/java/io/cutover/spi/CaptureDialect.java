@@ -82,6 +82,18 @@ public interface CaptureDialect {
     }
 
     /**
+     * Prepares a source connection the host writes a fence through, for example to make that one
+     * commit durable at once so the change stream sees it without waiting for a background WAL
+     * flush ({@code SET synchronous_commit = on} on PostgreSQL). Called once per fence, before the
+     * write, in auto-commit mode.
+     *
+     * @param source the source connection
+     * @throws SQLException if the session cannot be prepared
+     */
+    default void prepareFenceSession(Connection source) throws SQLException {
+    }
+
+    /**
      * Turns a Debezium source offset into the position shown in reports and logs.
      *
      * @param sourceOffset the connector's offset map for one record (LSN, binlog file/pos, GTID)

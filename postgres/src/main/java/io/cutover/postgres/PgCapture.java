@@ -79,6 +79,32 @@ final class PgCapture {
         return phase == Phase.PREFLIGHT ? new PreflightException(msg, e) : new CutoverException(phase, msg, e);
     }
 
+    /**
+     * Waits, up to a limit, for the slot to be released by a walsender that is still ending:
+     * a stream stopped a moment ago leaves its walsender exiting for a few milliseconds.
+     *
+     * @param limit how long to wait
+     */
+    void awaitSlotReleased(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (Connection c = source.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+            ps.setString(1, names.slot());
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        } catch (SQLException e) {
+            LOG.debug("could not check slot {} on {}: {}", names.slot(), source, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Drops the slot and the publication; waits for the slot to be released by its walsender. */
     void tearDown() {
         try (Connection c = source.dataSource().getConnection()) {

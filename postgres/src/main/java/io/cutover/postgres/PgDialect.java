@@ -120,6 +120,15 @@ final class PgDialect implements CaptureDialect {
     }
 
     @Override
+    public void prepareFenceSession(Connection source) throws SQLException {
+        try (Statement st = source.createStatement()) {
+            // Logical decoding only sees flushed WAL: with synchronous_commit=off the fence (and the
+            // writes before it) would wait up to 3 x wal_writer_delay for the background flush.
+            st.execute("SET synchronous_commit = on");
+        }
+    }
+
+    @Override
     public Position position(Map<String, ?> sourceOffset) {
         Object lsn = sourceOffset.get("lsn");
         if (!(lsn instanceof Number n)) {

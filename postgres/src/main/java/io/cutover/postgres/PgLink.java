@@ -47,6 +47,7 @@ final class PgLink implements ReplicationLink {
                 .fenceTable(PgNames.FENCE_TABLE)
                 .startTimeout(settings.startTimeout)
                 .onStart(() -> {
+                    capture.awaitSlotReleased(java.time.Duration.ofSeconds(5));
                     PgPreflight.source(source, names, settings.tables, false);
                     capture.setUp(Phase.PREFLIGHT, !initialCopy);
                 })

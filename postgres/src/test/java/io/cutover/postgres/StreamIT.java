@@ -93,6 +93,41 @@ class StreamIT {
         }
     }
 
+    @Test
+    void stream_catchesUpOnABacklog_andMeasuresApplyThroughput() {
+        pg.both("CREATE TABLE backlog (id int PRIMARY KEY, v text, n int)");
+        try (ReplicationLink link = pg.builder("backlog", "backlog").initialCopy(false).build()) {
+            ReplicationStream stream = link.stream();
+            stream.start();
+            stream.stop();
+            assertThat(stream.state()).isEqualTo(ReplicationStream.State.STOPPED);
+            pg.blue.exec("INSERT INTO backlog SELECT g, 'row ' || g, 0 FROM generate_series(1, 20000) g",
+                    "UPDATE backlog SET n = 1 WHERE id % 2 = 0",
+                    "DELETE FROM backlog WHERE id % 10 = 0");
+            long started = System.nanoTime();
+            stream.start();
+            stream.awaitFence(Duration.ofSeconds(60));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("apply throughput: %d changes in %.2f s (%.0f changes/s, engine start included)%n",
+                    32000, seconds, 32000 / seconds);
+            assertSame("backlog");
+            assertThat(pg.green.count("SELECT count(*) FROM backlog")).isEqualTo(18000);
+
+            List<Long> micros = new java.util.ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                int id = 100000 + i;
+                long t0 = System.nanoTime();
+                pg.blue.exec("INSERT INTO backlog VALUES (" + id + ", 'one', 0)");
+                org.awaitility.Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+                        .until(() -> pg.green.count("SELECT count(*) FROM backlog WHERE id = " + id) == 1);
+                micros.add((System.nanoTime() - t0) / 1000);
+            }
+            java.util.Collections.sort(micros);
+            System.out.printf("commit->applied latency over 20 single-row commits: p50 %.1f ms, max %.1f ms%n",
+                    micros.get(10) / 1000.0, micros.get(19) / 1000.0);
+        }
+    }
+
     private static void assertSame(String table) {
         List<List<String>> blue = pg.blue.rows("SELECT * FROM " + table + " ORDER BY 1");
         List<List<String>> green = pg.green.rows("SELECT * FROM " + table + " ORDER BY 1");

@@ -7,23 +7,26 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies one batch of changes on the target in one JDBC transaction, together with the stream's
- * offset row. Changes keep their source order; consecutive changes to the same table of the same
- * kind are collapsed by key (the last wins, and an upsert keeps columns an earlier upsert of the
- * same row set when the later one did not carry them) and sent as one JDBC batch. Keeping the
- * order across tables keeps foreign keys satisfied at every statement.
+ * offset row. The batch is first applied {@linkplain ApplyPlan#collapsed collapsed} (one batched
+ * statement per table and kind, in foreign-key order); if the target refuses that with a
+ * constraint violation the transaction is rolled back and the batch applied again in
+ * {@linkplain ApplyPlan#ordered source order}. Either way the rows and the offset commit together.
  *
  * <p>Not thread-safe: the apply thread owns it and its connection.
  */
 final class BatchApplier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchApplier.class);
 
     private final CaptureDialect dialect;
     private final ConnectionSource target;
@@ -31,6 +34,7 @@ final class BatchApplier implements AutoCloseable {
     private final OffsetTable offsets;
     private final TargetTables tables = new TargetTables();
     private Connection connection;
+    private long fallbacks;
 
     /** Opens target connections; a {@code DataSource::getConnection} in practice. */
     @FunctionalInterface
@@ -59,8 +63,18 @@ final class BatchApplier implements AutoCloseable {
             throws SQLException {
         Connection c = connection();
         try {
-            for (Group group : group(c, changes)) {
-                group.execute(c);
+            List<ApplyPlan.Item> items = items(c, changes);
+            try {
+                execute(c, ApplyPlan.collapsed(items));
+            } catch (SQLException e) {
+                if (!isConstraintViolation(e)) {
+                    throw e;
+                }
+                c.rollback();
+                fallbacks++;
+                LOG.debug("stream '{}': collapsed batch of {} refused ({}); applying in source order ({} so far)",
+                        stream, changes.size(), e.getMessage(), fallbacks);
+                execute(c, ApplyPlan.ordered(items));
             }
             offsets.write(c, stream, stored, System.currentTimeMillis());
             beforeCommit.run();
@@ -99,35 +113,13 @@ final class BatchApplier implements AutoCloseable {
         }
     }
 
-    private List<Group> group(Connection c, List<Change> changes) throws SQLException {
-        List<Group> groups = new ArrayList<>();
-        Group current = null;
+    private List<ApplyPlan.Item> items(Connection c, List<Change> changes) throws SQLException {
+        List<ApplyPlan.Item> items = new ArrayList<>(changes.size());
         for (Change change : changes) {
             boolean delete = change.kind() == Change.Kind.DELETE;
             Row source = new Row(change.table(), delete ? change.key() : change.values());
             Row row = transforms.apply(change.table()).apply(source);
             TargetTables.Table table = tables.table(c, row.table());
-            if (current == null || !current.table.name().equals(table.name()) || current.delete != delete) {
-                current = new Group(table, delete);
-                groups.add(current);
-            }
-            current.add(row);
-        }
-        return groups;
-    }
-
-    /** Consecutive changes of one kind to one table, collapsed by key. */
-    private final class Group {
-        final TargetTables.Table table;
-        final boolean delete;
-        final Map<List<Object>, Map<String, Object>> rows = new LinkedHashMap<>();
-
-        Group(TargetTables.Table table, boolean delete) {
-            this.table = table;
-            this.delete = delete;
-        }
-
-        void add(Row row) {
             List<Object> key = new ArrayList<>(table.keyColumns().size());
             for (String k : table.keyColumns()) {
                 if (!row.values().containsKey(k)) {
@@ -136,64 +128,81 @@ final class BatchApplier implements AutoCloseable {
                 }
                 key.add(keyPart(row.get(k)));
             }
-            Map<String, Object> previous = rows.remove(key);
-            if (previous != null && !delete) {
-                Map<String, Object> merged = new LinkedHashMap<>(previous);
-                merged.putAll(row.values());
-                rows.put(key, merged);
+            Map<String, Object> values = row.values();
+            if (!delete) {
+                for (String col : values.keySet()) {
+                    if (!table.columnTypes().containsKey(col)) {
+                        throw new IllegalStateException("target table " + table.name() + " has no column " + col
+                                + "; add it on the target or drop it in the table's RowTransform");
+                    }
+                }
+            }
+            items.add(new ApplyPlan.Item(table, delete, key, values));
+        }
+        return items;
+    }
+
+    private void execute(Connection c, List<ApplyPlan.Step> steps) throws SQLException {
+        for (ApplyPlan.Step step : steps) {
+            if (step.delete) {
+                executeDeletes(c, step);
             } else {
-                rows.put(key, row.values());
+                executeUpserts(c, step);
             }
         }
+    }
 
-        void execute(Connection c) throws SQLException {
-            if (delete) {
-                executeDeletes(c);
-            } else {
-                executeUpserts(c);
+    private void executeDeletes(Connection c, ApplyPlan.Step step) throws SQLException {
+        TargetTables.Table table = step.table;
+        try (PreparedStatement ps = c.prepareStatement(dialect.deleteSql(table.name(), table.keyColumns()))) {
+            for (Map<String, Object> row : step.rows.values()) {
+                int i = 1;
+                for (String k : table.keyColumns()) {
+                    dialect.bind(ps, i++, row.get(k), table.columnTypes().get(k));
+                }
+                ps.addBatch();
             }
+            ps.executeBatch();
         }
+    }
 
-        private void executeDeletes(Connection c) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(dialect.deleteSql(table.name(), table.keyColumns()))) {
-                for (Map<String, Object> row : rows.values()) {
+    private void executeUpserts(Connection c, ApplyPlan.Step step) throws SQLException {
+        TargetTables.Table table = step.table;
+        // Rows that carry different column sets (an unchanged TOAST value left out) need different SQL.
+        Map<List<String>, List<Map<String, Object>>> byColumns = new LinkedHashMap<>();
+        for (Map<String, Object> row : step.rows.values()) {
+            byColumns.computeIfAbsent(List.copyOf(row.keySet()), k -> new ArrayList<>()).add(row);
+        }
+        for (Map.Entry<List<String>, List<Map<String, Object>>> e : byColumns.entrySet()) {
+            List<String> columns = e.getKey();
+            try (PreparedStatement ps = c.prepareStatement(dialect.upsertSql(table.name(), columns, table.keyColumns()))) {
+                for (Map<String, Object> row : e.getValue()) {
                     int i = 1;
-                    for (String k : table.keyColumns()) {
-                        dialect.bind(ps, i++, row.get(k), table.columnTypes().get(k));
+                    for (String col : columns) {
+                        dialect.bind(ps, i++, row.get(col), table.columnTypes().get(col));
                     }
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
         }
+    }
 
-        private void executeUpserts(Connection c) throws SQLException {
-            // Rows that carry different column sets (an unchanged TOAST value left out) need different SQL.
-            Map<List<String>, List<Map<String, Object>>> byColumns = new HashMap<>();
-            for (Map<String, Object> row : rows.values()) {
-                List<String> columns = new ArrayList<>(row.keySet());
-                for (String col : columns) {
-                    if (!table.columnTypes().containsKey(col)) {
-                        throw new IllegalStateException("target table " + table.name() + " has no column " + col
-                                + "; add it on the target or drop it in the table's RowTransform");
+    // SQLSTATE class 23: integrity constraint violation, possibly wrapped in a BatchUpdateException.
+    private static boolean isConstraintViolation(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                for (SQLException n = s; n != null; n = n.getNextException()) {
+                    if (n.getSQLState() != null && n.getSQLState().startsWith("23")) {
+                        return true;
                     }
                 }
-                byColumns.computeIfAbsent(columns, k -> new ArrayList<>()).add(row);
             }
-            for (Map.Entry<List<String>, List<Map<String, Object>>> e : byColumns.entrySet()) {
-                List<String> columns = e.getKey();
-                try (PreparedStatement ps = c.prepareStatement(dialect.upsertSql(table.name(), columns, table.keyColumns()))) {
-                    for (Map<String, Object> row : e.getValue()) {
-                        int i = 1;
-                        for (String col : columns) {
-                            dialect.bind(ps, i++, row.get(col), table.columnTypes().get(col));
-                        }
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+            if (t.getCause() == t) {
+                break;
             }
         }
+        return false;
     }
 
     // byte[] has identity equality; compare keys by content.

@@ -63,11 +63,14 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                 }
             } else if (decoded instanceof RecordDecoder.FenceSeen fs) {
                 fence = Math.max(fence, fs.id());
+                LOG.debug("stream '{}': fence {} received {} ms after it was written", config.name, fs.id(),
+                        config.clock.millis() - fs.id());
             }
         }
         progress.received(records.size(), oldest == Long.MAX_VALUE ? 0 : oldest);
         SourceRecord last = records.get(records.size() - 1).record();
         OffsetTable.Stored stored = new OffsetTable.Stored(codec.key(last.sourcePartition()), codec.value(last.sourceOffset()), fence);
+        long t0 = System.nanoTime();
         try {
             applier.apply(changes, config.name, stored, config.beforeCommit);
         } catch (SQLException e) {
@@ -80,7 +83,8 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             committer.markProcessed(event);
         }
         committer.markBatchFinished();
-        LOG.trace("stream '{}': applied {} changes from {} records", config.name, changes.size(), records.size());
+        LOG.debug("stream '{}': applied {} changes from {} records in {} us", config.name, changes.size(), records.size(),
+                (System.nanoTime() - t0) / 1000);
     }
 
     void close() {

@@ -238,6 +238,7 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         long id = lastFenceWritten.updateAndGet(prev -> Math.max(Math.max(prev + 1, appliedFence + 1), config.clock.millis()));
         try (Connection source = config.source.getConnection()) {
             source.setAutoCommit(true);
+            config.dialect.prepareFenceSession(source);
             FenceTable.write(source, config.fenceTable, config.name, id, config.clock.millis());
         } catch (SQLException e) {
             throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "': writing fence " + id + " on the source failed: "

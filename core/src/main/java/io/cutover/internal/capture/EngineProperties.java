@@ -16,7 +16,7 @@ final class EngineProperties {
         // Defaults a dialect may override.
         p.setProperty("tombstones.on.delete", "false");
         // The default 500 ms poll puts half a second on every catch-up.
-        p.setProperty("poll.interval.ms", "20");
+        p.setProperty("poll.interval.ms", "5");
         p.setProperty("max.batch.size", "2048");
         p.setProperty("max.queue.size", "8192");
         // Heartbeats keep an idle source's replication position moving.

@@ -24,8 +24,9 @@ final class TargetTables {
      * @param name the name the transform gave
      * @param keyColumns primary key columns in key order
      * @param columnTypes column name to type name, in table order
+     * @param references names of the tables this one's foreign keys point to (lower case)
      */
-    record Table(String name, List<String> keyColumns, Map<String, String> columnTypes) {
+    record Table(String name, List<String> keyColumns, Map<String, String> columnTypes, java.util.Set<String> references) {
     }
 
     private final Map<String, Table> tables = new HashMap<>();
@@ -59,7 +60,7 @@ final class TargetTables {
                 if (keys.isEmpty()) {
                     throw new SQLException("target table " + name + " has no primary key; the applier upserts and deletes by key");
                 }
-                return new Table(name, keys, types);
+                return new Table(name, keys, types, references(meta, catalog, schema, candidate));
             }
         }
         throw new SQLException("target table " + name + " does not exist (schema " + schema + ")");
@@ -76,6 +77,17 @@ final class TargetTables {
         Map<String, String> out = new LinkedHashMap<>();
         ordered.values().forEach(c -> out.put(c[0], c[1]));
         return Collections.unmodifiableMap(out);
+    }
+
+    private static java.util.Set<String> references(DatabaseMetaData meta, String catalog, String schema, String table)
+            throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (ResultSet rs = meta.getImportedKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                out.add(rs.getString("PKTABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return java.util.Set.copyOf(out);
     }
 
     private static List<String> keys(DatabaseMetaData meta, String catalog, String schema, String table)
