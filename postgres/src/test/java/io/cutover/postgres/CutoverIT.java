@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
+import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverResult;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
@@ -107,6 +108,59 @@ class CutoverIT {
             assertThat(pg.green.rows("SELECT * FROM acct ORDER BY id")).isEqualTo(pg.blue.rows("SELECT * FROM acct ORDER BY id"));
             again.close();
             reverse.sourceGuard().release();
+        }
+        assertThat(slots(pg.blue)).isEmpty();
+        assertThat(slots(pg.green)).isEmpty();
+    }
+
+    @Test
+    void abort_onDrainTimeout_orFenceTooLate_resumesOnBlue_liftsTheGuard_andLosesNothing() throws Exception {
+        pg.both("CREATE TABLE ab (id int PRIMARY KEY, v text)");
+        ReplicationLink link = pg.builder("ab", "ab").initialCopy(false).build();
+        link.stream().start();
+        try (ConnectionSwitcher switcher = ConnectionSwitcher.between(appPool(pg.blue), appPool(pg.green))) {
+            write(switcher, "INSERT INTO ab VALUES (1, 'before')");
+
+            // A writer holds its connection past the drain budget.
+            try (Connection held = switcher.getConnection()) {
+                Cutover drain = Cutover.builder().name("ab-drain").switcher(switcher).link(link)
+                        .drainBudget(Duration.ofMillis(200)).build();
+                assertThatThrownBy(drain::execute).isInstanceOf(CutoverAbortedException.class)
+                        .hasMessageContaining("PAUSE");
+                try (Statement st = held.createStatement()) {
+                    st.execute("INSERT INTO ab VALUES (2, 'held through the abort')");
+                }
+            }
+            assertThat(switcher.current()).isEqualTo(Side.BLUE);
+            assertThat(link.sourceGuard().engaged()).isFalse();
+            write(switcher, "INSERT INTO ab VALUES (3, 'after drain abort')");
+
+            // Green's apply is stuck: the fence cannot arrive within the catch-up budget.
+            try (Connection locker = pg.green.connect()) {
+                locker.setAutoCommit(false);
+                try (Statement st = locker.createStatement()) {
+                    st.execute("LOCK TABLE ab IN ACCESS EXCLUSIVE MODE");
+                }
+                Cutover late = Cutover.builder().name("ab-late").switcher(switcher).link(link)
+                        .catchUpBudget(Duration.ofMillis(500)).build();
+                assertThatThrownBy(late::execute).isInstanceOf(CutoverAbortedException.class)
+                        .hasMessageContaining("CATCH_UP");
+                assertThat(switcher.current()).isEqualTo(Side.BLUE);
+                assertThat(link.sourceGuard().engaged()).isFalse();
+                write(switcher, "INSERT INTO ab VALUES (4, 'after late-fence abort')");
+                locker.rollback();
+            }
+            assertThat(slots(pg.green)).isEmpty();
+            assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.STREAMING);
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            assertThat(pg.green.rows("SELECT * FROM ab ORDER BY id")).isEqualTo(pg.blue.rows("SELECT * FROM ab ORDER BY id"))
+                    .hasSize(4);
+
+            // Nothing is left in the way of a cutover that then succeeds.
+            Cutover ok = Cutover.builder().name("ab-ok").switcher(switcher).link(link).build();
+            assertThat(ok.execute().outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
+            ok.reverseLink().orElseThrow().close();
+            link.sourceGuard().release();
         }
         assertThat(slots(pg.blue)).isEmpty();
         assertThat(slots(pg.green)).isEmpty();
