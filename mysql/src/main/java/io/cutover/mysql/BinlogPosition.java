@@ -1,30 +1,16 @@
 package io.cutover.mysql;
 
-import io.cutover.Position;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Reads binlog positions: file and offset plus the executed GTID set, in the text form
- * {@link Position} carries ({@code "binlog.000003:1234 gtid 0-1-57"} on MariaDB,
- * {@code "binlog.000003:1234 gtid 3E11FA47-…:1-57"} on MySQL).
+ * Reads where a server's binlog stands now: file and offset, and the executed GTID set
+ * ({@code 0-1-57} on MariaDB, {@code 3E11FA47-…:1-57} on MySQL).
  */
 final class BinlogPosition {
     private BinlogPosition() {
-    }
-
-    /**
-     * Returns the server's current binlog file, offset and executed GTID set.
-     *
-     * @param c an open connection as a user with the flavour's binlog monitor privilege
-     * @param flavour the server's flavour
-     * @return the position
-     * @throws SQLException on a database error
-     */
-    static Position current(Connection c, Flavour flavour) throws SQLException {
-        return new Position(fileAndOffset(c, flavour) + " gtid " + gtidExecuted(c, flavour));
     }
 
     /**
@@ -45,12 +31,41 @@ final class BinlogPosition {
         }
     }
 
-    private static String fileAndOffset(Connection c, Flavour flavour) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(flavour.binlogStatusSql())) {
-            if (!rs.next()) {
-                return "no-binlog";
-            }
-            return rs.getString(1) + ":" + rs.getLong(2);
+    /**
+     * A binlog file and the offset in it.
+     *
+     * @param file the file name
+     * @param offset the byte offset
+     */
+    record FileOffset(String file, long offset) {
+        @Override
+        public String toString() {
+            return file + ":" + offset;
         }
+    }
+
+    /**
+     * Returns the server's current binlog file and offset, trying the flavour's statements newest
+     * syntax first.
+     *
+     * @param c an open connection as a user with the flavour's binlog monitor privilege
+     * @param flavour the server's flavour
+     * @return the file and offset, or empty when the binary log is off
+     * @throws SQLException if no statement worked
+     */
+    static java.util.Optional<FileOffset> fileAndOffset(Connection c, Flavour flavour) throws SQLException {
+        SQLException first = null;
+        for (String sql : flavour.binlogStatusSql()) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? java.util.Optional.of(new FileOffset(rs.getString(1), rs.getLong(2)))
+                        : java.util.Optional.empty();
+            } catch (SQLException e) {
+                // Syntax unknown to this server version: try the older one.
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        throw first;
     }
 }

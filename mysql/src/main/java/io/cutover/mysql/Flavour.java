@@ -53,11 +53,16 @@ enum Flavour {
         return this == MYSQL;
     }
 
-    /** Returns the statement that reports the binlog file and offset now. */
-    String binlogStatusSql() {
-        // MariaDB 10.5.2+ accepts SHOW BINLOG STATUS; MySQL 8.2+ wants SHOW BINARY LOG STATUS,
-        // and SHOW MASTER STATUS still works on MariaDB 11.4 and MySQL 8.0.
-        return this == MARIADB ? "SHOW BINLOG STATUS" : "SHOW MASTER STATUS";
+    /**
+     * Returns the statements that report the binlog file and offset now, newest syntax first:
+     * MySQL 8.4 removed {@code SHOW MASTER STATUS} for {@code SHOW BINARY LOG STATUS} (8.2+);
+     * MariaDB has {@code SHOW BINLOG STATUS} (10.5.2+).
+     *
+     * @return statements to try in order
+     */
+    java.util.List<String> binlogStatusSql() {
+        return this == MARIADB ? java.util.List.of("SHOW BINLOG STATUS", "SHOW MASTER STATUS")
+                : java.util.List.of("SHOW BINARY LOG STATUS", "SHOW MASTER STATUS");
     }
 
     /**

@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  * thread-safe.
  */
 final class MySqlDialect implements CaptureDialect {
+    /** The session time zone TIMESTAMP values are written in; Debezium hands them over in UTC. */
+    static final String APPLY_TIME_ZONE = "+00:00";
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
     private final String targetDatabase;
@@ -85,7 +88,7 @@ final class MySqlDialect implements CaptureDialect {
     @Override
     public void prepareApplierSession(Connection target) throws SQLException {
         try (Statement st = target.createStatement()) {
-            st.execute("SET time_zone = '" + ConnectValues.APPLY_TIME_ZONE + "'");
+            st.execute("SET time_zone = '" + APPLY_TIME_ZONE + "'");
         }
     }
 

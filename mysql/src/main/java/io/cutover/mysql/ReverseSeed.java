@@ -5,7 +5,6 @@ import io.cutover.Phase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -50,14 +49,12 @@ final class ReverseSeed {
         Endpoint streamSource = streamSourceData.endpoint();
         Endpoint streamTarget = streamTargetData.endpoint();
         Map<String, Object> offset = new LinkedHashMap<>();
-        try (Connection src = streamSourceData.getConnection(); Statement st = src.createStatement();
-                ResultSet rs = st.executeQuery(flavour.binlogStatusSql())) {
-            if (!rs.next()) {
-                throw new CutoverException(Phase.REVERSE, streamSource.describe() + " reports no binlog position;"
-                        + " the reverse stream needs log_bin=ON there");
-            }
-            offset.put("file", rs.getString(1));
-            offset.put("pos", rs.getLong(2));
+        try (Connection src = streamSourceData.getConnection()) {
+            BinlogPosition.FileOffset at = BinlogPosition.fileAndOffset(src, flavour).orElseThrow(() ->
+                    new CutoverException(Phase.REVERSE, streamSource.describe() + " reports no binlog position;"
+                            + " the reverse stream needs log_bin=ON there"));
+            offset.put("file", at.file());
+            offset.put("pos", at.offset());
             String gtids = BinlogPosition.gtidExecuted(src, flavour);
             if (!gtids.isEmpty()) {
                 offset.put("gtids", gtids);

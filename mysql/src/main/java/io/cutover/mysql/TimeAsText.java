@@ -61,17 +61,31 @@ public final class TimeAsText implements CustomConverter<SchemaBuilder, Relation
         }
         if (value instanceof Duration d) {
             long micros = d.getSeconds() * 1_000_000L + d.getNano() / 1000;
-            return ConnectValues.microTime(micros);
+            return microTime(micros);
         }
         if (value instanceof LocalTime t) {
-            return ConnectValues.microTime(t.toNanoOfDay() / 1000);
+            return microTime(t.toNanoOfDay() / 1000);
         }
         if (value instanceof java.sql.Time t) {
-            return ConnectValues.microTime(t.toLocalTime().toNanoOfDay() / 1000);
+            return microTime(t.toLocalTime().toNanoOfDay() / 1000);
         }
         if (value instanceof Number n) {
-            return ConnectValues.microTime(n.longValue());
+            return microTime(n.longValue());
         }
         return value.toString();
+    }
+
+    /**
+     * Formats microseconds as a MySQL TIME literal, sign and hours past 24 included.
+     *
+     * @param micros the duration in microseconds
+     * @return {@code [-]H:MM:SS.ffffff}
+     */
+    static String microTime(long micros) {
+        String sign = micros < 0 ? "-" : "";
+        long abs = Math.abs(micros);
+        long seconds = abs / 1_000_000L;
+        return String.format("%s%d:%02d:%02d.%06d", sign, seconds / 3600, (seconds / 60) % 60, seconds % 60,
+                abs % 1_000_000L);
     }
 }
