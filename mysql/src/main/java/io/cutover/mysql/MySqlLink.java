@@ -137,6 +137,17 @@ final class MySqlLink implements ReplicationLink {
         checks.clear();
         checks.addAll(MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(), target,
                 settings.tables, settings.serverId(sourceSide), settings.appUsers));
+        boolean stored = offsetsStored();
+        if (!stored) {
+            // A history without offsets is left over from a closed stream of the same name.
+            deleteSchemaHistory();
+        }
+        if (!initialCopy && !stored) {
+            // Without a copy the connector would read the binlog position only after its schema
+            // snapshot, and miss what commits in between although start() has returned. Taking
+            // the position now makes "every commit after start()" hold.
+            ReverseSeed.seed(settings.flavour(sourceSide), sourceData, targetData, streamName);
+        }
     }
 
     private void deleteSchemaHistory() {

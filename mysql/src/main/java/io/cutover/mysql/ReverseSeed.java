@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Positions a not-yet-started stream at its source's binlog position now, by storing that
- * position as the stream's offset where the capture host keeps offsets: the
+ * Positions a not-yet-started stream at its source's binlog position now (the reverse stream
+ * inside the pause, a stream without initial copy when it starts), by storing that position as
+ * the stream's offset where the capture host keeps offsets: the
  * {@value #OFFSETS_TABLE} table on the stream's target, in the host's encoding (Kafka Connect
  * JSON of {@code [engine name, partition]} and of the offset map). Called inside the write pause
  * for the reverse stream, so that every write on the new side after the flip is captured; the
