@@ -84,8 +84,8 @@ public interface CaptureDialect {
     /**
      * Prepares a source connection the host writes a fence through, for example to make that one
      * commit durable at once so the change stream sees it without waiting for a background WAL
-     * flush ({@code SET synchronous_commit = on} on PostgreSQL). Called once per fence, before the
-     * write, in auto-commit mode.
+     * flush ({@code SET synchronous_commit = on} on PostgreSQL). Called once for each connection
+     * the host opens to write fences (it keeps one open), in auto-commit mode.
      *
      * @param source the source connection
      * @throws SQLException if the session cannot be prepared

@@ -43,30 +43,34 @@ final class PgCapture {
      * @param createSlot whether to create the slot now
      */
     void setUp(Phase phase, boolean createSlot) {
-        try (Connection c = source.connect()) {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET search_path = " + names.schema());
-            }
-            FenceTable.create(c, PgNames.FENCE_TABLE);
-            if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", names.publication())) {
-                StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(names.publication()).append(" FOR TABLE ");
-                for (String t : tables) {
-                    sql.append(names.schema()).append('.').append(PgDialect.quote(t)).append(", ");
-                }
-                sql.append(names.schema()).append('.').append(PgNames.FENCE_TABLE);
-                try (Statement st = c.createStatement()) {
-                    st.execute(sql.toString());
-                }
-            }
-            if (createSlot && !exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", names.slot())) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
-                    ps.setString(1, names.slot());
-                    ps.execute();
-                }
-            }
+        try {
+            source.control(c -> {
+                setUp(c, createSlot);
+                return null;
+            });
             LOG.info("capture ready on {}: slot {}, publication {}", source, names.slot(), names.publication());
         } catch (SQLException e) {
             throw failure(phase, e);
+        }
+    }
+
+    private void setUp(Connection c, boolean createSlot) throws SQLException {
+        FenceTable.create(c, names.schema() + "." + PgNames.FENCE_TABLE);
+        if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", names.publication())) {
+            StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(names.publication()).append(" FOR TABLE ");
+            for (String t : tables) {
+                sql.append(names.schema()).append('.').append(PgDialect.quote(t)).append(", ");
+            }
+            sql.append(names.schema()).append('.').append(PgNames.FENCE_TABLE);
+            try (Statement st = c.createStatement()) {
+                st.execute(sql.toString());
+            }
+        }
+        if (createSlot && !exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", names.slot())) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
+                ps.setString(1, names.slot());
+                ps.execute();
+            }
         }
     }
 

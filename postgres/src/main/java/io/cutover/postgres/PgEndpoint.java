@@ -21,6 +21,14 @@ final class PgEndpoint {
     final String user;
     private final String password;
     private final PGSimpleDataSource dataSource;
+    private final java.util.concurrent.locks.ReentrantLock controlLock = new java.util.concurrent.locks.ReentrantLock();
+    private Connection control; // guarded by controlLock
+
+    /** Work on the control connection. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
 
     PgEndpoint(Side side, String host, int port, String database, String user, String password) {
         this.side = Objects.requireNonNull(side, "side");
@@ -41,6 +49,65 @@ final class PgEndpoint {
         ds.setApplicationName("cutover");
         ds.setConnectTimeout(10);
         this.dataSource = ds;
+    }
+
+    /**
+     * Runs short administrative work (guard, hand-off, slot set-up) on one connection kept open
+     * for the purpose: opening a connection costs more than most of these steps, and they run
+     * while writes are paused. Serialised; the work gets the connection in auto-commit mode and
+     * must leave it so. A connection that broke since its last use is replaced once.
+     *
+     * @param work the work
+     * @return its result
+     * @throws SQLException if the work fails
+     */
+    <T> T control(SqlWork<T> work) throws SQLException {
+        controlLock.lock();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                Connection c = control;
+                boolean fresh = c == null || c.isClosed();
+                if (fresh) {
+                    c = dataSource.getConnection();
+                    control = c;
+                }
+                try {
+                    return work.apply(c);
+                } catch (SQLException e) {
+                    String state = e.getSQLState() == null ? "" : e.getSQLState();
+                    boolean broken = state.startsWith("08") || state.equals("57P01") || c.isClosed();
+                    if (!c.isClosed() && !c.getAutoCommit()) {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                    }
+                    if (broken) {
+                        closeControl();
+                        if (!fresh && attempt == 1) {
+                            continue;
+                        }
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            controlLock.unlock();
+        }
+    }
+
+    /** Closes the control connection; the next {@link #control} opens a new one. */
+    void closeControl() {
+        controlLock.lock();
+        try {
+            Connection c = control;
+            control = null;
+            if (c != null) {
+                c.close();
+            }
+        } catch (SQLException ignored) {
+            // closing a broken connection
+        } finally {
+            controlLock.unlock();
+        }
     }
 
     static PgEndpoint fromUrl(Side side, String url, String user, String password) {

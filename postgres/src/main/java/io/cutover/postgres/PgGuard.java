@@ -50,22 +50,21 @@ final class PgGuard implements WriteGuard {
 
     @Override
     public void engage() {
-        try (Connection c = endpoint.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL lock_timeout = " + lockTimeoutMillis);
-                st.execute("CREATE OR REPLACE FUNCTION " + schema + "." + name + "() RETURNS trigger LANGUAGE plpgsql AS $g$ BEGIN"
-                        + " IF current_setting('" + BYPASS_SETTING + "', true) IS DISTINCT FROM '" + token + "' THEN"
-                        + " RAISE EXCEPTION 'cutover: table %.% is guarded: writes are paused or moved to the other database', TG_TABLE_SCHEMA, TG_TABLE_NAME"
-                        + " USING ERRCODE = '25006'; END IF; RETURN NULL; END $g$");
-                for (String t : tables) {
-                    String table = schema + "." + PgDialect.quote(t);
-                    st.execute("DROP TRIGGER IF EXISTS " + name + " ON " + table);
-                    st.execute("CREATE TRIGGER " + name + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + table
-                            + " FOR EACH STATEMENT EXECUTE FUNCTION " + schema + "." + name + "()");
-                }
-            }
-            c.commit();
+        // One round trip: the statements go as one simple query, which PostgreSQL runs as one transaction.
+        StringBuilder sql = new StringBuilder("SET LOCAL lock_timeout = " + lockTimeoutMillis + ";");
+        sql.append("CREATE OR REPLACE FUNCTION ").append(schema).append('.').append(name)
+                .append("() RETURNS trigger LANGUAGE plpgsql AS $g$ BEGIN")
+                .append(" IF current_setting('").append(BYPASS_SETTING).append("', true) IS DISTINCT FROM '").append(token).append("' THEN")
+                .append(" RAISE EXCEPTION 'cutover: table %.% is guarded: writes are paused or moved to the other database',")
+                .append(" TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '25006'; END IF; RETURN NULL; END $g$;");
+        for (String t : tables) {
+            String table = schema + "." + PgDialect.quote(t);
+            sql.append("DROP TRIGGER IF EXISTS ").append(name).append(" ON ").append(table).append(';');
+            sql.append("CREATE TRIGGER ").append(name).append(" BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ").append(table)
+                    .append(" FOR EACH STATEMENT EXECUTE FUNCTION ").append(schema).append('.').append(name).append("();");
+        }
+        try {
+            endpoint.control(c -> inTransaction(c, sql.toString()));
         } catch (SQLException e) {
             throw new CutoverException(Phase.GUARD, "could not guard " + endpoint + " (" + e.getMessage()
                     + "); nothing was changed. A transaction holding a write lock on a replicated table longer than "
@@ -75,16 +74,13 @@ final class PgGuard implements WriteGuard {
 
     @Override
     public void release() {
-        try (Connection c = endpoint.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, 5000));
-                for (String t : tables) {
-                    st.execute("DROP TRIGGER IF EXISTS " + name + " ON " + schema + "." + PgDialect.quote(t));
-                }
-                st.execute("DROP FUNCTION IF EXISTS " + schema + "." + name + "()");
-            }
-            c.commit();
+        StringBuilder sql = new StringBuilder("SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, 5000) + ";");
+        for (String t : tables) {
+            sql.append("DROP TRIGGER IF EXISTS ").append(name).append(" ON ").append(schema).append('.').append(PgDialect.quote(t)).append(';');
+        }
+        sql.append("DROP FUNCTION IF EXISTS ").append(schema).append('.').append(name).append("();");
+        try {
+            endpoint.control(c -> inTransaction(c, sql.toString()));
         } catch (SQLException e) {
             throw new CutoverException(Phase.ABORT, "could not lift the guard on " + endpoint + ": " + e.getMessage()
                     + "; drop the triggers named " + name + " by hand", e);
@@ -93,16 +89,33 @@ final class PgGuard implements WriteGuard {
 
     @Override
     public boolean engaged() {
-        try (Connection c = endpoint.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger WHERE tgname = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
-            }
+        try {
+            return endpoint.control(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger WHERE tgname = ?")) {
+                    ps.setString(1, name);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getInt(1) > 0;
+                    }
+                }
+            });
         } catch (SQLException e) {
             throw new CutoverException(Phase.GUARD, "could not read the guard's state on " + endpoint + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Void inTransaction(Connection c, String sql) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+            c.commit();
+        } finally {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+        return null;
     }
 
     @Override

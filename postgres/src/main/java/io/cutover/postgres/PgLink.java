@@ -34,6 +34,7 @@ final class PgLink implements ReplicationLink {
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
         this.settings = settings;
+        settings.openLinks.incrementAndGet();
         this.source = settings.endpoint(sourceSide);
         this.target = settings.endpoint(sourceSide.other());
         this.names = new PgNames(settings.name, sourceSide, settings.schema);
@@ -44,7 +45,7 @@ final class PgLink implements ReplicationLink {
                 .dialect(new PgDialect(source, names, settings.tables, initialCopy, settings.token))
                 .source(source.dataSource())
                 .target(target.dataSource())
-                .fenceTable(PgNames.FENCE_TABLE)
+                .fenceTable(settings.schema + "." + PgNames.FENCE_TABLE)
                 .startTimeout(settings.startTimeout)
                 .onStart(() -> {
                     capture.awaitSlotReleased(java.time.Duration.ofSeconds(5));
@@ -126,7 +127,11 @@ final class PgLink implements ReplicationLink {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            stream.close();
+            try {
+                stream.close();
+            } finally {
+                settings.linkClosed();
+            }
         }
     }
 

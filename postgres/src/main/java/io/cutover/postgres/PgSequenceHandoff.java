@@ -44,34 +44,42 @@ final class PgSequenceHandoff implements KeyHandoff {
     @Override
     public List<String> handOff() {
         Map<String, Long> sourceValues = new LinkedHashMap<>();
-        try (Connection c = source.dataSource().getConnection()) {
-            for (String seq : owned(c)) {
-                sourceValues.put(seq, lastValue(c, seq));
-            }
+        try {
+            source.control(c -> {
+                for (String seq : owned(c)) {
+                    sourceValues.put(seq, lastValue(c, seq));
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw new CutoverException(Phase.HANDOFF, "could not read sequences on " + source + ": " + e.getMessage(), e);
         }
         List<String> report = new ArrayList<>();
-        try (Connection c = target.dataSource().getConnection()) {
-            for (Map.Entry<String, Long> e : sourceValues.entrySet()) {
-                long before = lastValue(c, e.getKey());
-                long wanted = Math.max(before, e.getValue() + headroom);
-                if (wanted <= before) {
-                    report.add(e.getKey() + ": " + before + " (already past " + source.side + " at " + e.getValue() + ")");
-                    continue;
-                }
-                try (PreparedStatement ps = c.prepareStatement("SELECT setval(?::regclass, ?, true)")) {
-                    ps.setString(1, e.getKey());
-                    ps.setLong(2, wanted);
-                    ps.execute();
-                }
-                report.add(e.getKey() + ": " + before + " -> " + wanted + " (" + source.side + " at " + e.getValue() + ")");
-            }
+        try {
+            target.control(c -> moveAll(c, sourceValues, report));
         } catch (SQLException e) {
             throw new CutoverException(Phase.HANDOFF, "could not set sequences on " + target + ": " + e.getMessage()
                     + "; the target's role needs UPDATE on the sequences", e);
         }
         return report;
+    }
+
+    private Void moveAll(Connection c, Map<String, Long> sourceValues, List<String> report) throws SQLException {
+        for (Map.Entry<String, Long> e : sourceValues.entrySet()) {
+            long before = lastValue(c, e.getKey());
+            long wanted = Math.max(before, e.getValue() + headroom);
+            if (wanted <= before) {
+                report.add(e.getKey() + ": " + before + " (already past " + source.side + " at " + e.getValue() + ")");
+                continue;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT setval(?::regclass, ?, true)")) {
+                ps.setString(1, e.getKey());
+                ps.setLong(2, wanted);
+                ps.execute();
+            }
+            report.add(e.getKey() + ": " + before + " -> " + wanted + " (" + source.side + " at " + e.getValue() + ")");
+        }
+        return null;
     }
 
     private List<String> owned(Connection c) throws SQLException {

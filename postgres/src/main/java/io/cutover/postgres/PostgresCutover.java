@@ -59,6 +59,8 @@ public final class PostgresCutover {
         final Duration guardLockTimeout;
         final String token;
         final Runnable beforeCommit;
+        // Links open over these settings; the endpoints' control connections close with the last.
+        final java.util.concurrent.atomic.AtomicInteger openLinks = new java.util.concurrent.atomic.AtomicInteger();
 
         Settings(Builder b) {
             this.name = PgNames.sanitize(b.name);
@@ -78,6 +80,13 @@ public final class PostgresCutover {
 
         PgEndpoint endpoint(Side side) {
             return side == Side.BLUE ? blue : green;
+        }
+
+        void linkClosed() {
+            if (openLinks.decrementAndGet() == 0) {
+                blue.closeControl();
+                green.closeControl();
+            }
         }
     }
 

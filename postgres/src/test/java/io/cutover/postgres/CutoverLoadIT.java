@@ -50,8 +50,6 @@ class CutoverLoadIT {
     @BeforeAll
     static void servers() {
         pg = PgPair.start();
-        pg.both("CREATE TABLE parent (id bigint PRIMARY KEY, writer int NOT NULL, n int NOT NULL)",
-                "CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES parent (id), v int NOT NULL)");
         bluePool = pool(pg.blue);
         greenPool = pool(pg.green);
     }
@@ -80,12 +78,19 @@ class CutoverLoadIT {
         final ConcurrentLinkedQueue<Long> acked;
         final Map<Long, Integer> parents = new HashMap<>();
         final List<Long> children = new ArrayList<>();
+        final java.util.concurrent.Semaphore permits;
+        final String parent;
+        final String child;
         final AtomicLong failures = new AtomicLong();
         final AtomicLong guarded = new AtomicLong();
         volatile Throwable uncertain;
         long seq;
 
-        Writer(int id, ConnectionSwitcher switcher, AtomicBoolean stop, ConcurrentLinkedQueue<Long> acked) {
+        Writer(int id, ConnectionSwitcher switcher, AtomicBoolean stop, ConcurrentLinkedQueue<Long> acked,
+                java.util.concurrent.Semaphore permits, String prefix) {
+            this.permits = permits;
+            this.parent = prefix + "_parent";
+            this.child = prefix + "_child";
             this.id = id;
             this.switcher = switcher;
             this.stop = stop;
@@ -97,16 +102,19 @@ class CutoverLoadIT {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             List<Long> parentIds = new ArrayList<>();
             while (!stop.get()) {
+                if (permits != null) {
+                    permits.acquireUninterruptibly();
+                }
                 long pid = id * 1_000_000_000L + (++seq);
                 Long bump = parentIds.isEmpty() ? null : parentIds.get(random.nextInt(parentIds.size()));
                 Long drop = children.isEmpty() ? null : children.get(random.nextInt(children.size()));
                 boolean committing = false;
                 try (Connection c = switcher.getConnection()) {
                     c.setAutoCommit(false);
-                    try (PreparedStatement p = c.prepareStatement("INSERT INTO parent VALUES (?, ?, 0)");
-                            PreparedStatement ch = c.prepareStatement("INSERT INTO child VALUES (?, ?, ?)");
-                            PreparedStatement up = c.prepareStatement("UPDATE parent SET n = n + 1 WHERE id = ?");
-                            PreparedStatement del = c.prepareStatement("DELETE FROM child WHERE id = ?")) {
+                    try (PreparedStatement p = c.prepareStatement("INSERT INTO " + parent + " VALUES (?, ?, 0)");
+                            PreparedStatement ch = c.prepareStatement("INSERT INTO " + child + " VALUES (?, ?, ?)");
+                            PreparedStatement up = c.prepareStatement("UPDATE " + parent + " SET n = n + 1 WHERE id = ?");
+                            PreparedStatement del = c.prepareStatement("DELETE FROM " + child + " WHERE id = ?")) {
                         p.setLong(1, pid);
                         p.setInt(2, id);
                         p.executeUpdate();
@@ -154,8 +162,32 @@ class CutoverLoadIT {
     }
 
     @Test
-    void writersThroughTheSwitcher_survive20FlipsBackAndForth_withNothingLostAndNothingOnTheOldSide() throws Exception {
-        ReplicationLink link = pg.builder("load", "parent", "child").build();
+    void unthrottledWriters_survive20FlipsBackAndForth_withNothingLostAndNothingOnTheOldSide() throws Exception {
+        run("full", FLIPS, 0);
+    }
+
+    @Test
+    void writersAt500TransactionsPerSecond_seeAPauseOfMilliseconds() throws Exception {
+        run("paced", 10, 500);
+    }
+
+    private void run(String prefix, int flips, int perSecond) throws Exception {
+        String parentTable = prefix + "_parent";
+        String childTable = prefix + "_child";
+        pg.both("CREATE TABLE " + parentTable + " (id bigint PRIMARY KEY, writer int NOT NULL, n int NOT NULL)",
+                "CREATE TABLE " + childTable + " (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES "
+                        + parentTable + " (id), v int NOT NULL)");
+        java.util.concurrent.Semaphore permits = perSecond > 0 ? new java.util.concurrent.Semaphore(0) : null;
+        java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        if (permits != null) {
+            // A token bucket: perSecond transactions a second in all, handed out every 10 ms.
+            pacer.scheduleAtFixedRate(() -> {
+                if (permits.availablePermits() < perSecond) {
+                    permits.release(Math.max(1, perSecond / 100));
+                }
+            }, 10, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        ReplicationLink link = pg.builder(prefix, parentTable, childTable).build();
         link.stream().start();
         link.stream().awaitFence(Duration.ofSeconds(30));
         AtomicBoolean stop = new AtomicBoolean();
@@ -163,10 +195,11 @@ class CutoverLoadIT {
         List<Writer> writers = new ArrayList<>();
         List<Long> pausesMicros = new ArrayList<>();
         List<Long> fenceMillis = new ArrayList<>();
+        List<String> phaseMillis = new ArrayList<>();
         CountDownLatch finished = new CountDownLatch(WRITERS);
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(bluePool, greenPool)) {
             for (int w = 1; w <= WRITERS; w++) {
-                Writer writer = new Writer(w, switcher, stop, acked);
+                Writer writer = new Writer(w, switcher, stop, acked, permits, prefix);
                 writers.add(writer);
                 Thread t = new Thread(() -> {
                     try {
@@ -178,12 +211,12 @@ class CutoverLoadIT {
                 t.start();
             }
             long started = System.nanoTime();
-            for (int i = 1; i <= FLIPS; i++) {
+            for (int i = 1; i <= flips; i++) {
                 int before = acked.size();
                 await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= before + 200);
                 List<Long> ackedBefore = new ArrayList<>(acked);
                 Side to = switcher.current().other();
-                Cutover cutover = Cutover.builder().name("load-" + i).switcher(switcher).link(link)
+                Cutover cutover = Cutover.builder().name(prefix + "-" + i).switcher(switcher).link(link)
                         .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(10))
                         .totalBudget(Duration.ofSeconds(20)).maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
                         .build();
@@ -191,14 +224,20 @@ class CutoverLoadIT {
                 assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
                 assertThat(switcher.current()).isEqualTo(to);
                 pausesMicros.add(result.writePause().toNanos() / 1000);
+                phaseMillis.add(result.phases().stream().map(ph -> ph.phase() + "=" + ph.duration().toMillis())
+                        .collect(java.util.stream.Collectors.joining(" ")));
                 fenceMillis.add(result.fence().waited().toMillis());
                 // Invariant 1: everything acknowledged before the cutover started is on the new side now.
-                assertThat(countPresent(to == Side.GREEN ? pg.green : pg.blue, ackedBefore))
+                assertThat(countPresent(to == Side.GREEN ? pg.green : pg.blue, parentTable, ackedBefore))
                         .as("flip %d: acknowledged parents on %s", i, to).isEqualTo(ackedBefore.size());
                 link = cutover.reverseLink().orElseThrow();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             stop.set(true);
+            pacer.shutdownNow();
+            if (permits != null) {
+                permits.release(WRITERS);
+            }
             finished.await();
             link.stream().awaitFence(Duration.ofSeconds(60));
 
@@ -207,10 +246,10 @@ class CutoverLoadIT {
                 assertThat(w.uncertain).as("writer %d commit outcome unknown", w.id).isNull();
             }
             // Both sides equal, row for row, and equal to what the writers were told was committed.
-            List<List<String>> blueParents = pg.blue.rows("SELECT id, writer, n FROM parent ORDER BY id");
-            assertThat(pg.green.rows("SELECT id, writer, n FROM parent ORDER BY id")).isEqualTo(blueParents);
-            List<List<String>> blueChildren = pg.blue.rows("SELECT id, parent_id, v FROM child ORDER BY id");
-            assertThat(pg.green.rows("SELECT id, parent_id, v FROM child ORDER BY id")).isEqualTo(blueChildren);
+            List<List<String>> blueParents = pg.blue.rows("SELECT id, writer, n FROM " + parentTable + " ORDER BY id");
+            assertThat(pg.green.rows("SELECT id, writer, n FROM " + parentTable + " ORDER BY id")).isEqualTo(blueParents);
+            List<List<String>> blueChildren = pg.blue.rows("SELECT id, parent_id, v FROM " + childTable + " ORDER BY id");
+            assertThat(pg.green.rows("SELECT id, parent_id, v FROM " + childTable + " ORDER BY id")).isEqualTo(blueChildren);
             Map<Long, Integer> expectedParents = new HashMap<>();
             List<Long> expectedChildren = new ArrayList<>();
             writers.forEach(w -> {
@@ -224,26 +263,32 @@ class CutoverLoadIT {
             assertThat(blueChildren.stream().map(r -> Long.parseLong(r.get(0))).toList()).isEqualTo(expectedChildren);
 
             long failures = writers.stream().mapToLong(w -> w.failures.get()).sum();
-            String report = String.format("cutover load: %d flips in %.1f s, %d writers, %d transactions acknowledged,"
+            String report = String.format("cutover load (%s, %s): %d flips in %.1f s, %d writers, %d transactions acknowledged,"
                     + " %d retried; write pause p50 %.1f ms, p99 %.1f ms, max %.1f ms; fence wait p50 %d ms, max %d ms",
-                    FLIPS, seconds, WRITERS, acked.size(), failures, percentile(pausesMicros, 50) / 1000.0,
+                    prefix, perSecond > 0 ? perSecond + " tx/s" : "unthrottled", flips, seconds, WRITERS, acked.size(), failures, percentile(pausesMicros, 50) / 1000.0,
                     percentile(pausesMicros, 99) / 1000.0, Collections.max(pausesMicros) / 1000.0,
                     percentile(fenceMillis, 50), Collections.max(fenceMillis));
             System.out.println(report);
-            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "cutover-load.txt"), report + "\n");
+            phaseMillis.forEach(line -> System.out.println("  " + prefix + " phases (ms): " + line));
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "cutover-load-" + prefix + ".txt"), report + "\n");
         } finally {
             stop.set(true);
+            pacer.shutdownNow();
+            if (permits != null) {
+                permits.release(WRITERS);
+            }
             finished.await();
             link.close();
+            // The guard outlives the links by design; this test is done with both sides.
+            link.sourceGuard().release();
+            link.targetGuard().release();
         }
-        pg.blue.exec("DROP TRIGGER IF EXISTS cutover_guard_load ON parent", "DROP TRIGGER IF EXISTS cutover_guard_load ON child");
-        pg.green.exec("DROP TRIGGER IF EXISTS cutover_guard_load ON parent", "DROP TRIGGER IF EXISTS cutover_guard_load ON child");
         assertThat(pg.blue.count("SELECT count(*) FROM pg_replication_slots")).isZero();
         assertThat(pg.green.count("SELECT count(*) FROM pg_replication_slots")).isZero();
     }
 
-    private static long countPresent(PgServer side, List<Long> ids) throws SQLException {
-        try (Connection c = side.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM parent WHERE id = ANY (?)")) {
+    private static long countPresent(PgServer side, String table, List<Long> ids) throws SQLException {
+        try (Connection c = side.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE id = ANY (?)")) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             ps.setArray(1, array);
             try (ResultSet rs = ps.executeQuery()) {

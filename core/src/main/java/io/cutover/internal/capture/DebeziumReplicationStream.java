@@ -48,6 +48,8 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
     private volatile long oldestPendingMillis;
     private volatile long appliedFence;
     private volatile Position appliedPosition = Position.NONE;
+    private final Object fenceLock = new Object();
+    private Connection fenceConnection; // guarded by fenceLock
     private volatile Running running; // guarded by lifecycle (start/stop are serialised by the state CAS)
 
     /** One run of the engine, from start to stop. */
@@ -236,14 +238,7 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         }
         long start = System.nanoTime();
         long id = lastFenceWritten.updateAndGet(prev -> Math.max(Math.max(prev + 1, appliedFence + 1), config.clock.millis()));
-        try (Connection source = config.source.getConnection()) {
-            source.setAutoCommit(true);
-            config.dialect.prepareFenceSession(source);
-            FenceTable.write(source, config.fenceTable, config.name, id, config.clock.millis());
-        } catch (SQLException e) {
-            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "': writing fence " + id + " on the source failed: "
-                    + e.getMessage(), e);
-        }
+        writeFence(id);
         long deadline = start + timeout.toNanos();
         lock.lock();
         try {
@@ -265,6 +260,46 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         return new Fence(id, appliedPosition, Duration.ofNanos(System.nanoTime() - start));
     }
 
+    // One source connection serves every fence (opening one costs more than the write, and the
+    // write happens while the application's writes are paused); replaced once if it broke.
+    private void writeFence(long id) {
+        synchronized (fenceLock) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Connection c = fenceConnection;
+                    if (c == null || c.isClosed()) {
+                        c = config.source.getConnection();
+                        c.setAutoCommit(true);
+                        config.dialect.prepareFenceSession(c);
+                        fenceConnection = c;
+                    }
+                    FenceTable.write(c, config.fenceTable, config.name, id, config.clock.millis());
+                    return;
+                } catch (SQLException e) {
+                    closeFenceConnection();
+                    if (attempt > 1) {
+                        throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "': writing fence " + id
+                                + " on the source failed: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    private void closeFenceConnection() {
+        synchronized (fenceLock) {
+            Connection c = fenceConnection;
+            fenceConnection = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // already broken
+                }
+            }
+        }
+    }
+
     @Override
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
@@ -277,6 +312,7 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
             return;
         }
         stopEngine();
+        closeFenceConnection();
         try (Connection target = config.target.getConnection()) {
             OffsetTable.delete(target, config.name);
         } catch (SQLException e) {

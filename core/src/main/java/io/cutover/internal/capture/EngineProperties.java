@@ -17,8 +17,8 @@ final class EngineProperties {
         p.setProperty("tombstones.on.delete", "false");
         // The default 500 ms poll puts half a second on every catch-up.
         p.setProperty("poll.interval.ms", "5");
-        p.setProperty("max.batch.size", "2048");
-        p.setProperty("max.queue.size", "8192");
+        p.setProperty("max.batch.size", "8192");
+        p.setProperty("max.queue.size", "32768");
         // Heartbeats keep an idle source's replication position moving.
         p.setProperty("heartbeat.interval.ms", "5000");
         p.setProperty("offset.flush.interval.ms", "1000");

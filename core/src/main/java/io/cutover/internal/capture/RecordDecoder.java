@@ -37,7 +37,9 @@ final class RecordDecoder {
 
     RecordDecoder(String stream, String fenceTable) {
         this.stream = Objects.requireNonNull(stream, "stream");
-        this.fenceTable = Objects.requireNonNull(fenceTable, "fenceTable");
+        Objects.requireNonNull(fenceTable, "fenceTable");
+        // Debezium names the table without its schema or database.
+        this.fenceTable = fenceTable.substring(fenceTable.lastIndexOf('.') + 1);
     }
 
     Decoded decode(SourceRecord record) {
