@@ -58,6 +58,22 @@ public interface CaptureDialect {
     String deleteSql(String table, List<String> keyColumns);
 
     /**
+     * Returns the query that reads some columns of one row on the <em>source</em> by primary key.
+     * The host uses it rarely: when a change makes a row new on the target but the source did not
+     * send every value (PostgreSQL's unchanged TOASTed values in an UPDATE that changed the key).
+     * The default quotes nothing and qualifies nothing.
+     *
+     * @param sourceTable the source table's unqualified name, as the change stream names it
+     * @param columns the columns to read
+     * @param keyColumns the primary key columns, bound in this order
+     * @return the SQL text with one {@code ?} per key column
+     */
+    default String selectSql(String sourceTable, List<String> columns, List<String> keyColumns) {
+        return "SELECT " + String.join(", ", columns) + " FROM " + sourceTable + " WHERE "
+                + String.join(" = ? AND ", keyColumns) + " = ?";
+    }
+
+    /**
      * Binds one value to a statement parameter, converting it as the target column needs.
      *
      * @param statement the statement

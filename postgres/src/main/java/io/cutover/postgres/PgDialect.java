@@ -89,6 +89,13 @@ final class PgDialect implements CaptureDialect {
     }
 
     @Override
+    public String selectSql(String sourceTable, List<String> columns, List<String> keyColumns) {
+        return "SELECT " + columns.stream().map(PgDialect::quote).collect(Collectors.joining(", "))
+                + " FROM " + quote(names.schema()) + "." + quote(sourceTable) + " WHERE "
+                + keyColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(" AND "));
+    }
+
+    @Override
     public String deleteSql(String table, List<String> keyColumns) {
         return "DELETE FROM " + quoteTable(table) + " WHERE "
                 + keyColumns.stream().map(c -> quote(c) + " = ?").collect(Collectors.joining(" AND "));

@@ -30,6 +30,8 @@ final class BatchApplier implements AutoCloseable {
 
     private final CaptureDialect dialect;
     private final ConnectionSource target;
+    private final ConnectionSource source;
+    private Connection sourceConnection;
     private final Function<String, RowTransform> transforms;
     private final OffsetTable offsets;
     private final TargetTables tables = new TargetTables();
@@ -42,9 +44,11 @@ final class BatchApplier implements AutoCloseable {
         Connection open() throws SQLException;
     }
 
-    BatchApplier(CaptureDialect dialect, ConnectionSource target, Function<String, RowTransform> transforms) {
+    BatchApplier(CaptureDialect dialect, ConnectionSource target, ConnectionSource source,
+            Function<String, RowTransform> transforms) {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.target = Objects.requireNonNull(target, "target");
+        this.source = Objects.requireNonNull(source, "source");
         this.transforms = Objects.requireNonNull(transforms, "transforms");
         this.offsets = new OffsetTable(dialect);
     }
@@ -117,8 +121,9 @@ final class BatchApplier implements AutoCloseable {
         List<ApplyPlan.Item> items = new ArrayList<>(changes.size());
         for (Change change : changes) {
             boolean delete = change.kind() == Change.Kind.DELETE;
-            Row source = new Row(change.table(), delete ? change.key() : change.values());
-            Row row = transforms.apply(change.table()).apply(source);
+            Map<String, Object> sourceValues = delete ? change.key()
+                    : change.refetch().isEmpty() ? change.values() : refetched(change);
+            Row row = transforms.apply(change.table()).apply(new Row(change.table(), sourceValues));
             TargetTables.Table table = tables.table(c, row.table());
             List<Object> key = new ArrayList<>(table.keyColumns().size());
             for (String k : table.keyColumns()) {
@@ -140,6 +145,50 @@ final class BatchApplier implements AutoCloseable {
             items.add(new ApplyPlan.Item(table, delete, key, values));
         }
         return items;
+    }
+
+    // The row is new on the target but the source left values out: read them from the source now.
+    // A later change of the row, already on its way, brings anything newer.
+    private Map<String, Object> refetched(Change change) throws SQLException {
+        Map<String, Object> values = new LinkedHashMap<>(change.values());
+        List<String> keys = new ArrayList<>(change.key().keySet());
+        Connection s = sourceConnection;
+        if (s == null || s.isClosed()) {
+            s = source.open();
+            s.setAutoCommit(true);
+            sourceConnection = s;
+        }
+        try (PreparedStatement ps = s.prepareStatement(dialect.selectSql(change.table(), change.refetch(), keys))) {
+            int i = 1;
+            for (String k : keys) {
+                dialect.bind(ps, i++, change.key().get(k), null);
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    for (int c = 0; c < change.refetch().size(); c++) {
+                        Object v = rs.getObject(c + 1);
+                        values.put(change.refetch().get(c), v instanceof java.sql.Array a ? java.util.Arrays.asList((Object[]) a.getArray()) : v);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            closeSource();
+            throw e;
+        }
+        LOG.debug("re-read {} of {} {} from the source", change.refetch(), change.table(), change.key());
+        return values;
+    }
+
+    private void closeSource() {
+        Connection s = sourceConnection;
+        sourceConnection = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+        }
     }
 
     private void execute(Connection c, List<ApplyPlan.Step> steps) throws SQLException {
@@ -213,5 +262,6 @@ final class BatchApplier implements AutoCloseable {
     @Override
     public void close() {
         discard();
+        closeSource();
     }
 }

@@ -39,7 +39,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         this.config = config;
         this.decoder = new RecordDecoder(config.name, config.fenceTable);
         this.codec = new OffsetCodec(engineName);
-        this.applier = new BatchApplier(config.dialect, config.target::getConnection, config::transform);
+        this.applier = new BatchApplier(config.dialect, config.target::getConnection, config.source::getConnection, config::transform);
         this.fenceId = fenceId;
         this.progress = progress;
     }

@@ -65,7 +65,10 @@ final class RecordDecoder {
                     return SKIP;
                 }
                 Map<String, Object> values = ConnectValues.row(after);
-                return new RowChange(new Change(table, Change.Kind.UPSERT, key(record), present(values), millis));
+                // An insert never lacks a value, except the insert half of a primary-key change:
+                // the row is new on the target, so what the source did not resend must be read back.
+                java.util.List<String> refetch = "u".equals(op) ? java.util.List.of() : absent(values);
+                return new RowChange(new Change(table, Change.Kind.UPSERT, key(record), present(values), millis, refetch));
             }
             case "d": {
                 return new RowChange(new Change(table, Change.Kind.DELETE, key(record), Map.of(), millis));
@@ -97,6 +100,16 @@ final class RecordDecoder {
         }
         throw new IllegalStateException("change to a table without a primary key (topic " + record.topic()
                 + "); every replicated table needs one");
+    }
+
+    private static java.util.List<String> absent(Map<String, Object> values) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        values.forEach((k, v) -> {
+            if (v == ConnectValues.ABSENT) {
+                out.add(k);
+            }
+        });
+        return out;
     }
 
     private static Map<String, Object> present(Map<String, Object> values) {

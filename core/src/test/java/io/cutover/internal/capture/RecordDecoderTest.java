@@ -46,6 +46,17 @@ class RecordDecoderTest {
     }
 
     @Test
+    void decode_insertHalfOfAKeyChange_withUnavailableToast_asksForTheValueToBeReRead() {
+        Struct after = new Struct(ROW).put("id", 8).put("big", ConnectValues.UNAVAILABLE);
+        Change change = ((RecordDecoder.RowChange) decoder.decode(record("t", "c", ROW, null, after, new Struct(KEY).put("id", 8)))).change();
+        assertThat(change.refetch()).containsExactly("big");
+        assertThat(change.values()).containsOnlyKeys("id");
+        Struct update = new Struct(ROW).put("id", 8).put("big", ConnectValues.UNAVAILABLE);
+        assertThat(((RecordDecoder.RowChange) decoder.decode(record("t", "u", ROW, null, update, new Struct(KEY).put("id", 8))))
+                .change().refetch()).isEmpty();
+    }
+
+    @Test
     void decode_delete_carriesTheKeyOnly() {
         Struct before = new Struct(ROW).put("id", 7).put("big", "x");
         Change change = ((RecordDecoder.RowChange) decoder.decode(record("t", "d", ROW, before, null, new Struct(KEY).put("id", 7)))).change();
