@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * {@code REPLICATION SLAVE, RELOAD} plus {@code BINLOG MONITOR, READ_ONLY ADMIN} (MariaDB) or
  * {@code REPLICATION CLIENT, CONNECTION_ADMIN, SYSTEM_VARIABLES_ADMIN} (MySQL): it captures,
  * applies, sets {@code read_only}, and writes fences and reverse-stream rows through it. The
- * application's users must not hold those last privileges (preflight warns), or the guard cannot
+ * application's users must not hold those last privileges (preflight warns, given
+ * {@link Builder#appUsers}, if the cutover user may read {@code mysql.user}), or the guard cannot
  * stop them. Thread-safe once built.
  */
 public final class MySqlCutover {
