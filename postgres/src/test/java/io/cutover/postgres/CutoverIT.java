@@ -74,8 +74,8 @@ class CutoverIT {
 
     @Test
     void cutover_flipsToGreen_guardsBlue_reverseCarriesGreensWrites_andRollbackReturns() throws SQLException {
-        pg.both("CREATE TABLE acct (id int PRIMARY KEY, balance int NOT NULL)");
-        pg.blue.exec("INSERT INTO acct SELECT g, 100 FROM generate_series(1, 50) g");
+        pg.both("CREATE TABLE acct (id serial PRIMARY KEY, balance int NOT NULL)");
+        pg.blue.exec("INSERT INTO acct (balance) SELECT 100 FROM generate_series(1, 50) g");
         ReplicationLink link = pg.builder("acct", "acct").build();
         link.stream().start();
         link.stream().awaitFence(Duration.ofSeconds(30));
@@ -93,6 +93,9 @@ class CutoverIT {
                     .hasMessageContaining("guarded");
 
             write(switcher, "UPDATE acct SET balance = balance + 5 WHERE id = 2");
+            // The sequence moved past blue's during the pause: a new row on green gets a fresh id.
+            write(switcher, "INSERT INTO acct (balance) VALUES (7)");
+            assertThat(pg.green.count("SELECT id FROM acct WHERE balance = 7")).isGreaterThan(50);
             ReplicationLink reverse = forward.reverseLink().orElseThrow();
             reverse.stream().awaitFence(Duration.ofSeconds(30));
             assertThat(pg.blue.rows("SELECT balance FROM acct WHERE id = 2")).containsExactly(List.of("105"));
@@ -101,6 +104,7 @@ class CutoverIT {
             assertThat(back.execute().outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
             assertThat(switcher.current()).isEqualTo(Side.BLUE);
             write(switcher, "UPDATE acct SET balance = balance + 1 WHERE id = 3");
+            write(switcher, "INSERT INTO acct (balance) VALUES (8)");
             assertThatThrownBy(() -> pg.green.exec("DELETE FROM acct")).hasMessageContaining("guarded");
 
             ReplicationLink again = back.reverseLink().orElseThrow();
