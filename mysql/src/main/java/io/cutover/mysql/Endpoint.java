@@ -84,6 +84,8 @@ record Endpoint(String host, int port, String database, String user, String pass
         p.setProperty("user", user);
         p.setProperty("password", password);
         p.setProperty("rewriteBatchedStatements", "true");
+        // Autocommit and isolation changes are tracked locally instead of asked of the server.
+        p.setProperty("useLocalSessionState", "true");
         p.setProperty("connectionTimeZone", "SERVER");
         p.setProperty("preserveInstants", "false");
         p.setProperty("sslMode", sslMode);
