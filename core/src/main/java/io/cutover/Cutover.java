@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Moves an application's writes from one database to the other with a pause of milliseconds and
@@ -115,6 +116,7 @@ public interface Cutover {
         private boolean guard = true;
         private boolean startReverse = true;
         private Clock clock = Clock.systemUTC();
+        private Executor executor = SteppedCutover.STEP_THREADS;
         private final List<CutoverListener> listeners = new ArrayList<>();
 
         Builder() {
@@ -252,6 +254,20 @@ public interface Cutover {
         }
 
         /**
+         * Runs the steps taken while writes are paused (guard, catch-up, hand-off, reverse set-up),
+         * so that one blocked in a database call can be given up when the budget runs out while
+         * the cutover aborts and resumes writes. Default: shared daemon threads, reused across cutovers.
+         *
+         * @param executor not null; must run tasks on threads other than the caller's
+         * @return this builder
+         * @throws NullPointerException if executor is null
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
          * Adds a listener for progress and metrics.
          *
          * @param listener not null
@@ -287,7 +303,7 @@ public interface Cutover {
                         + "; a cutover moves from the switcher's current side");
             }
             return new SteppedCutover(new SteppedCutover.Settings(name, switcher, link, drainBudget, catchUpBudget,
-                    totalBudget, maxLagToStart, guard, startReverse, clock, List.copyOf(listeners)));
+                    totalBudget, maxLagToStart, guard, startReverse, clock, executor, List.copyOf(listeners)));
         }
 
         private static Duration positive(Duration d, String field) {

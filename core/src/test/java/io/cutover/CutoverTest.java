@@ -160,9 +160,9 @@ class CutoverTest {
         link.stream().useClock(clock).fenceTakes(Duration.ofMillis(900));
         Cutover c = cutover().totalBudget(Duration.ofSeconds(1)).listener(new CutoverListener() {
             @Override
-            public void phaseStarted(String cutover, Phase phase) {
+            public void phaseFinished(String cutover, Phase phase, Duration took) {
                 if (phase == Phase.REVERSE) {
-                    clock.advance(Duration.ofMillis(200)); // preparing the reverse takes the rest of the budget
+                    clock.advance(Duration.ofMillis(200)); // preparing the reverse took the rest of the budget
                 }
             }
         }).build();
@@ -175,6 +175,27 @@ class CutoverTest {
         assertThat(link.reverses().get(0).isClosed()).isTrue();
         assertThat(switcher.current()).isEqualTo(Side.BLUE);
         assertThat(link.guard(Side.BLUE).engaged()).isFalse();
+    }
+
+    @Test
+    void aStepBlockedPastTheBudget_isGivenUpAndUndoneWhenItFinishes() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        link.holdPrepareReverseUntil(gate);
+        Cutover c = Cutover.builder().name("orders").switcher(switcher).link(link)
+                .drainBudget(Duration.ofMillis(100)).totalBudget(Duration.ofMillis(300)).build();
+        long start = System.nanoTime();
+        assertThatThrownBy(c::execute)
+                .isInstanceOfSatisfying(CutoverAbortedException.class, e -> {
+                    assertThat(e.phase()).isEqualTo(Phase.REVERSE);
+                    assertThat(e.getMessage()).contains("did not finish within what was left of the total budget of 300 ms");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(switcher.current()).isEqualTo(Side.BLUE);
+        assertThat(switcher.pauser().isPaused()).isFalse();
+        assertThat(link.guard(Side.BLUE).engaged()).isFalse();
+        gate.countDown();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> link.reverses().size() == 1 && link.reverses().get(0).isClosed());
     }
 
     @Test
@@ -280,6 +301,8 @@ class CutoverTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("catchUpBudget");
         assertThatThrownBy(() -> Cutover.builder().totalBudget(null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("totalBudget");
+        assertThatThrownBy(() -> Cutover.builder().executor(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("executor");
         assertThatThrownBy(() -> Cutover.builder().name(""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
         assertThatThrownBy(() -> Cutover.builder().link(link).build())

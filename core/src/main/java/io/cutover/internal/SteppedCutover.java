@@ -21,7 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +53,23 @@ public final class SteppedCutover implements Cutover {
      * @param guard whether to engage the source's guard
      * @param startReverse whether to start the reverse stream after the flip
      * @param clock the clock
+     * @param executor runs the steps taken while writes are paused, so the budget can cut them off
      * @param listeners listeners, in order
      */
     public record Settings(String name, ConnectionSwitcher switcher, ReplicationLink link, Duration drainBudget,
             Duration catchUpBudget, Duration totalBudget, Lag maxLagToStart, boolean guard, boolean startReverse,
-            Clock clock, List<CutoverListener> listeners) {
+            Clock clock, Executor executor, List<CutoverListener> listeners) {
     }
+
+    /**
+     * Runs paused-time steps when the builder was given no executor: daemon threads, reused across
+     * cutovers, so a step blocked in a database call never keeps the JVM alive.
+     */
+    public static final Executor STEP_THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cutover-step");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Settings settings;
     private final WriteSite site;
@@ -207,20 +224,23 @@ public final class SteppedCutover implements Cutover {
                 });
                 withinBudget();
                 if (settings.guard()) {
-                    timed(Phase.GUARD, () -> {
+                    timed(Phase.GUARD, () -> bounded(Phase.GUARD, () -> {
                         link.sourceGuard().engage();
-                        guardEngaged = true;
-                        return null;
-                    });
+                        return Boolean.TRUE;
+                    }, late -> link.sourceGuard().release()));
+                    guardEngaged = true;
                     withinBudget();
                 }
-                fence = timed(Phase.CATCH_UP, () -> link.stream().awaitFence(catchUpTime()));
+                fence = timed(Phase.CATCH_UP, () -> {
+                    Duration wait = catchUpTime();
+                    return bounded(Phase.CATCH_UP, () -> link.stream().awaitFence(wait), late -> { });
+                });
                 checks.add("fence " + fence.id() + " at " + fence.position() + " applied on " + to + " in "
                         + fence.waited().toMillis() + " ms");
                 withinBudget();
-                timed(Phase.HANDOFF, () -> checks.addAll(link.keyHandoff().handOff()));
+                checks.addAll(timed(Phase.HANDOFF, () -> bounded(Phase.HANDOFF, link.keyHandoff()::handOff, late -> { })));
                 withinBudget();
-                reverseLink = timed(Phase.REVERSE, link::prepareReverse);
+                reverseLink = timed(Phase.REVERSE, () -> bounded(Phase.REVERSE, link::prepareReverse, ReplicationLink::close));
                 withinBudget();
                 if (flip) {
                     timed(Phase.FLIP, () -> {
@@ -264,6 +284,48 @@ public final class SteppedCutover implements Cutover {
                             + " but not replicated until it is started", name(), to, from, to, e);
                     checks.add("reverse stream failed to start: " + e.getMessage());
                 }
+            }
+        }
+
+        /**
+         * Runs a step that talks to a database on the executor and waits for it no longer than
+         * the budget has left: a step blocked by a lock or a long transaction must not keep
+         * writes paused. A step that finishes after it was given up is undone then.
+         */
+        private <T> T bounded(Phase phase, Supplier<T> step, Consumer<T> undoIfLate) {
+            Duration left = Duration.between(clock.instant(), pausedAt.plus(settings.totalBudget()));
+            if (left.isNegative() || left.isZero()) {
+                throw overBudget();
+            }
+            CompletableFuture<T> future = CompletableFuture.supplyAsync(step, settings.executor());
+            try {
+                return future.get(left.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                future.whenComplete((value, failure) -> {
+                    if (value != null) {
+                        try {
+                            undoIfLate.accept(value);
+                            log.info("cutover '{}': {} finished after the cutover gave up on it; undone", name(), phase);
+                        } catch (RuntimeException undo) {
+                            log.error("cutover '{}': {} finished late and could not be undone", name(), phase, undo);
+                        }
+                    }
+                });
+                throw new CutoverException(phase, phase + " did not finish within what was left of the total budget of "
+                        + settings.totalBudget().toMillis() + " ms (a lock or a long transaction on a database?); it is"
+                        + " undone if it finishes later");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new CutoverException(phase, phase + " failed: " + cause, cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CutoverException(phase, "interrupted during " + phase, e);
             }
         }
 

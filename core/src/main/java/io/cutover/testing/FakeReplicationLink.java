@@ -41,6 +41,7 @@ public final class FakeReplicationLink implements ReplicationLink {
     private List<String> handoffLines = List.of(); // guarded by this
     private List<String> checkLines = List.of(); // guarded by this
     private RuntimeException reverseFailure; // guarded by this
+    private java.util.concurrent.CountDownLatch reverseGate; // guarded by this
     private final List<FakeReplicationLink> reverses = new ArrayList<>(); // guarded by this
     private boolean closed; // guarded by this
 
@@ -106,6 +107,18 @@ public final class FakeReplicationLink implements ReplicationLink {
     public synchronized FakeReplicationLink failToPrepareReverse() {
         this.reverseFailure = new CutoverException(Phase.REVERSE, "reverse capture on " + source.other()
                 + " could not be set up (scripted by the test)");
+        return this;
+    }
+
+    /**
+     * Makes {@link #prepareReverse()} wait until the latch opens, as slot creation does behind a
+     * long transaction on the target: a cutover must give up on it within its budget.
+     *
+     * @param gate opened by the test to let the reverse be prepared
+     * @return this link
+     */
+    public synchronized FakeReplicationLink holdPrepareReverseUntil(java.util.concurrent.CountDownLatch gate) {
+        this.reverseGate = Objects.requireNonNull(gate, "gate");
         return this;
     }
 
@@ -196,6 +209,18 @@ public final class FakeReplicationLink implements ReplicationLink {
 
     @Override
     public ReplicationLink prepareReverse() {
+        java.util.concurrent.CountDownLatch gate;
+        synchronized (this) {
+            gate = reverseGate;
+        }
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CutoverException(Phase.REVERSE, "interrupted while held", e);
+            }
+        }
         FakeReplicationLink reverse;
         synchronized (this) {
             if (reverseFailure != null) {
