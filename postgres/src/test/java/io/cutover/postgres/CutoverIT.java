@@ -137,14 +137,15 @@ class CutoverIT {
             }
             assertThat(switcher.current()).isEqualTo(Side.BLUE);
             assertThat(link.sourceGuard().engaged()).isFalse();
-            write(switcher, "INSERT INTO ab VALUES (3, 'after drain abort')");
 
-            // Green's apply is stuck: the fence cannot arrive within the catch-up budget.
+            // Green's apply is stuck: the fence cannot arrive within the catch-up budget. The row
+            // is written after the lock is taken, so the fence always queues behind a blocked change.
             try (Connection locker = pg.green.connect()) {
                 locker.setAutoCommit(false);
                 try (Statement st = locker.createStatement()) {
                     st.execute("LOCK TABLE ab IN ACCESS EXCLUSIVE MODE");
                 }
+                write(switcher, "INSERT INTO ab VALUES (3, 'after drain abort')");
                 Cutover late = Cutover.builder().name("ab-late").switcher(switcher).link(link)
                         .catchUpBudget(Duration.ofMillis(500)).build();
                 assertThatThrownBy(late::execute).isInstanceOf(CutoverAbortedException.class)
