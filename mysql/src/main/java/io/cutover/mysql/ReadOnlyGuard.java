@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * it is then only usable where nothing must write (no reverse stream).
  *
  * <p>{@code SET GLOBAL read_only} waits for sessions holding table locks
- * ({@code LOCK TABLES … WRITE}) or open write transactions. The wait is bounded: past
- * {@code lockWait} the statement is killed from a second connection and {@link #engage()} throws,
- * leaving read_only as it was. Thread-safe.
+ * ({@code LOCK TABLES … WRITE}), and on MySQL for open write transactions too; MariaDB 11.4 does
+ * not wait for those but refuses their {@code COMMIT} (tested), so no unprivileged write lands
+ * after the guard either way. The wait is bounded: past {@code lockWait} the statement is killed
+ * from a second connection and {@link #engage()} throws, leaving read_only as it was.
+ * Thread-safe.
  */
 final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadOnlyGuard.class);

@@ -103,6 +103,31 @@ class MariaDbGuardHandoffIT {
     }
 
     @Test
+    void guard_engagesOverAnOpenAppTransaction_whoseCommitIsThenRefused() throws Exception {
+        long before = count();
+        try (Connection app = Accounts.endpoint(blue, DB, Accounts.APP).connect(); Statement st = app.createStatement()) {
+            app.setAutoCommit(false);
+            st.executeUpdate("INSERT INTO orders (note) VALUES ('open when the guard came')");
+            ReadOnlyGuard guard = guard(Duration.ofMillis(300));
+            guard.engage();
+            // MariaDB does not wait for it; it refuses the commit instead, so nothing acknowledged
+            // lands on blue after the guard (and so after the fence).
+            assertThatThrownBy(app::commit).isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+            guard.release();
+            guard.close();
+        }
+        assertThat(count()).isEqualTo(before);
+    }
+
+    private static long count() throws SQLException {
+        try (Connection c = blue.admin(DB); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM orders")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void dataSource_reusesAConnectionHandedBackClean_andNeverOneLeftInATransaction() throws SQLException {
         try (EndpointDataSource data = new EndpointDataSource(Accounts.endpoint(blue, DB, Accounts.APPLY))) {
             data.warmUp();
