@@ -144,6 +144,25 @@ class MySqlLinkIT {
     }
 
     @Test
+    void fence_onAnIdleStream_isAppliedInTensOfMilliseconds() throws Exception {
+        schema("s_latency", "CREATE TABLE items (id INT PRIMARY KEY, n INT NOT NULL)");
+        try (ReplicationLink link = builder("s_latency", "latency", 7051).tables("items").build()) {
+            link.preflight();
+            link.stream().start();
+            link.stream().awaitFence(Duration.ofSeconds(30)); // the first one pays for warming up
+            List<Long> waits = new java.util.ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                on(blue, "s_latency", "INSERT INTO items VALUES (" + i + ", " + i + ")");
+                waits.add(link.stream().awaitFence(Duration.ofSeconds(30)).waited().toMillis());
+            }
+            java.util.Collections.sort(waits);
+            System.out.println("idle commit -> applied (fence) ms: p50 " + waits.get(7) + ", max " + waits.get(14));
+            assertThat(waits.get(7)).as("median fence wait, ms").isLessThan(500);
+            assertThat(TablesCompared.rows(green, "s_latency", "items", "id")).hasSize(15);
+        }
+    }
+
+    @Test
     void stream_resumesAfterACrashBetweenApplyAndCommit_andConverges() throws Exception {
         schema("s_crash", "CREATE TABLE items (id INT PRIMARY KEY, n INT NOT NULL)");
         AtomicInteger commits = new AtomicInteger();
