@@ -88,11 +88,13 @@ final class PgCapture {
      * a stream stopped a moment ago leaves its walsender exiting for a few milliseconds.
      *
      * @param limit how long to wait
+     * @param terminate whether to end a walsender still holding the slot after the limit (only
+     *     right when this process held the slot last: it is then our own walsender, left over)
      */
-    void awaitSlotReleased(Duration limit) {
+    void awaitSlotReleased(Duration limit, boolean terminate) {
         long deadline = System.nanoTime() + limit.toNanos();
         try (Connection c = source.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                PreparedStatement ps = c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND active")) {
             ps.setString(1, names.slot());
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = ps.executeQuery()) {
@@ -101,6 +103,16 @@ final class PgCapture {
                     }
                 }
                 Thread.sleep(20);
+            }
+            if (terminate) {
+                try (PreparedStatement kill = c.prepareStatement(
+                        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                    kill.setString(1, names.slot());
+                    kill.execute();
+                }
+                LOG.warn("slot {} on {} was still held {} ms after this stream stopped; ended its walsender",
+                        names.slot(), source, limit.toMillis());
+                awaitSlotReleased(limit, false);
             }
         } catch (SQLException e) {
             LOG.debug("could not check slot {} on {}: {}", names.slot(), source, e.getMessage());

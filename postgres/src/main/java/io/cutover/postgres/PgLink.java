@@ -31,6 +31,7 @@ final class PgLink implements ReplicationLink {
     private final PgGuard sourceGuard;
     private final PgGuard targetGuard;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean startedBefore = new AtomicBoolean();
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
         this.settings = settings;
@@ -48,7 +49,8 @@ final class PgLink implements ReplicationLink {
                 .fenceTable(settings.schema + "." + PgNames.FENCE_TABLE)
                 .startTimeout(settings.startTimeout)
                 .onStart(() -> {
-                    capture.awaitSlotReleased(java.time.Duration.ofSeconds(5));
+                    // After a stop in this process the slot's holder, if any, is our own walsender, ending.
+                    capture.awaitSlotReleased(java.time.Duration.ofSeconds(3), startedBefore.getAndSet(true));
                     PgPreflight.source(source, names, settings.tables, false);
                     capture.setUp(Phase.PREFLIGHT, !initialCopy);
                 })
@@ -79,7 +81,9 @@ final class PgLink implements ReplicationLink {
     public void preflight() {
         List<String> problems = new java.util.ArrayList<>();
         try {
-            PgPreflight.source(source, names, settings.tables, stream.state() == ReplicationStream.State.STREAMING);
+            ReplicationStream.State state = stream.state();
+            PgPreflight.source(source, names, settings.tables,
+                    state == ReplicationStream.State.STREAMING || state == ReplicationStream.State.COPYING);
         } catch (PreflightException e) {
             problems.addAll(e.problems());
         }

@@ -26,6 +26,8 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         void received(int events, long oldestSourceMillis);
 
         void committed(int events, Map<String, ?> lastOffset, long fenceId);
+
+        void copying(boolean copying);
     }
 
     private final CaptureConfig config;
@@ -69,6 +71,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         }
         progress.received(records.size(), oldest == Long.MAX_VALUE ? 0 : oldest);
         SourceRecord last = records.get(records.size() - 1).record();
+        RecordDecoder.Copy copy = RecordDecoder.Copy.UNKNOWN;
+        for (int i = records.size() - 1; i >= 0 && copy == RecordDecoder.Copy.UNKNOWN; i--) {
+            copy = RecordDecoder.copyState(records.get(i).record());
+        }
         OffsetTable.Stored stored = new OffsetTable.Stored(codec.key(last.sourcePartition()), codec.value(last.sourceOffset()), fence);
         long t0 = System.nanoTime();
         try {
@@ -78,6 +84,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                     + " changes on the target failed: " + e.getMessage(), e);
         }
         fenceId = fence;
+        // The state first: whoever a fence wakes must see the stream as it now is.
+        if (copy != RecordDecoder.Copy.UNKNOWN) {
+            progress.copying(copy == RecordDecoder.Copy.COPYING);
+        }
         progress.committed(records.size(), last.sourceOffset(), fence);
         for (RecordChangeEvent<SourceRecord> event : records) {
             committer.markProcessed(event);

@@ -97,8 +97,9 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(EngineProperties.of(config, engineName, token))
                 .using(new DebeziumEngine.ConnectorCallback() {
+                    // Polling, not just a started task: the engine refuses to stop while tasks start.
                     @Override
-                    public void taskStarted() {
+                    public void pollingStarted() {
                         started.countDown();
                     }
                 })
@@ -187,11 +188,24 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         if (r == null) {
             return;
         }
-        try {
-            r.engine().close();
-        } catch (IOException | RuntimeException e) {
-            // An engine that failed has shut itself down already.
-            LOG.debug("stream '{}': closing the engine: {}", config.name, e.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                r.engine().close();
+                break;
+            } catch (IOException | RuntimeException e) {
+                // A failed engine has shut itself down already; a starting one refuses until it polls.
+                if (r.done().getCount() == 0 || System.nanoTime() > deadline) {
+                    LOG.debug("stream '{}': closing the engine: {}", config.name, e.toString());
+                    break;
+                }
+                try {
+                    r.done().await(50, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         try {
             if (!r.done().await(30, TimeUnit.SECONDS)) {
@@ -350,6 +364,15 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    @Override
+    public void copying(boolean copying) {
+        if (copying) {
+            state.compareAndSet(State.STREAMING, State.COPYING);
+        } else if (state.compareAndSet(State.COPYING, State.STREAMING)) {
+            LOG.info("stream '{}': initial copy done, streaming", config.name);
         }
     }
 

@@ -112,6 +112,39 @@ final class RecordDecoder {
         return out;
     }
 
+    /**
+     * Tells where a record stands in the initial copy.
+     *
+     * @param record a source record
+     * @return {@code COPYING} for a snapshot record before the last, {@code DONE} for the last
+     *     snapshot record or any streamed change, {@code UNKNOWN} for records that say nothing
+     */
+    static Copy copyState(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null) {
+            return Copy.UNKNOWN;
+        }
+        Struct source = value.getStruct("source");
+        if (source == null || source.schema().field("snapshot") == null) {
+            return Copy.UNKNOWN;
+        }
+        Object flag = source.get("snapshot");
+        String s = flag == null ? "false" : flag.toString();
+        return switch (s) {
+            case "true", "first", "first_in_data_collection", "last_in_data_collection" -> Copy.COPYING;
+            default -> Copy.DONE;
+        };
+    }
+
+    /** Where the initial copy stands, as one record tells. */
+    enum Copy {
+        /** A row of the copy, more to come. */
+        COPYING,
+        /** The copy's last row, or a streamed change: the copy is over. */
+        DONE,
+        /** The record says nothing about the copy. */
+        UNKNOWN
+    }
+
     private static Map<String, Object> present(Map<String, Object> values) {
         Map<String, Object> out = new LinkedHashMap<>();
         values.forEach((k, v) -> {

@@ -57,6 +57,19 @@ class RecordDecoderTest {
     }
 
     @Test
+    void copyState_followsDebeziumsSnapshotMarker() {
+        Schema src = SchemaBuilder.struct().field("table", Schema.STRING_SCHEMA).field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema env = SchemaBuilder.struct().field("after", ROW).field("source", src).field("op", Schema.STRING_SCHEMA).build();
+        java.util.function.Function<String, SourceRecord> rec = flag -> new SourceRecord(Map.of(), Map.of(), "x.t", env,
+                new Struct(env).put("op", "r").put("source", new Struct(src).put("table", "t").put("snapshot", flag)));
+        assertThat(RecordDecoder.copyState(rec.apply("true"))).isEqualTo(RecordDecoder.Copy.COPYING);
+        assertThat(RecordDecoder.copyState(rec.apply("last_in_data_collection"))).isEqualTo(RecordDecoder.Copy.COPYING);
+        assertThat(RecordDecoder.copyState(rec.apply("last"))).isEqualTo(RecordDecoder.Copy.DONE);
+        assertThat(RecordDecoder.copyState(rec.apply(null))).isEqualTo(RecordDecoder.Copy.DONE);
+        assertThat(RecordDecoder.copyState(new SourceRecord(Map.of(), Map.of(), "hb", null, null))).isEqualTo(RecordDecoder.Copy.UNKNOWN);
+    }
+
+    @Test
     void decode_delete_carriesTheKeyOnly() {
         Struct before = new Struct(ROW).put("id", 7).put("big", "x");
         Change change = ((RecordDecoder.RowChange) decoder.decode(record("t", "d", ROW, before, null, new Struct(KEY).put("id", 7)))).change();
