@@ -161,6 +161,15 @@ class CutoverIT {
             assertThat(pg.green.rows("SELECT * FROM ab ORDER BY id")).isEqualTo(pg.blue.rows("SELECT * FROM ab ORDER BY id"))
                     .hasSize(4);
 
+            // A rehearsal runs every step but the flip and leaves everything as it was.
+            CutoverResult rehearsal = Cutover.builder().name("ab-rehearse").switcher(switcher).link(link).build().rehearse();
+            assertThat(rehearsal.outcome()).isEqualTo(CutoverResult.Outcome.REHEARSED);
+            assertThat(rehearsal.writePause()).isLessThan(Duration.ofSeconds(2));
+            assertThat(switcher.current()).isEqualTo(Side.BLUE);
+            assertThat(link.sourceGuard().engaged()).isFalse();
+            assertThat(slots(pg.green)).isEmpty();
+            write(switcher, "INSERT INTO ab VALUES (5, 'after rehearsal')");
+
             // Nothing is left in the way of a cutover that then succeeds.
             Cutover ok = Cutover.builder().name("ab-ok").switcher(switcher).link(link).build();
             assertThat(ok.execute().outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
