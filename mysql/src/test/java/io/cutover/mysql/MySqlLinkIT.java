@@ -185,7 +185,16 @@ class MySqlLinkIT {
                         "UPDATE items SET n = n + 1 WHERE id % 7 = " + batch % 7,
                         "DELETE FROM items WHERE id % 11 = 0 AND id < " + (batch * 100));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> stream.state() == ReplicationStream.State.FAILED);
+            // The host may fold many source transactions into one apply commit; keep writing
+            // until the crash point is reached.
+            AtomicInteger extra = new AtomicInteger(5000);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                if (stream.state() != ReplicationStream.State.FAILED) {
+                    int id = extra.incrementAndGet();
+                    on(blue, "s_crash", "INSERT INTO items VALUES (" + id + ", " + id + ")");
+                }
+                return stream.state() == ReplicationStream.State.FAILED;
+            });
             assertThat(stream.failure()).isPresent();
 
             crashAt.set(-1);
