@@ -45,7 +45,7 @@ final class MySqlLink implements ReplicationLink {
     private final DebeziumReplicationStream stream;
     private final ReadOnlyGuard sourceGuard;
     private final ReadOnlyGuard targetGuard;
-    private final List<String> checks = new ArrayList<>();
+    private volatile List<String> checks = List.of();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy) {
@@ -134,9 +134,8 @@ final class MySqlLink implements ReplicationLink {
             throw new CutoverException(Phase.PREFLIGHT, "cannot create the schema history directory "
                     + settings.stateDir + ": " + e.getMessage(), e);
         }
-        checks.clear();
-        checks.addAll(MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(), target,
-                settings.tables, settings.serverId(sourceSide), settings.appUsers));
+        checks = MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(), target,
+                settings.tables, settings.serverId(sourceSide), settings.appUsers);
         boolean stored = offsetsStored();
         if (!stored) {
             // A history without offsets is left over from a closed stream of the same name.
@@ -172,8 +171,7 @@ final class MySqlLink implements ReplicationLink {
     public void preflight() {
         List<String> warnings = MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(),
                 target, settings.tables, settings.serverId(sourceSide), settings.appUsers);
-        checks.clear();
-        checks.addAll(warnings);
+        checks = warnings;
         // Log in now, so that the guard, the fence, the hand-off and the reverse position cost no
         // login (nor TLS handshake) inside the pause.
         sourceGuard.warmUp();
@@ -192,7 +190,7 @@ final class MySqlLink implements ReplicationLink {
 
     @Override
     public List<String> checks() {
-        return List.copyOf(checks);
+        return checks;
     }
 
     @Override
