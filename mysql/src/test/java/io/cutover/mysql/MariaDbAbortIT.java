@@ -9,7 +9,6 @@ import io.cutover.CutoverAbortedException;
 import io.cutover.Phase;
 import io.cutover.Side;
 import io.cutover.spi.ReplicationLink;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Abort paths with the real {@link Cutover} on MariaDB: a session holding {@code LOCK TABLES …
@@ -33,14 +33,14 @@ import org.junit.jupiter.api.Test;
 class MariaDbAbortIT {
     private static MariaDbServer blue;
     private static MariaDbServer green;
-    private static Path state;
+    @TempDir
+    static Path state;
 
     @BeforeAll
     static void start() throws Exception {
         MariaDbServer[] pair = MariaDbServer.startPair("blue", 901, "green", 902);
         blue = pair[0];
         green = pair[1];
-        state = Files.createTempDirectory("cutover-abort-");
     }
 
     @AfterAll

@@ -7,8 +7,6 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +20,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debezium's embedded MariaDbConnector, with the settings {@link CaptureProperties} gives,
@@ -31,17 +30,17 @@ import org.junit.jupiter.api.Test;
 class MariaDbCaptureSmokeIT {
     private static final String DB = "shop";
     private static MariaDbServer blue;
-    private static Path state;
+    @TempDir
+    static Path state;
 
     private final List<String> seen = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         blue = MariaDbServer.start("blue", 101);
         Accounts.create(blue, DB);
         blue.exec(DB, "CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(50))",
                 "INSERT INTO items VALUES (1, 'before-snapshot')");
-        state = Files.createTempDirectory("cutover-smoke-");
     }
 
     @AfterAll

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dialect-neutral link contract, on MariaDB. The contract's "admin" owns the schema (all
@@ -28,10 +29,11 @@ class MariaDbContractIT extends ReplicationLinkContract {
     private static final String OWNER = "schema_owner";
     private static MariaDbServer blue;
     private static MariaDbServer green;
-    private static Path state;
+    @TempDir
+    static Path state;
 
     @BeforeAll
-    static void servers() throws IOException {
+    static void servers() {
         MariaDbServer[] pair = MariaDbServer.startPair("blue", 1001, "green", 1002);
         blue = pair[0];
         green = pair[1];
@@ -40,7 +42,6 @@ class MariaDbContractIT extends ReplicationLinkContract {
             s.exec("", "CREATE USER '" + OWNER + "'@'%' IDENTIFIED BY '" + Accounts.PASSWORD + "'",
                     "GRANT ALL PRIVILEGES ON " + DB + ".* TO '" + OWNER + "'@'%'");
         }
-        state = Files.createTempDirectory("cutover-contract-");
     }
 
     @AfterAll

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The invariants under load on MariaDB with the real {@link Cutover}: eight writers run
@@ -170,8 +171,8 @@ class MariaDbCutoverLoadIT {
     }
 
     @Test
-    void eightWritersThroughTheSwitcher_survive20CutoversAndRollbacks_withNothingLost() throws Exception {
-        Path state = Files.createTempDirectory("cutover-load-");
+    void eightWritersThroughTheSwitcher_survive20CutoversAndRollbacks_withNothingLost(@TempDir Path state)
+            throws Exception {
         ReplicationLink link = MySqlCutover.builder().name("load")
                 .blue(blue.host(), blue.port(), DB, Accounts.APPLY, Accounts.PASSWORD)
                 .green(green.host(), green.port(), DB, Accounts.APPLY, Accounts.PASSWORD)

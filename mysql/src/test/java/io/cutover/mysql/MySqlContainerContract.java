@@ -3,7 +3,7 @@ package io.cutover.mysql;
 import io.cutover.Side;
 import io.cutover.contract.ReplicationLinkContract;
 import io.cutover.spi.ReplicationLink;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.mysql.MySQLContainer;
 
 /**
@@ -18,6 +19,8 @@ import org.testcontainers.mysql.MySQLContainer;
  * a Docker engine exists.
  */
 abstract class MySqlContainerContract extends ReplicationLinkContract {
+    @TempDir
+    static Path state;
 
     /** Returns the running pair. */
     abstract MySqlPair pair();
@@ -36,15 +39,10 @@ abstract class MySqlContainerContract extends ReplicationLinkContract {
         MySQLContainer blue = pair().blue;
         MySQLContainer green = pair().green;
         long id = 7600 + 2L * Math.floorMod(name.hashCode(), 300);
-        try {
-            return MySqlCutover.builder().name(name)
-                    .blue(blue.getHost(), blue.getMappedPort(3306), MySqlPair.DB, MySqlPair.CUTOVER, MySqlPair.PASSWORD)
-                    .green(green.getHost(), green.getMappedPort(3306), MySqlPair.DB, MySqlPair.CUTOVER, MySqlPair.PASSWORD)
-                    .stateDir(Files.createTempDirectory("cutover-mysql-contract-")).serverIds(id, id + 1)
-                    .tables(tables).initialCopy(false).build();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return MySqlCutover.builder().name(name)
+                .blue(blue.getHost(), blue.getMappedPort(3306), MySqlPair.DB, MySqlPair.CUTOVER, MySqlPair.PASSWORD)
+                .green(green.getHost(), green.getMappedPort(3306), MySqlPair.DB, MySqlPair.CUTOVER, MySqlPair.PASSWORD)
+                .stateDir(state).serverIds(id, id + 1).tables(tables).initialCopy(false).build();
     }
 
     @Override

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.cutover.Fence;
 import io.cutover.ReplicationStream;
 import io.cutover.spi.ReplicationLink;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link MySqlCutover}'s link on real MariaDB servers, through core's capture host: streaming with
@@ -55,14 +55,14 @@ class MySqlLinkIT {
 
     private static MariaDbServer blue;
     private static MariaDbServer green;
-    private static Path state;
+    @TempDir
+    static Path state;
 
     @BeforeAll
     static void start() throws Exception {
         MariaDbServer[] pair = MariaDbServer.startPair("blue", 501, "green", 502);
         blue = pair[0];
         green = pair[1];
-        state = Files.createTempDirectory("cutover-link-");
     }
 
     @AfterAll
