@@ -121,6 +121,18 @@ final class PgCapture {
         }
     }
 
+    /** Ends the walsender holding the slot, if any; the slot stays. */
+    void endWalsender() {
+        try (Connection c = source.dataSource().getConnection();
+                PreparedStatement kill = c.prepareStatement(
+                        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+            kill.setString(1, names.slot());
+            kill.execute();
+        } catch (SQLException e) {
+            LOG.warn("could not end the walsender of slot {} on {}: {}", names.slot(), source, e.getMessage());
+        }
+    }
+
     /** Drops the slot and the publication; waits for the slot to be released by its walsender. */
     void tearDown() {
         try (Connection c = source.dataSource().getConnection()) {

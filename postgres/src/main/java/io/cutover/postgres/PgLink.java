@@ -55,6 +55,7 @@ final class PgLink implements ReplicationLink {
                     capture.setUp(Phase.PREFLIGHT, !initialCopy);
                 })
                 .onClose(capture::tearDown)
+                .onStopStalled(capture::endWalsender)
                 .beforeCommit(settings.beforeCommit);
         transforms.forEach(config::transform);
         this.stream = new DebeziumReplicationStream(config.build());

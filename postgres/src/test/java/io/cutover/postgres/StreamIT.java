@@ -148,6 +148,19 @@ class StreamIT {
         }
     }
 
+    @Test
+    void closeRightAfterStart_stopsPromptly_andLeavesNoSlot() {
+        pg.both("CREATE TABLE quick (id int PRIMARY KEY)");
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            ReplicationLink link = pg.builder("quick", "quick").initialCopy(false).build();
+            link.stream().start();
+            link.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("start and close, round %d", i).isLessThan(Duration.ofSeconds(15));
+            assertThat(pg.blue.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_quick_b2g'")).isZero();
+        }
+    }
+
     private static void assertSame(String table) {
         List<List<String>> blue = pg.blue.rows("SELECT * FROM " + table + " ORDER BY 1");
         List<List<String>> green = pg.green.rows("SELECT * FROM " + table + " ORDER BY 1");

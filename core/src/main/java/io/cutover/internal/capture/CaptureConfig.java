@@ -28,6 +28,7 @@ public final class CaptureConfig {
     final Clock clock;
     final Runnable onStart;
     final Runnable onClose;
+    final Runnable onStopStalled;
     final Runnable beforeCommit;
 
     private CaptureConfig(Builder b) {
@@ -41,6 +42,7 @@ public final class CaptureConfig {
         this.clock = b.clock;
         this.onStart = b.onStart;
         this.onClose = b.onClose;
+        this.onStopStalled = b.onStopStalled;
         this.beforeCommit = b.beforeCommit;
     }
 
@@ -69,6 +71,7 @@ public final class CaptureConfig {
         private Clock clock = Clock.systemUTC();
         private Runnable onStart = () -> { };
         private Runnable onClose = () -> { };
+        private Runnable onStopStalled = () -> { };
         private Runnable beforeCommit = () -> { };
 
         private Builder() {
@@ -192,6 +195,19 @@ public final class CaptureConfig {
          */
         public Builder onClose(Runnable onClose) {
             this.onClose = Objects.requireNonNull(onClose, "onClose");
+            return this;
+        }
+
+        /**
+         * Sets what runs when the engine has not stopped a few seconds after being asked to: the
+         * dialect can end the server side of the capture connection (a PostgreSQL walsender) so a
+         * connector blocked on it gives up. Must not remove the stream's position (slot).
+         *
+         * @param onStopStalled the hook
+         * @return this builder
+         */
+        public Builder onStopStalled(Runnable onStopStalled) {
+            this.onStopStalled = Objects.requireNonNull(onStopStalled, "onStopStalled");
             return this;
         }
 

@@ -208,8 +208,20 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
             }
         }
         try {
-            if (!r.done().await(30, TimeUnit.SECONDS)) {
-                LOG.warn("stream '{}': engine did not stop within 30 s", config.name);
+            if (!r.done().await(2, TimeUnit.SECONDS)) {
+                // Seen with Debezium 3.5 when closed right as polling begins: the tasks are gone but
+                // the engine thread waits for their futures forever. Interrupting it ends the wait.
+                LOG.warn("stream '{}': engine still stopping after 2 s; interrupting it and ending its capture connection",
+                        config.name);
+                r.thread().interrupt();
+                try {
+                    config.onStopStalled.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("stream '{}': ending the capture connection failed: {}", config.name, e.getMessage());
+                }
+                if (!r.done().await(28, TimeUnit.SECONDS)) {
+                    LOG.warn("stream '{}': engine did not stop within 30 s", config.name);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
