@@ -23,11 +23,20 @@ public final class Bench {
     /**
      * Runs the benchmarks.
      *
-     * @param args {@code --quick} for shorter runs
+     * @param args see {@link SuiteOptions}: {@code --quick} for shorter runs, {@code --only switcher|replication}
      * @throws Exception if a benchmark fails
      */
     public static void main(String[] args) throws Exception {
-        boolean quick = args.length > 0 && args[0].equals("--quick");
+        SuiteOptions options = SuiteOptions.parse(java.util.List.of(args));
+        if (options.switcher()) {
+            switcher(options.quick());
+        }
+        if (options.replication()) {
+            ReplicationSuite.run(options, System.out);
+        }
+    }
+
+    private static void switcher(boolean quick) throws Exception {
         Options opts = new OptionsBuilder()
                 .include(SwitcherBorrowBenchmark.class.getName())
                 .forks(1)

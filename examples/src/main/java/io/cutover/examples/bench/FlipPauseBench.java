@@ -1,0 +1,107 @@
+package io.cutover.examples.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.cutover.ConnectionSwitcher;
+import io.cutover.Cutover;
+import io.cutover.CutoverAbortedException;
+import io.cutover.CutoverResult;
+import io.cutover.Lag;
+import io.cutover.Phase;
+import io.cutover.ReplicationStream.State;
+import io.cutover.Side;
+import io.cutover.spi.ReplicationLink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write pause at the flip: a paced write load through a {@link ConnectionSwitcher} over two
+ * HikariCP pools, and cutovers back and forth (blue to green, green to blue, ...) with a second of
+ * load between them. Records each flipped run's write pause and phase durations.
+ */
+final class FlipPauseBench {
+    private static final Logger LOG = LoggerFactory.getLogger(FlipPauseBench.class);
+    static final String TABLE = "bench_flip";
+    private static final long ROWS = 10_000;
+
+    /** Write pauses in ms, each phase's durations in ms, aborted runs, and the load. */
+    record Result(List<Double> pauseMs, Map<Phase, List<Double>> phaseMs, int aborted, double loadTxPerSecond,
+            long failedWrites) {
+    }
+
+    private FlipPauseBench() {
+    }
+
+    static Result run(PgPair pair, int cutovers, int txPerSecond) throws Exception {
+        for (var ds : List.of(pair.blueAdmin(), pair.greenAdmin())) {
+            Sql.exec(ds, "CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, k integer NOT NULL, v text NOT NULL,"
+                    + " at timestamptz NOT NULL)");
+        }
+        Sql.exec(pair.blueAdmin(), "INSERT INTO " + TABLE + " SELECT g, 0, md5(g::text), now()"
+                + " FROM generate_series(1, " + ROWS + ") g");
+        List<Double> pauses = new ArrayList<>();
+        Map<Phase, List<Double>> phases = new EnumMap<>(Phase.class);
+        int aborted = 0;
+        ReplicationLink link = pair.link("flip", true, TABLE);
+        try (HikariDataSource blue = pair.pool(Side.BLUE, 4);
+                HikariDataSource green = pair.pool(Side.GREEN, 4);
+                ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green)) {
+            link.stream().start();
+            Streams.awaitRunning(link.stream(), Duration.ofMinutes(2));
+            link.stream().awaitFence(Duration.ofMinutes(2));
+            SteadyLoad load = SteadyLoad.start(switcher, TABLE, ROWS, 4, txPerSecond);
+            long loadStart = System.nanoTime();
+            long committed;
+            try {
+                int attempts = 0;
+                while (pauses.size() < cutovers && attempts++ < cutovers * 2) {
+                    awaitStreaming(link);
+                    Thread.sleep(1000);
+                    Cutover cutover = Cutover.builder()
+                            .name("bench-flip-" + attempts)
+                            .switcher(switcher)
+                            .link(link)
+                            .drainBudget(Duration.ofMillis(500))
+                            .catchUpBudget(Duration.ofSeconds(5))
+                            .totalBudget(Duration.ofSeconds(8))
+                            .maxLagToStart(new Lag(50_000, Duration.ofSeconds(10)))
+                            .build();
+                    try {
+                        CutoverResult r = cutover.execute();
+                        pauses.add(r.writePause().toNanos() / 1e6);
+                        r.phases().forEach(p -> phases.computeIfAbsent(p.phase(), k -> new ArrayList<>())
+                                .add(p.duration().toNanos() / 1e6));
+                        LOG.info("flip {} {} -> {}: write pause {} ms", pauses.size(), r.from(), r.to(),
+                                String.format("%.1f", r.writePause().toNanos() / 1e6));
+                        link = cutover.reverseLink().orElseThrow();
+                    } catch (CutoverAbortedException e) {
+                        aborted++;
+                        LOG.warn("cutover aborted: {}", e.getMessage());
+                    }
+                }
+                committed = load.committed();
+            } finally {
+                load.close();
+            }
+            double rate = committed / ((System.nanoTime() - loadStart) / 1e9);
+            return new Result(pauses, phases, aborted, rate, load.failed());
+        } finally {
+            try {
+                link.targetGuard().release();
+            } finally {
+                link.close();
+            }
+        }
+    }
+
+    private static void awaitStreaming(ReplicationLink link) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (link.stream().state() != State.STREAMING && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.cutover.examples.bench;
+
+import io.cutover.Phase;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cutover against native PostgreSQL logical replication, side by side in one run on one pair of
+ * embedded servers: the write pause at the flip, the initial copy, the backlog drain and the
+ * commit-to-applied latency. Prints a table of medians, spreads, ratios and goals.
+ */
+final class ReplicationSuite {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSuite.class);
+
+    private ReplicationSuite() {
+    }
+
+    static void run(SuiteOptions o, PrintStream out) throws Exception {
+        long t0 = System.nanoTime();
+        String loadBefore = loadAverage();
+        PgCopyBench.Result copy;
+        PgDrainBench.Result drain;
+        PgLatencyBench.Result latency;
+        FlipPauseBench.Result flip;
+        try (PgPair pair = PgPair.start()) {
+            BenchTables tables = new BenchTables(o.rows());
+            tables.create(pair.blueAdmin());
+            tables.create(pair.greenAdmin());
+            tables.seed(pair.blueAdmin());
+            LOG.info("seeded {} rows on blue", tables.totalRows());
+            copy = PgCopyBench.run(pair, tables, o.rounds());
+            drain = PgDrainBench.run(pair, tables, o.changes(), o.rounds());
+            latency = PgLatencyBench.run(pair, tables, o.probes(), o.rate());
+            flip = FlipPauseBench.run(pair, o.cutovers(), o.rate());
+        }
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        print(out, o, copy, drain, latency, flip);
+        out.printf("load average before: %s, after: %s; replication suite took %.1f min%n", loadBefore, loadAverage(),
+                minutes);
+    }
+
+    private static void print(PrintStream out, SuiteOptions o, PgCopyBench.Result copy, PgDrainBench.Result drain,
+            PgLatencyBench.Result latency, FlipPauseBench.Result flip) {
+        out.println();
+        out.println("== Cutover vs native PostgreSQL logical replication ==");
+        Stats pause = Stats.of(flip.pauseMs());
+        out.printf("write pause at the flip (%d flips, %d aborted, load %.0f tx/s through the switcher, %d failed writes):%n",
+                pause.count(), flip.aborted(), flip.loadTxPerSecond(), flip.failedWrites());
+        out.printf("  p50 %.1f ms, p99 %.1f ms, min %.1f, max %.1f   (goal p50 <= 50, p99 <= 150)%n",
+                pause.median(), pause.percentile(99), pause.min(), pause.max());
+        for (Map.Entry<Phase, List<Double>> e : flip.phaseMs().entrySet()) {
+            Stats s = Stats.of(e.getValue());
+            out.printf("    %-9s p50 %7.1f ms  p99 %7.1f ms%n", e.getKey(), s.median(), s.percentile(99));
+        }
+        out.printf("initial copy, %,d rows over 3 tables, %d rounds:%n", copy.rows(), copy.cutover().size());
+        out.printf("  Cutover %s rows/s, native %s rows/s -> %.2fx native (goal >= 1.0x)%n",
+                spread(copy.cutover()), spread(copy.nativeSync()), copy.ratio());
+        out.printf("backlog drain, %,d changes (%d per tx), %d rounds:%n", drain.changes(), BenchTables.CHANGES_PER_TX,
+                drain.cutover().size());
+        out.printf("  Cutover %s changes/s, native %s changes/s -> %.2fx native (goal >= 1.0x)%n",
+                spread(drain.cutover()), spread(drain.nativeSub()), drain.ratio());
+        out.printf("  restart with no backlog: Cutover %s ms, native %s ms%n", spread(drain.cutoverRestartMs()),
+                spread(drain.nativeRestartMs()));
+        out.printf("  (not counted above) blue kept Cutover's slot active after stop() for %s ms%n",
+                spread(drain.slotReleaseMs()));
+        out.printf("  heap during Cutover's drain: peak %.0f MiB used of -Xmx %.0f MiB%n", drain.heapPeakMiB(),
+                drain.heapMaxMiB());
+        Stats cl = Stats.of(latency.cutoverMs());
+        Stats nl = Stats.of(latency.nativeMs());
+        out.printf("commit on blue -> visible on green, %d probes each, load %.0f / %.0f tx/s:%n", cl.count(),
+                latency.cutoverLoadRate(), latency.nativeLoadRate());
+        out.printf("  Cutover p50 %.1f ms p99 %.1f ms; native p50 %.1f ms p99 %.1f ms   (goal Cutover p50 <= 10 ms)%n",
+                cl.median(), cl.percentile(99), nl.median(), nl.percentile(99));
+    }
+
+    /** "median (min - max)" of samples, rounded. */
+    static String spread(List<Double> samples) {
+        Stats s = Stats.of(samples);
+        return String.format("%,.0f (%,.0f - %,.0f)", s.median(), s.min(), s.max());
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

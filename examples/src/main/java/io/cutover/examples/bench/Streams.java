@@ -1,0 +1,31 @@
+package io.cutover.examples.bench;
+
+import io.cutover.ReplicationStream;
+import io.cutover.ReplicationStream.State;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/** Waits on a Cutover stream's state. */
+final class Streams {
+    private Streams() {
+    }
+
+    /** Waits until the stream copies or streams, so that a fence can be written. */
+    static void awaitRunning(ReplicationStream stream, Duration timeout) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            State s = stream.state();
+            if (s == State.COPYING || s == State.STREAMING) {
+                return;
+            }
+            if (s == State.FAILED) {
+                throw new IllegalStateException("stream " + stream.name() + " failed", stream.failure().orElse(null));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("stream " + stream.name() + " still " + s + " after " + timeout);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
