@@ -23,6 +23,8 @@ final class PgCapture {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgCapture.class);
 
+    private static final long SLOT_TIMEOUT_MILLIS = 10_000;
+
     private final PgEndpoint source;
     private final PgNames names;
     private final List<String> tables;
@@ -67,9 +69,17 @@ final class PgCapture {
             }
         }
         if (createSlot && !exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", names.slot())) {
+            // Creating a slot waits for every transaction open on the server; bound that wait.
+            try (Statement st = c.createStatement()) {
+                st.execute("SET statement_timeout = " + SLOT_TIMEOUT_MILLIS);
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
                 ps.setString(1, names.slot());
                 ps.execute();
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("RESET statement_timeout");
+                }
             }
         }
     }
@@ -77,6 +87,10 @@ final class PgCapture {
     private CutoverException failure(Phase phase, SQLException e) {
         String msg = "could not set up capture on " + source + " (slot " + names.slot() + ", publication "
                 + names.publication() + "): " + e.getMessage();
+        if ("57014".equals(e.getSQLState())) {
+            msg += "; creating the slot waited " + SLOT_TIMEOUT_MILLIS + " ms for transactions open on " + source.side
+                    + " (see pg_stat_activity for long-running ones)";
+        }
         if ("53400".equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("replication slots are in use")) {
             msg += "; raise max_replication_slots on " + source.side + " (then restart) or drop unused slots";
         }
