@@ -23,7 +23,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
 
     /** Told about progress; implemented by the stream. */
     interface Progress {
-        void received(int events, long oldestSourceMillis);
+        void received(int events, long oldestSourceMillis, long newestSourceMillis);
 
         void committed(int events, Map<String, ?> lastOffset, long fenceId);
 
@@ -56,12 +56,14 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         List<Change> changes = new ArrayList<>(records.size());
         long fence = fenceId;
         long oldest = Long.MAX_VALUE;
+        long newest = 0;
         for (RecordChangeEvent<SourceRecord> event : records) {
             RecordDecoder.Decoded decoded = decoder.decode(event.record());
             if (decoded instanceof RecordDecoder.RowChange rc) {
                 changes.add(rc.change());
                 if (rc.change().sourceMillis() > 0) {
                     oldest = Math.min(oldest, rc.change().sourceMillis());
+                    newest = Math.max(newest, rc.change().sourceMillis());
                 }
             } else if (decoded instanceof RecordDecoder.FenceSeen fs) {
                 fence = Math.max(fence, fs.id());
@@ -69,7 +71,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
                         config.clock.millis() - fs.id());
             }
         }
-        progress.received(records.size(), oldest == Long.MAX_VALUE ? 0 : oldest);
+        progress.received(records.size(), oldest == Long.MAX_VALUE ? 0 : oldest, newest);
         SourceRecord last = records.get(records.size() - 1).record();
         RecordDecoder.Copy copy = RecordDecoder.Copy.UNKNOWN;
         for (int i = records.size() - 1; i >= 0 && copy == RecordDecoder.Copy.UNKNOWN; i--) {

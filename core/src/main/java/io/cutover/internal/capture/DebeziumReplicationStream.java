@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * transaction with the stream's offset. Dialect-neutral: the {@link io.cutover.spi.CaptureDialect}
  * supplies the connector settings and the SQL. Thread-safe.
  */
-public final class DebeziumReplicationStream implements ReplicationStream, BatchHandler.Progress {
+public final class DebeziumReplicationStream implements ReplicationStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
+
+    private static final long RECENT_ARRIVAL_MILLIS = 250;
 
     private final CaptureConfig config;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -46,6 +48,10 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition fenceApplied = lock.newCondition();
     private volatile long oldestPendingMillis;
+    // How old the newest change of the last batch was when it arrived, and when that was: while
+    // batches keep coming, this shows a backlog still inside the connector or the server.
+    private volatile long lastArrivalDelayMillis;
+    private volatile long lastArrivalMillis;
     private volatile long appliedFence;
     private volatile Position appliedPosition = Position.NONE;
     private final Object fenceLock = new Object();
@@ -93,7 +99,7 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         String engineName = "cutover-" + config.name;
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
-        BatchHandler handler = new BatchHandler(config, engineName, storedFence, this);
+        BatchHandler handler = new BatchHandler(config, engineName, storedFence, new Progress());
         DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(EngineProperties.of(config, engineName, token))
                 .using(new DebeziumEngine.ConnectorCallback() {
@@ -239,12 +245,16 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
 
     @Override
     public Lag lag() {
+        long now = config.clock.millis();
         long events = pending.get();
         long oldest = oldestPendingMillis;
-        if (events == 0 || oldest == 0) {
-            return new Lag(events, Duration.ZERO);
+        long behind = events == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest);
+        // Changes still inside the connector or the server are not counted as events; while
+        // batches keep arriving, how old they arrive is the best sign of them.
+        if (now - lastArrivalMillis <= RECENT_ARRIVAL_MILLIS) {
+            behind = Math.max(behind, lastArrivalDelayMillis);
         }
-        return new Lag(events, Duration.ofMillis(Math.max(0, config.clock.millis() - oldest)));
+        return new Lag(events, Duration.ofMillis(behind));
     }
 
     @Override
@@ -357,34 +367,42 @@ public final class DebeziumReplicationStream implements ReplicationStream, Batch
         }
     }
 
-    @Override
-    public void received(int events, long oldestSourceMillis) {
-        pending.addAndGet(events);
-        oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : config.clock.millis();
-    }
-
-    @Override
-    public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
-        appliedPosition = config.dialect.position(lastOffset);
-        pending.addAndGet(-events);
-        oldestPendingMillis = 0;
-        if (fenceId > appliedFence) {
-            lock.lock();
-            try {
-                appliedFence = fenceId;
-                fenceApplied.signalAll();
-            } finally {
-                lock.unlock();
+    /** What the apply thread reports; kept off the public surface. */
+    private final class Progress implements BatchHandler.Progress {
+        @Override
+        public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
+            long now = config.clock.millis();
+            pending.addAndGet(events);
+            oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
+            if (newestSourceMillis > 0) {
+                lastArrivalDelayMillis = Math.max(0, now - newestSourceMillis);
+                lastArrivalMillis = now;
             }
         }
-    }
 
-    @Override
-    public void copying(boolean copying) {
-        if (copying) {
-            state.compareAndSet(State.STREAMING, State.COPYING);
-        } else if (state.compareAndSet(State.COPYING, State.STREAMING)) {
-            LOG.info("stream '{}': initial copy done, streaming", config.name);
+        @Override
+        public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
+            appliedPosition = config.dialect.position(lastOffset);
+            pending.addAndGet(-events);
+            oldestPendingMillis = 0;
+            if (fenceId > appliedFence) {
+                lock.lock();
+                try {
+                    appliedFence = fenceId;
+                    fenceApplied.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        @Override
+        public void copying(boolean copying) {
+            if (copying) {
+                state.compareAndSet(State.STREAMING, State.COPYING);
+            } else if (state.compareAndSet(State.COPYING, State.STREAMING)) {
+                LOG.info("stream '{}': initial copy done, streaming", config.name);
+            }
         }
     }
 
