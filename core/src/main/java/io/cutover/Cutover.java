@@ -115,6 +115,7 @@ public interface Cutover {
         private Lag maxLagToStart = new Lag(10_000, Duration.ofSeconds(5));
         private boolean guard = true;
         private boolean startReverse = true;
+        private boolean fenceBeforePause = true;
         private Clock clock = Clock.systemUTC();
         private Executor executor = SteppedCutover.STEP_THREADS;
         private final List<CutoverListener> listeners = new ArrayList<>();
@@ -242,6 +243,20 @@ public interface Cutover {
         }
 
         /**
+         * Whether preflight applies a fence before writes are paused. On by default: under load the
+         * stream then starts the pause caught up to a moment ago, so the fence inside the pause only
+         * waits for the last few changes; and a stream that cannot apply a fence within
+         * {@link #catchUpBudget} fails preflight with writes untouched instead of aborting mid-pause.
+         *
+         * @param fence whether to fence before pausing
+         * @return this builder
+         */
+        public Builder fenceBeforePause(boolean fence) {
+            this.fenceBeforePause = fence;
+            return this;
+        }
+
+        /**
          * The clock that times phases and budgets. Default: the system UTC clock.
          *
          * @param clock not null
@@ -303,7 +318,7 @@ public interface Cutover {
                         + "; a cutover moves from the switcher's current side");
             }
             return new SteppedCutover(new SteppedCutover.Settings(name, switcher, link, drainBudget, catchUpBudget,
-                    totalBudget, maxLagToStart, guard, startReverse, clock, executor, List.copyOf(listeners)));
+                    totalBudget, maxLagToStart, guard, startReverse, fenceBeforePause, clock, executor, List.copyOf(listeners)));
         }
 
         private static Duration positive(Duration d, String field) {

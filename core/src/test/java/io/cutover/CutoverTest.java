@@ -47,11 +47,13 @@ class CutoverTest {
                 Phase.GUARD, Phase.CATCH_UP, Phase.HANDOFF, Phase.REVERSE, Phase.FLIP, Phase.RESUME);
         assertThat(seen).containsExactly("PREFLIGHT", "PAUSE", "GUARD", "CATCH_UP", "HANDOFF", "REVERSE", "FLIP", "RESUME");
         assertThat(result.fence()).isNotNull();
-        assertThat(result.checks()).anyMatch(c -> c.startsWith("fence 1")).contains("users_id_seq: 41 -> 1041");
+        assertThat(result.checks()).anyMatch(c -> c.startsWith("fence 1 applied before the pause"))
+                .anyMatch(c -> c.startsWith("fence 2 at")).contains("users_id_seq: 41 -> 1041");
         assertThat(link.journal()).containsExactly(
                 "stream blue->green started",
-                "blue guard engaged",
                 "stream blue->green fence 1 applied",
+                "blue guard engaged",
+                "stream blue->green fence 2 applied",
                 "keys handed off blue -> green",
                 "reverse green -> blue prepared",
                 "stream blue->green closed",
@@ -132,7 +134,7 @@ class CutoverTest {
     @Test
     void fenceNeverArriving_abortsLiftsGuardAndKeepsStreaming() {
         link.stream().fenceNeverArrives().useClock(clock);
-        assertThatThrownBy(() -> cutover().catchUpBudget(Duration.ofSeconds(2)).build().execute())
+        assertThatThrownBy(() -> cutover().catchUpBudget(Duration.ofSeconds(2)).fenceBeforePause(false).build().execute())
                 .isInstanceOfSatisfying(CutoverAbortedException.class, e -> {
                     assertThat(e.phase()).isEqualTo(Phase.CATCH_UP);
                     assertThat(e.getCause()).isInstanceOf(CatchUpTimeoutException.class);
@@ -143,6 +145,19 @@ class CutoverTest {
         assertThat(link.guard(Side.BLUE).engaged()).isFalse();
         assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.STREAMING);
         assertThat(link.reverses()).isEmpty();
+    }
+
+    @Test
+    void aStreamThatCannotFenceBeforeThePause_failsPreflightWithWritesUntouched() {
+        link.stream().fenceNeverArrives().useClock(clock);
+        Cutover c = cutover().catchUpBudget(Duration.ofSeconds(2)).build();
+        assertThatThrownBy(c::execute)
+                .isInstanceOfSatisfying(PreflightException.class, e -> assertThat(e.getMessage())
+                        .contains("did not apply a fence within catchUpBudget 2000 ms while writes still flow")
+                        .contains("raise catchUpBudget"));
+        assertThat(c.state()).isEqualTo(Cutover.State.READY);
+        assertThat(link.journal()).noneMatch(j -> j.contains("guard")).noneMatch(j -> j.contains("reverse"));
+        assertThat(switcher.pauser().isPaused()).isFalse();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cutover.internal;
 
+import io.cutover.CatchUpTimeoutException;
 import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
 import io.cutover.CutoverAbortedException;
@@ -52,13 +53,14 @@ public final class SteppedCutover implements Cutover {
      * @param maxLagToStart the most lag preflight accepts
      * @param guard whether to engage the source's guard
      * @param startReverse whether to start the reverse stream after the flip
+     * @param fenceBeforePause whether preflight applies a fence before writes are paused
      * @param clock the clock
      * @param executor runs the steps taken while writes are paused, so the budget can cut them off
      * @param listeners listeners, in order
      */
     public record Settings(String name, ConnectionSwitcher switcher, ReplicationLink link, Duration drainBudget,
             Duration catchUpBudget, Duration totalBudget, Lag maxLagToStart, boolean guard, boolean startReverse,
-            Clock clock, Executor executor, List<CutoverListener> listeners) {
+            boolean fenceBeforePause, Clock clock, Executor executor, List<CutoverListener> listeners) {
     }
 
     /**
@@ -210,8 +212,24 @@ public final class SteppedCutover implements Cutover {
                 }
                 checks.add("preflight: stream '" + stream.name() + "' STREAMING, lag " + lag + ", link checks passed");
                 checks.addAll(link.checks());
+                if (settings.fenceBeforePause()) {
+                    checks.add(fenceBeforePause(stream));
+                }
                 return null;
             });
+        }
+
+        /** Drains the backlog while writes still flow, so the fence in the pause has little to wait for. */
+        private String fenceBeforePause(ReplicationStream stream) {
+            try {
+                Fence warm = stream.awaitFence(settings.catchUpBudget());
+                return "fence " + warm.id() + " applied before the pause in " + warm.waited().toMillis() + " ms";
+            } catch (CatchUpTimeoutException e) {
+                throw new PreflightException("stream '" + stream.name() + "' did not apply a fence within catchUpBudget "
+                        + settings.catchUpBudget().toMillis() + " ms while writes still flow (" + e.getMessage()
+                        + "); it would not catch up inside the pause either: wait for it, raise catchUpBudget, or"
+                        + " build the cutover with fenceBeforePause(false) to let a longer pause drain the backlog", e);
+            }
         }
 
         CutoverResult switchOver() {

@@ -125,7 +125,8 @@ class MariaDbAbortIT {
             hold.set(true);
             write(switcher, 1);
             Cutover cutover = Cutover.builder().name("fence").switcher(switcher).link(link)
-                    .catchUpBudget(Duration.ofMillis(500)).totalBudget(Duration.ofSeconds(5)).build();
+                    .catchUpBudget(Duration.ofMillis(500)).totalBudget(Duration.ofSeconds(5))
+                    .fenceBeforePause(false).build(); // the abort under test is the one inside the pause
             assertThatThrownBy(cutover::execute).isInstanceOf(CutoverAbortedException.class)
                     .satisfies(e -> assertThat(((CutoverAbortedException) e).phase()).isEqualTo(Phase.CATCH_UP));
             assertThat(switcher.current()).isEqualTo(Side.BLUE);

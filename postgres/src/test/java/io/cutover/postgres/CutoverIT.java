@@ -147,7 +147,8 @@ class CutoverIT {
                 }
                 write(switcher, "INSERT INTO ab VALUES (3, 'after drain abort')");
                 Cutover late = Cutover.builder().name("ab-late").switcher(switcher).link(link)
-                        .catchUpBudget(Duration.ofMillis(500)).build();
+                        .catchUpBudget(Duration.ofMillis(500))
+                        .fenceBeforePause(false).build(); // the abort under test is the one inside the pause
                 assertThatThrownBy(late::execute).isInstanceOf(CutoverAbortedException.class)
                         .hasMessageContaining("CATCH_UP");
                 assertThat(switcher.current()).isEqualTo(Side.BLUE);

@@ -215,17 +215,15 @@ class CutoverLoadIT {
             for (int i = 1; i <= flips; i++) {
                 int before = acked.size();
                 await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= before + 200);
-                if (permits != null) {
-                    // As an operator would: start when the stream has caught up (a fence outside the
-                    // pause), so the pause carries only what was written in the last moments. Unpaced
-                    // writers outrun the stream on two cores, so there the pause carries the backlog.
-                    link.stream().awaitFence(Duration.ofSeconds(60));
-                }
                 List<Long> ackedBefore = new ArrayList<>(acked);
                 Side to = switcher.current().other();
                 Cutover cutover = Cutover.builder().name(prefix + "-" + i).switcher(switcher).link(link)
                         .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(10))
                         .totalBudget(Duration.ofSeconds(20)).maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
+                        // Paced: the cutover fences before pausing (the default), so the pause carries
+                        // only the last moments. Unpaced writers outrun the stream on two cores: there
+                        // the pause itself drains the backlog, which fenceBeforePause(false) allows.
+                        .fenceBeforePause(permits != null)
                         .build();
                 CutoverResult result = cutover.execute();
                 assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
