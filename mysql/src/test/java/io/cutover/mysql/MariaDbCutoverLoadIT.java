@@ -7,8 +7,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
+import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverResult;
 import io.cutover.Lag;
+import io.cutover.PreflightException;
 import io.cutover.Side;
 import io.cutover.spi.ReplicationLink;
 import java.nio.file.Files;
@@ -205,12 +207,24 @@ class MariaDbCutoverLoadIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= before + 200);
                 List<Long> ackedBefore = new ArrayList<>(acked);
                 Side to = switcher.current().other();
-                Cutover cutover = Cutover.builder().name("load-" + i).switcher(switcher).link(link)
-                        .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(10))
-                        .totalBudget(Duration.ofSeconds(20)).maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
-                        .build();
                 Lag lagBefore = link.stream().lag();
-                CutoverResult result = cutover.execute();
+                Cutover cutover = null;
+                CutoverResult result = null;
+                for (int attempt = 1; result == null; attempt++) {
+                    cutover = Cutover.builder().name("load-" + i + "." + attempt).switcher(switcher).link(link)
+                            .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(10))
+                            .totalBudget(Duration.ofSeconds(20)).maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
+                            .build();
+                    try {
+                        result = cutover.execute();
+                    } catch (CutoverAbortedException | PreflightException e) {
+                        // Past its budget on a starved machine a cutover aborts (or its fence before the
+                        // pause refuses to start): writes stay on the old side and nothing is lost
+                        // (checked at the end). Try again, a bounded number of times.
+                        assertThat(attempt).as("flip %d aborted %d times: %s", i, attempt, e.getMessage()).isLessThan(3);
+                        assertThat(switcher.current()).isEqualTo(to.other());
+                    }
+                }
                 System.out.println("flip " + i + " -> " + to + ": lag before " + lagBefore + ", pause "
                         + result.writePause().toMillis() + " ms");
                 assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
