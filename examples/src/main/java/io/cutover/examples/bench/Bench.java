@@ -23,7 +23,7 @@ public final class Bench {
     /**
      * Runs the benchmarks.
      *
-     * @param args see {@link SuiteOptions}: {@code --quick} for shorter runs, {@code --only switcher|replication}
+     * @param args see {@link SuiteOptions}: {@code --quick} for shorter runs, {@code --only switcher|replication|postgres|mariadb}
      * @throws Exception if a benchmark fails
      */
     public static void main(String[] args) throws Exception {
@@ -31,7 +31,7 @@ public final class Bench {
         if (options.switcher()) {
             switcher(options.quick());
         }
-        if (options.replication()) {
+        if (options.postgres() || options.mariadb()) {
             ReplicationSuite.run(options, System.out);
         }
     }

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cutover against native PostgreSQL logical replication, side by side in one run on one pair of
- * embedded servers: the write pause at the flip, the initial copy, the backlog drain and the
- * commit-to-applied latency. Prints a table of medians, spreads, ratios and goals.
+ * Cutover against native replication, side by side in one run: on one pair of embedded PostgreSQL
+ * servers the write pause at the flip, the initial copy, the backlog drain and the commit-to-applied
+ * latency; on a pair of MariaDB servers the initial copy and the backlog drain. Prints medians,
+ * spreads, ratios and goals.
  */
 final class ReplicationSuite {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSuite.class);
@@ -24,6 +25,30 @@ final class ReplicationSuite {
     static void run(SuiteOptions o, PrintStream out) throws Exception {
         long t0 = System.nanoTime();
         String loadBefore = loadAverage();
+        if (o.postgres()) {
+            postgres(o, out);
+        }
+        if (o.mariadb()) {
+            MariaDbBench.Result m = MariaDbBench.run(o.mariadbRows(), o.mariadbChanges(), o.rounds());
+            out.println();
+            out.println("== Cutover vs MariaDB's own tools ==");
+            out.printf("initial copy, %,d rows over 3 tables, %d rounds:%n", m.rows(), m.cutoverCopy().size());
+            out.printf("  Cutover %s rows/s, mariadb-dump | mariadb %s rows/s -> %.2fx (goal >= 0.5x)%n",
+                    spread(m.cutoverCopy()), spread(m.dumpCopy()), ratio(m.cutoverCopy(), m.dumpCopy()));
+            out.printf("backlog drain, %,d changes (%d per tx), %d rounds:%n", m.changes(), BenchTables.CHANGES_PER_TX,
+                    m.cutoverDrain().size());
+            out.printf("  Cutover %s changes/s, native replica (single-threaded) %s changes/s -> %.2fx (goal >= 5x)%n",
+                    spread(m.cutoverDrain()), spread(m.replicaDrain()), ratio(m.cutoverDrain(), m.replicaDrain()));
+        }
+        out.printf("load average before: %s, after: %s; replication suite took %.1f min%n", loadBefore, loadAverage(),
+                (System.nanoTime() - t0) / 60e9);
+    }
+
+    private static double ratio(List<Double> ours, List<Double> theirs) {
+        return Stats.of(ours).median() / Stats.of(theirs).median();
+    }
+
+    private static void postgres(SuiteOptions o, PrintStream out) throws Exception {
         PgCopyBench.Result copy;
         PgDrainBench.Result drain;
         PgLatencyBench.Result latency;
@@ -39,10 +64,7 @@ final class ReplicationSuite {
             latency = PgLatencyBench.run(pair, tables, o.probes(), o.rate());
             flip = FlipPauseBench.run(pair, o.cutovers(), o.rate());
         }
-        double minutes = (System.nanoTime() - t0) / 60e9;
         print(out, o, copy, drain, latency, flip);
-        out.printf("load average before: %s, after: %s; replication suite took %.1f min%n", loadBefore, loadAverage(),
-                minutes);
     }
 
     private static void print(PrintStream out, SuiteOptions o, PgCopyBench.Result copy, PgDrainBench.Result drain,

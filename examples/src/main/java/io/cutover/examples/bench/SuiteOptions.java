@@ -3,26 +3,32 @@ package io.cutover.examples.bench;
 import java.util.List;
 
 /**
- * What the benchmark command runs and how big: {@code --only switcher|replication}, {@code --quick},
- * {@code --rows N}, {@code --changes K}, {@code --rounds R}, {@code --cutovers C}, {@code --probes P},
- * {@code --rate TX_PER_S}.
+ * What the benchmark command runs and how big: {@code --only switcher|replication|postgres|mariadb}
+ * (default all), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
+ * {@code --cutovers C}, {@code --probes P}, {@code --rate TX_PER_S}, {@code --mariadb-rows N},
+ * {@code --mariadb-changes K}.
  */
-record SuiteOptions(boolean switcher, boolean replication, boolean quick, long rows, int changes, int rounds,
-        int cutovers, int probes, int rate) {
+record SuiteOptions(boolean switcher, boolean postgres, boolean mariadb, boolean quick, long rows, int changes,
+        int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges) {
 
     static SuiteOptions parse(List<String> args) {
         boolean quick = args.contains("--quick");
         String only = value(args, "--only", "all");
-        if (!List.of("all", "switcher", "replication").contains(only)) {
-            throw new IllegalArgumentException("--only must be switcher or replication, was " + only);
+        if (!List.of("all", "switcher", "replication", "postgres", "mariadb").contains(only)) {
+            throw new IllegalArgumentException("--only must be switcher, replication, postgres or mariadb, was " + only);
         }
-        return new SuiteOptions(!only.equals("replication"), !only.equals("switcher"), quick,
-                Long.parseLong(value(args, "--rows", quick ? "60000" : "600000")),
+        boolean all = only.equals("all");
+        boolean replication = all || only.equals("replication");
+        return new SuiteOptions(all || only.equals("switcher"), replication || only.equals("postgres"),
+                replication || only.equals("mariadb"), quick,
+                Long.parseLong(value(args, "--rows", quick ? "60000" : "1000000")),
                 Integer.parseInt(value(args, "--changes", quick ? "10000" : "100000")),
                 Integer.parseInt(value(args, "--rounds", quick ? "1" : "3")),
                 Integer.parseInt(value(args, "--cutovers", quick ? "4" : "30")),
                 Integer.parseInt(value(args, "--probes", quick ? "30" : "200")),
-                Integer.parseInt(value(args, "--rate", "500")));
+                Integer.parseInt(value(args, "--rate", "500")),
+                Long.parseLong(value(args, "--mariadb-rows", quick ? "30000" : "300000")),
+                Integer.parseInt(value(args, "--mariadb-changes", quick ? "3000" : "20000")));
     }
 
     private static String value(List<String> args, String flag, String dflt) {

