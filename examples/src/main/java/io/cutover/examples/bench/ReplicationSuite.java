@@ -1,10 +1,7 @@
 package io.cutover.examples.bench;
 
 import io.cutover.Phase;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,7 +21,14 @@ final class ReplicationSuite {
 
     static void run(SuiteOptions o, PrintStream out) throws Exception {
         long t0 = System.nanoTime();
-        String loadBefore = loadAverage();
+        try (LoadSampler load = new LoadSampler()) {
+            runMeasured(o, out);
+            out.printf("1-min load average during the replication suite: %s; it took %.1f min%n", load.summary(),
+                    (System.nanoTime() - t0) / 60e9);
+        }
+    }
+
+    private static void runMeasured(SuiteOptions o, PrintStream out) throws Exception {
         if (o.postgres()) {
             postgres(o, out);
         }
@@ -40,8 +44,6 @@ final class ReplicationSuite {
             out.printf("  Cutover %s changes/s, native replica (single-threaded) %s changes/s -> %.2fx (goal >= 5x)%n",
                     spread(m.cutoverDrain()), spread(m.replicaDrain()), ratio(m.cutoverDrain(), m.replicaDrain()));
         }
-        out.printf("load average before: %s, after: %s; replication suite took %.1f min%n", loadBefore, loadAverage(),
-                (System.nanoTime() - t0) / 60e9);
     }
 
     private static double ratio(List<Double> ours, List<Double> theirs) {
@@ -107,11 +109,4 @@ final class ReplicationSuite {
         return String.format("%,.0f (%,.0f - %,.0f)", s.median(), s.min(), s.max());
     }
 
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }
