@@ -25,7 +25,8 @@ final class AutoIncrementHandoff implements KeyHandoff {
     private final EndpointDataSource targetData;
     private final Endpoint source;
     private final Endpoint target;
-    private final List<String> tables;
+    private final List<String> sourceTables;
+    private final List<String> targetTables;
     private final long headroom;
 
     /**
@@ -34,15 +35,34 @@ final class AutoIncrementHandoff implements KeyHandoff {
      * @param source where counters are read
      * @param target where counters are moved (the user needs ALTER on the tables); both keep
      *     their connections warm, since this runs inside the write pause
-     * @param tables the replicated tables
+     * @param tables the replicated tables, named the same on both sides
      * @param headroom how far past the source's counter to go; not negative
      */
     AutoIncrementHandoff(EndpointDataSource source, EndpointDataSource target, List<String> tables, long headroom) {
+        this(source, target, tables, tables, headroom);
+    }
+
+    /**
+     * Creates the hand-off for tables named differently on each side.
+     *
+     * @param source where counters are read
+     * @param target where counters are moved
+     * @param sourceTables the replicated tables as the source names them
+     * @param targetTables the same tables as the target names them, in the same order
+     * @param headroom how far past the source's counter to go; not negative
+     * @throws IllegalArgumentException if the lists differ in length or headroom is negative
+     */
+    AutoIncrementHandoff(EndpointDataSource source, EndpointDataSource target, List<String> sourceTables,
+            List<String> targetTables, long headroom) {
+        if (sourceTables.size() != targetTables.size()) {
+            throw new IllegalArgumentException("tables " + sourceTables + " and " + targetTables + " do not pair up");
+        }
         this.sourceData = Objects.requireNonNull(source, "source");
         this.targetData = Objects.requireNonNull(target, "target");
         this.source = source.endpoint();
         this.target = target.endpoint();
-        this.tables = List.copyOf(tables);
+        this.sourceTables = List.copyOf(sourceTables);
+        this.targetTables = List.copyOf(targetTables);
         if (headroom < 0) {
             throw new IllegalArgumentException("headroom must not be negative, was " + headroom);
         }
@@ -55,12 +75,13 @@ final class AutoIncrementHandoff implements KeyHandoff {
         try (Connection src = sourceData.getConnection(); Connection dst = targetData.getConnection()) {
             statsFresh(src);
             statsFresh(dst);
-            for (String table : tables) {
+            for (int i = 0; i < targetTables.size(); i++) {
+                String table = targetTables.get(i);
                 Optional<String> column = autoIncrementColumn(dst, target.database(), table);
                 if (column.isEmpty()) {
                     continue;
                 }
-                long sourceNext = counter(src, source.database(), table);
+                long sourceNext = counter(src, source.database(), sourceTables.get(i));
                 long targetNext = counter(dst, target.database(), table);
                 long targetMax = maxKey(dst, table, column.get());
                 long next = Math.max(sourceNext, targetMax + 1) + headroom;

@@ -3,6 +3,7 @@ package io.cutover.mysql;
 import io.cutover.RowTransform;
 import io.cutover.Side;
 import io.cutover.spi.ReplicationLink;
+import io.cutover.transform.TableMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class MySqlCutover {
         private final List<String> appUsers = new ArrayList<>();
         private final Map<String, RowTransform> forward = new LinkedHashMap<>();
         private final Map<String, RowTransform> reverse = new LinkedHashMap<>();
+        private final Map<String, String> greenNames = new LinkedHashMap<>();
         private boolean initialCopy = true;
         private long autoIncrementHeadroom = 1000;
         private Duration guardLockWait = Duration.ofSeconds(2);
@@ -130,7 +132,8 @@ public final class MySqlCutover {
         }
 
         /**
-         * Adds tables to replicate, unqualified, in the blue and green schemas.
+         * Adds tables to replicate, unqualified, as blue names them; green has the same names
+         * unless a transform says otherwise ({@link #transform(String, RowTransform, RowTransform)}).
          *
          * @param names table names
          * @return this builder
@@ -165,16 +168,54 @@ public final class MySqlCutover {
         }
 
         /**
-         * Sets a table's transforms, blue schema to green and back.
+         * Sets a table's transforms, blue schema to green and back. Green's name of the table is
+         * {@code blueToGreen}'s {@link TableMapping#targetTable()} when it is a
+         * {@link TableMapping} (so {@code Transforms.forTable("users").renameTable("accounts")}
+         * replicates {@code users} on blue with {@code accounts} on green, both ways), the same
+         * name otherwise; a plain lambda that renames the table needs
+         * {@link #transform(String, String, RowTransform, RowTransform)}.
          *
-         * @param table the table (as named on the source of each direction)
+         * @param table a table added with {@link #tables}, as blue names it
          * @param blueToGreen applied by the forward stream
          * @param greenToBlue applied by the reverse stream
          * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if a {@link TableMapping} given reads or writes other tables
          */
         public Builder transform(String table, RowTransform blueToGreen, RowTransform greenToBlue) {
-            forward.put(Objects.requireNonNull(table, "table"), Objects.requireNonNull(blueToGreen, "blueToGreen"));
-            reverse.put(table, Objects.requireNonNull(greenToBlue, "greenToBlue"));
+            Objects.requireNonNull(blueToGreen, "blueToGreen");
+            return transform(table, SideTables.greenName(Objects.requireNonNull(table, "table"), blueToGreen),
+                    blueToGreen, greenToBlue);
+        }
+
+        /**
+         * Sets a table's transforms and its name on green, where green names it differently.
+         * Every part of the cutover that touches green (the reverse stream's captured tables,
+         * preflight, the AUTO_INCREMENT hand-off) then uses {@code greenTable}; the rows
+         * {@code blueToGreen} returns must name it too.
+         *
+         * @param blueTable a table added with {@link #tables}, as blue names it
+         * @param greenTable the same table as green names it, a plain identifier
+         * @param blueToGreen applied by the forward stream
+         * @param greenToBlue applied by the reverse stream
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code greenTable} is not a plain identifier, or a
+         *     {@link TableMapping} given reads or writes other tables
+         */
+        public Builder transform(String blueTable, String greenTable, RowTransform blueToGreen, RowTransform greenToBlue) {
+            Objects.requireNonNull(blueTable, "blueTable");
+            Objects.requireNonNull(greenTable, "greenTable");
+            Objects.requireNonNull(blueToGreen, "blueToGreen");
+            Objects.requireNonNull(greenToBlue, "greenToBlue");
+            if (!TABLE.matcher(greenTable).matches()) {
+                throw new IllegalArgumentException("green table name of '" + blueTable
+                        + "' must be a plain identifier, was '" + greenTable + "'");
+            }
+            SideTables.checkNames(blueTable, greenTable, blueToGreen, greenToBlue);
+            forward.put(blueTable, blueToGreen);
+            reverse.put(blueTable, greenToBlue);
+            greenNames.put(blueTable, greenTable);
             return this;
         }
 
@@ -308,7 +349,8 @@ public final class MySqlCutover {
          * the link's {@code preflight()} do.
          *
          * @return the link
-         * @throws IllegalStateException if blue, green or the tables are missing
+         * @throws IllegalStateException if blue, green or the tables are missing, a transform
+         *     names a table not replicated, or two tables have the same green name
          */
         public ReplicationLink build() {
             if (blue == null || green == null) {
@@ -316,6 +358,12 @@ public final class MySqlCutover {
             }
             if (tables.isEmpty()) {
                 throw new IllegalStateException("MySqlCutover needs at least one table");
+            }
+            for (String t : forward.keySet()) {
+                if (!tables.contains(t)) {
+                    throw new IllegalStateException("transform given for table '" + t + "', which is not among the"
+                            + " tables " + tables + "; add it with tables(...)");
+                }
             }
             return new MySqlLink(new MySqlSettings(this), Side.BLUE, initialCopy);
         }
@@ -355,6 +403,10 @@ public final class MySqlCutover {
 
         Map<String, RowTransform> reverse() {
             return reverse;
+        }
+
+        Map<String, String> greenNames() {
+            return greenNames;
         }
 
         long autoIncrementHeadroom() {

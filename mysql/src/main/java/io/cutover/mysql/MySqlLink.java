@@ -57,7 +57,7 @@ final class MySqlLink implements ReplicationLink {
         this.initialCopy = initialCopy;
         this.sourceData = new EndpointDataSource(source);
         this.targetData = new EndpointDataSource(target);
-        Map<String, RowTransform> transforms = sourceSide == Side.BLUE ? settings.forward : settings.reverse;
+        Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         CaptureConfig.Builder config = CaptureConfig.builder()
                 .name(streamName)
                 .dialect(new MySqlDialect(target.database(), this::connectorProperties))
@@ -97,7 +97,7 @@ final class MySqlLink implements ReplicationLink {
             mode = "recovery";
             locking = "none";
         }
-        List<String> captured = new ArrayList<>(settings.tables);
+        List<String> captured = new ArrayList<>(settings.tables.on(sourceSide));
         captured.add(io.cutover.internal.capture.FenceTable.DEFAULT_NAME);
         Properties p = CaptureProperties.of(flavour, source, streamName, settings.serverId(sourceSide), captured,
                 settings.stateDir, mode, locking);
@@ -135,7 +135,8 @@ final class MySqlLink implements ReplicationLink {
                     + settings.stateDir + ": " + e.getMessage(), e);
         }
         checks = MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(), target,
-                settings.tables, settings.serverId(sourceSide), settings.appUsers);
+                settings.tables.on(sourceSide), settings.tables.on(sourceSide.other()), settings.serverId(sourceSide),
+                settings.appUsers);
         boolean stored = offsetsStored();
         if (!stored) {
             // A history without offsets is left over from a closed stream of the same name.
@@ -170,7 +171,8 @@ final class MySqlLink implements ReplicationLink {
     @Override
     public void preflight() {
         List<String> warnings = MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(),
-                target, settings.tables, settings.serverId(sourceSide), settings.appUsers);
+                target, settings.tables.on(sourceSide), settings.tables.on(sourceSide.other()),
+                settings.serverId(sourceSide), settings.appUsers);
         checks = warnings;
         // Log in now, so that the guard, the fence, the hand-off and the reverse position cost no
         // login (nor TLS handshake) inside the pause.
@@ -205,7 +207,8 @@ final class MySqlLink implements ReplicationLink {
 
     @Override
     public KeyHandoff keyHandoff() {
-        return new AutoIncrementHandoff(sourceData, targetData, settings.tables, settings.autoIncrementHeadroom);
+        return new AutoIncrementHandoff(sourceData, targetData, settings.tables.on(sourceSide),
+                settings.tables.on(sourceSide.other()), settings.autoIncrementHeadroom);
     }
 
     @Override

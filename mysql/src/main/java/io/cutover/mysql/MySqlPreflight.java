@@ -38,8 +38,22 @@ final class MySqlPreflight {
      */
     static List<String> check(String sourceLabel, Endpoint source, String targetLabel, Endpoint target,
             List<String> tables, long serverId, List<String> appUsers) {
+        return check(sourceLabel, source, targetLabel, target, tables, tables, serverId, appUsers);
+    }
+
+    /**
+     * Checks both ends of one stream whose tables are named differently on each side.
+     *
+     * @param sourceTables the replicated tables as the source names them
+     * @param targetTables the same tables as the target names them
+     * @return warnings (nothing blocks, but a person should know)
+     * @throws PreflightException listing every problem found
+     * @see #check(String, Endpoint, String, Endpoint, List, long, List)
+     */
+    static List<String> check(String sourceLabel, Endpoint source, String targetLabel, Endpoint target,
+            List<String> sourceTables, List<String> targetTables, long serverId, List<String> appUsers) {
         MySqlPreflight p = new MySqlPreflight();
-        p.run(sourceLabel, source, targetLabel, target, tables, serverId, appUsers);
+        p.run(sourceLabel, source, targetLabel, target, sourceTables, targetTables, serverId, appUsers);
         if (!p.problems.isEmpty()) {
             throw new PreflightException(p.problems);
         }
@@ -47,8 +61,8 @@ final class MySqlPreflight {
         return List.copyOf(p.warnings);
     }
 
-    private void run(String sourceLabel, Endpoint source, String targetLabel, Endpoint target, List<String> tables,
-            long serverId, List<String> appUsers) {
+    private void run(String sourceLabel, Endpoint source, String targetLabel, Endpoint target, List<String> sourceTables,
+            List<String> targetTables, long serverId, List<String> appUsers) {
         try (Connection src = open(sourceLabel, source); Connection dst = open(targetLabel, target)) {
             Server s = src == null ? null : server(sourceLabel, source, src, "change capture");
             Server t = dst == null ? null : server(targetLabel, target, dst, "the reverse stream's capture");
@@ -59,12 +73,12 @@ final class MySqlPreflight {
                             + ", which is " + sourceLabel + "'s own server_id; a replica with the server's own id is"
                             + " refused: choose another with MySqlCutover.Builder.serverIds(...)");
                 }
-                tablesOnSource(sourceLabel, source, src, tables);
+                tablesOnSource(sourceLabel, source, src, sourceTables);
                 appUsers(sourceLabel, src, s.flavour, appUsers);
             }
             if (t != null) {
                 privileges(targetLabel, target, dst, t.flavour);
-                tablesOnTarget(targetLabel, target, dst, tables);
+                tablesOnTarget(targetLabel, target, dst, targetTables);
                 if (serverId == t.serverId) {
                     problems.add("server id " + serverId + " chosen for the stream equals " + targetLabel
                             + "'s server_id; choose another with MySqlCutover.Builder.serverIds(...)");

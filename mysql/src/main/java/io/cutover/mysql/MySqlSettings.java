@@ -2,7 +2,6 @@ package io.cutover.mysql;
 
 import io.cutover.CutoverException;
 import io.cutover.Phase;
-import io.cutover.RowTransform;
 import io.cutover.Side;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,10 +18,8 @@ final class MySqlSettings {
     final String name;
     final Endpoint blue;
     final Endpoint green;
-    final List<String> tables;
+    final SideTables tables;
     final List<String> appUsers;
-    final Map<String, RowTransform> forward;
-    final Map<String, RowTransform> reverse;
     final long autoIncrementHeadroom;
     final Duration guardLockWait;
     final Duration startTimeout;
@@ -37,10 +34,8 @@ final class MySqlSettings {
         this.name = b.name();
         this.blue = b.blue();
         this.green = b.green();
-        this.tables = List.copyOf(b.tables());
+        this.tables = new SideTables(b.tables(), b.greenNames(), b.forward(), b.reverse());
         this.appUsers = List.copyOf(b.appUsers());
-        this.forward = Map.copyOf(b.forward());
-        this.reverse = Map.copyOf(b.reverse());
         this.autoIncrementHeadroom = b.autoIncrementHeadroom();
         this.guardLockWait = b.guardLockWait();
         this.startTimeout = b.startTimeout();

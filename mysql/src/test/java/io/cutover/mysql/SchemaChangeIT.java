@@ -198,7 +198,7 @@ class SchemaChangeIT {
         link.stream().awaitFence(CATCH_UP);
 
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green);
-                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), splitWrites(), 3)) {
+                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), splitWrites("users", "contacts"), 3)) {
             writers.awaitMore(200);
             Cutover forward = Cutover.builder().name("split").switcher(switcher).link(link).build();
             CutoverResult there = forward.execute();
@@ -226,6 +226,103 @@ class SchemaChangeIT {
             assertNoAcknowledgedWriteLost(writers, SchemaChangeTables.rows(blue, "contacts"), "name", "email");
             again.close();
         }
+    }
+
+    @Test
+    void usersRenamedToAccounts_withNameToFullName_andASplit_cutsOverAndRollsBack_underWriters() throws Exception {
+        database("s_renamed");
+        blueServer.exec(db, "CREATE TABLE users (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100),"
+                        + " email VARCHAR(100) NOT NULL)",
+                "CREATE TABLE contacts (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(100) NOT NULL)",
+                "INSERT INTO users SELECT seq, CONCAT('Ada Lovelace ', seq), CONCAT('user', seq, '@example.org') FROM seq_1_to_200",
+                "INSERT INTO contacts SELECT seq, IF(seq % 10 = 0, 'Cher', 'Grace Brewster Hopper'),"
+                        + " CONCAT('c', seq, '@example.org') FROM seq_1_to_200");
+        greenServer.exec(db, "CREATE TABLE accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, full_name VARCHAR(100),"
+                        + " email VARCHAR(100) NOT NULL)",
+                "CREATE TABLE people (id BIGINT PRIMARY KEY, first_name VARCHAR(100), last_name VARCHAR(100),"
+                        + " email VARCHAR(100) NOT NULL)");
+        TableMapping accounts = Transforms.forTable("users").key("id")
+                .renameTable("accounts").renameColumn("name", "full_name").build();
+        TableMapping people = Transforms.forTable("contacts").key("id").renameTable("people")
+                .splitColumn("name", "first_name", "last_name", ColumnSplit.atFirst(" ")).build();
+        ReplicationLink link = Transforms.checked(builder("renamed", 8241, "users", "contacts")
+                        .transform("users", accounts, accounts.reverse())
+                        .transform("contacts", people, people.reverse()).build(),
+                blue, green, List.of(accounts, people), LossyReverse.REFUSE);
+        link.stream().start();
+        link.stream().awaitFence(CATCH_UP);
+
+        try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green);
+                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(),
+                        splitWrites("accounts", "people"), 3)) {
+            writers.awaitMore(200);
+            Cutover forward = Cutover.builder().name("renamed").switcher(switcher).link(link).build();
+            CutoverResult there = forward.execute();
+            assertThat(there.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
+            // The hand-off found green's accounts: its counter is set well past its highest id.
+            assertThat(counterAheadOfMaxId(green, "accounts")).isGreaterThan(500);
+            assertThat(there.checks()).contains(
+                    "schema: 'users' blue -> 'accounts' green fits green's real schema, and its reverse fits blue's",
+                    "schema: 'contacts' blue -> 'people' green fits green's real schema, and its reverse fits blue's");
+            long greenBefore = writers.ackedOnGreen();
+            writers.awaitMore(200);
+            assertThat(writers.ackedOnGreen()).isGreaterThan(greenBefore);
+
+            ReplicationLink reverse = forward.reverseLink().orElseThrow();
+            Cutover rollback = Cutover.builder().name("renamed-back").switcher(switcher).link(reverse).build();
+            CutoverResult back = rollback.execute();
+            assertThat(back.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
+            assertThat(switcher.current()).isEqualTo(Side.BLUE);
+            assertThat(back.checks()).contains(
+                    "schema: 'accounts' green -> 'users' blue fits blue's real schema, and its reverse fits green's",
+                    "schema: 'people' green -> 'contacts' blue fits blue's real schema, and its reverse fits green's");
+            writers.awaitMore(200);
+            writers.close();
+
+            ReplicationLink again = rollback.reverseLink().orElseThrow();
+            again.stream().awaitFence(CATCH_UP);
+            assertMatchThroughMapping(accounts);
+            assertMatchThroughMapping(people);
+            assertNoAcknowledgedWriteLost(writers, SchemaChangeTables.rows(blue, "users"), "name", "email");
+            assertNoAcknowledgedWriteLost(writers, SchemaChangeTables.rows(blue, "contacts"), "name", "email");
+            System.out.printf("renamed: %d writes acknowledged (%d on green), %d refused %s%n%s%s", writers.acked(),
+                    writers.ackedOnGreen(), writers.failed(), writers.failures(), there.summary(), back.summary());
+            again.close();
+        }
+    }
+
+    /** How far a table's AUTO_INCREMENT counter is past its highest id. */
+    private long counterAheadOfMaxId(DataSource ds, String table) throws SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT t.AUTO_INCREMENT - (SELECT MAX(id) FROM " + table + ")"
+                        + " FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?")) {
+            ps.setString(1, db);
+            ps.setString(2, table);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as(table + " in information_schema").isTrue();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void greenTableNames_comeFromTheMappingOrAreDeclared_andAMismatchIsRefusedWhenGiven() {
+        database("s_names");
+        TableMapping accounts = Transforms.forTable("users").key("id").renameTable("accounts").build();
+        assertThatThrownBy(() -> builder("names", 8251, "users", "contacts").transform("contacts", accounts, accounts.reverse()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blueToGreen maps 'users' -> 'accounts' but is given for 'contacts' -> 'accounts'");
+        assertThatThrownBy(() -> builder("names", 8251, "users", "contacts").transform("users", accounts, accounts))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("greenToBlue maps 'users' -> 'accounts' but is given for 'accounts' -> 'users'");
+        assertThatThrownBy(() -> builder("names", 8251, "users", "contacts").transform("users", accounts, accounts.reverse())
+                .transform("contacts", "accounts", r -> new Row("accounts", r.values()), r -> new Row("contacts", r.values()))
+                .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("two blue tables replicate to green table 'accounts'");
+        // A lambda renaming the table declares green's name; building connects to nothing.
+        builder("names", 8251, "users", "contacts").transform("users", "accounts", r -> new Row("accounts", r.values()), r -> new Row("users", r.values()))
+                .build().close();
     }
 
     @Test
@@ -371,16 +468,17 @@ class SchemaChangeIT {
         };
     }
 
-    private SchemaChangeWriters.Writes splitWrites() {
+    /** Writes v1 rows on blue, and on green the same rows renamed, split and under green's table names. */
+    private SchemaChangeWriters.Writes splitWrites(String greenUsers, String greenContacts) {
         return new SchemaChangeWriters.Writes() {
             @Override
             public void insert(Connection c, boolean green, long id, String name, String email) throws SQLException {
                 c.setAutoCommit(false);
                 if (green) {
                     String[] parts = name.split(" ", 2);
-                    run(c, "INSERT INTO users (id, full_name, email) VALUES (?, ?, ?)", id, name, email);
-                    run(c, "INSERT INTO contacts (id, first_name, last_name, email) VALUES (?, ?, ?, ?)", id, parts[0],
-                            parts.length > 1 ? parts[1] : null, email);
+                    run(c, "INSERT INTO " + greenUsers + " (id, full_name, email) VALUES (?, ?, ?)", id, name, email);
+                    run(c, "INSERT INTO " + greenContacts + " (id, first_name, last_name, email) VALUES (?, ?, ?, ?)", id,
+                            parts[0], parts.length > 1 ? parts[1] : null, email);
                 } else {
                     run(c, "INSERT INTO users (id, name, email) VALUES (?, ?, ?)", id, name, email);
                     run(c, "INSERT INTO contacts (id, name, email) VALUES (?, ?, ?)", id, name, email);
@@ -393,9 +491,9 @@ class SchemaChangeIT {
                 c.setAutoCommit(false);
                 if (green) {
                     String[] parts = name.split(" ", 2);
-                    run(c, "UPDATE users SET full_name = ?, email = ? WHERE id = ?", name, email, id);
-                    run(c, "UPDATE contacts SET first_name = ?, last_name = ?, email = ? WHERE id = ?", parts[0],
-                            parts.length > 1 ? parts[1] : null, email, id);
+                    run(c, "UPDATE " + greenUsers + " SET full_name = ?, email = ? WHERE id = ?", name, email, id);
+                    run(c, "UPDATE " + greenContacts + " SET first_name = ?, last_name = ?, email = ? WHERE id = ?",
+                            parts[0], parts.length > 1 ? parts[1] : null, email, id);
                 } else {
                     run(c, "UPDATE users SET name = ?, email = ? WHERE id = ?", name, email, id);
                     run(c, "UPDATE contacts SET name = ?, email = ? WHERE id = ?", name, email, id);
@@ -406,8 +504,8 @@ class SchemaChangeIT {
             @Override
             public void delete(Connection c, boolean green, long id) throws SQLException {
                 c.setAutoCommit(false);
-                run(c, "DELETE FROM users WHERE id = ?", id);
-                run(c, "DELETE FROM contacts WHERE id = ?", id);
+                run(c, "DELETE FROM " + (green ? greenUsers : "users") + " WHERE id = ?", id);
+                run(c, "DELETE FROM " + (green ? greenContacts : "contacts") + " WHERE id = ?", id);
                 c.commit();
             }
         };
@@ -432,8 +530,15 @@ class SchemaChangeIT {
 
     /** Every row on each side equals the other's through the mapping, and the same rows exist. */
     private void assertMatchThroughMapping(TableMapping mapping, String table) {
-        Map<Long, Row> blueRows = SchemaChangeTables.rows(blue, table);
-        Map<Long, Row> greenRows = SchemaChangeTables.rows(green, table);
+        assertThat(mapping.targetTable()).isEqualTo(table);
+        assertMatchThroughMapping(mapping);
+    }
+
+    /** The same, with blue's table read under the mapping's source name and green's under its target name. */
+    private void assertMatchThroughMapping(TableMapping mapping) {
+        String table = mapping.sourceTable() + " -> " + mapping.targetTable();
+        Map<Long, Row> blueRows = SchemaChangeTables.rows(blue, mapping.sourceTable());
+        Map<Long, Row> greenRows = SchemaChangeTables.rows(green, mapping.targetTable());
         TableMapping back = mapping.reverse();
         assertThat(greenRows.keySet()).as(table + " ids on green vs blue").isEqualTo(blueRows.keySet());
         blueRows.forEach((id, row) -> {

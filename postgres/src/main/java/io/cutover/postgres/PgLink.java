@@ -39,11 +39,11 @@ final class PgLink implements ReplicationLink {
         this.source = settings.endpoint(sourceSide);
         this.target = settings.endpoint(sourceSide.other());
         this.names = new PgNames(settings.name, sourceSide, settings.schema);
-        this.capture = new PgCapture(source, names, settings.tables);
-        Map<String, RowTransform> transforms = sourceSide == Side.BLUE ? settings.forward : settings.reverse;
+        this.capture = new PgCapture(source, names, settings.tables.on(sourceSide));
+        Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         CaptureConfig.Builder config = CaptureConfig.builder()
                 .name(names.stream())
-                .dialect(new PgDialect(source, names, settings.tables, initialCopy, settings.token))
+                .dialect(new PgDialect(source, names, settings.tables.on(sourceSide), initialCopy, settings.token))
                 .source(source.dataSource())
                 .target(target.dataSource())
                 .fenceTable(settings.schema + "." + PgNames.FENCE_TABLE)
@@ -51,7 +51,7 @@ final class PgLink implements ReplicationLink {
                 .onStart(() -> {
                     // After a stop in this process the slot's holder, if any, is our own walsender, ending.
                     capture.awaitSlotReleased(java.time.Duration.ofSeconds(3), startedBefore.getAndSet(true));
-                    PgPreflight.source(source, names, settings.tables, false);
+                    PgPreflight.source(source, names, settings.tables.on(source.side), false);
                     capture.setUp(Phase.PREFLIGHT, !initialCopy);
                 })
                 .onClose(capture::tearDown)
@@ -64,7 +64,7 @@ final class PgLink implements ReplicationLink {
     }
 
     private PgGuard guard(PgEndpoint endpoint) {
-        return new PgGuard(endpoint, settings.schema, settings.tables, settings.name, settings.token,
+        return new PgGuard(endpoint, settings.schema, settings.tables.on(endpoint.side), settings.name, settings.token,
                 settings.guardLockTimeout.toMillis());
     }
 
@@ -83,13 +83,13 @@ final class PgLink implements ReplicationLink {
         List<String> problems = new java.util.ArrayList<>();
         try {
             ReplicationStream.State state = stream.state();
-            PgPreflight.source(source, names, settings.tables,
+            PgPreflight.source(source, names, settings.tables.on(source.side),
                     state == ReplicationStream.State.STREAMING || state == ReplicationStream.State.COPYING);
         } catch (PreflightException e) {
             problems.addAll(e.problems());
         }
         try {
-            PgPreflight.target(target, names.reverse(), settings.tables);
+            PgPreflight.target(target, names.reverse(), settings.tables.on(target.side));
         } catch (PreflightException e) {
             problems.addAll(e.problems());
         }
@@ -110,13 +110,14 @@ final class PgLink implements ReplicationLink {
 
     @Override
     public KeyHandoff keyHandoff() {
-        return new PgSequenceHandoff(source, target, settings.schema, settings.tables, settings.sequenceHeadroom);
+        return new PgSequenceHandoff(source, target, settings.schema, settings.tables.on(source.side),
+                settings.tables.on(target.side), settings.sequenceHeadroom);
     }
 
     @Override
     public ReplicationLink prepareReverse() {
         // Slot and publication on the target now, inside the pause: every later write is captured.
-        new PgCapture(target, names.reverse(), settings.tables).setUp(Phase.REVERSE, true);
+        new PgCapture(target, names.reverse(), settings.tables.on(target.side)).setUp(Phase.REVERSE, true);
         return new PgLink(settings, target.side, false);
     }
 
@@ -125,8 +126,9 @@ final class PgLink implements ReplicationLink {
         return names;
     }
 
+    /** The tables as this link's source names them; for tests and logs. */
     List<String> tables() {
-        return settings.tables;
+        return settings.tables.on(source.side);
     }
 
     @Override

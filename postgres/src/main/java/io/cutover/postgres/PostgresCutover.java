@@ -3,6 +3,7 @@ package io.cutover.postgres;
 import io.cutover.RowTransform;
 import io.cutover.Side;
 import io.cutover.spi.ReplicationLink;
+import io.cutover.transform.TableMapping;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,9 +51,7 @@ public final class PostgresCutover {
         final PgEndpoint blue;
         final PgEndpoint green;
         final String schema;
-        final List<String> tables;
-        final Map<String, RowTransform> forward;
-        final Map<String, RowTransform> reverse;
+        final SideTables tables;
         final boolean initialCopy;
         final long sequenceHeadroom;
         final Duration startTimeout;
@@ -67,9 +66,7 @@ public final class PostgresCutover {
             this.blue = b.blue;
             this.green = b.green;
             this.schema = b.schema;
-            this.tables = List.copyOf(b.tables);
-            this.forward = Map.copyOf(b.forward);
-            this.reverse = Map.copyOf(b.reverse);
+            this.tables = new SideTables(b.tables, b.greenNames, b.forward, b.reverse);
             this.initialCopy = b.initialCopy;
             this.sequenceHeadroom = b.sequenceHeadroom;
             this.startTimeout = b.startTimeout;
@@ -99,6 +96,7 @@ public final class PostgresCutover {
         private final List<String> tables = new ArrayList<>();
         private final Map<String, RowTransform> forward = new LinkedHashMap<>();
         private final Map<String, RowTransform> reverse = new LinkedHashMap<>();
+        private final Map<String, String> greenNames = new LinkedHashMap<>();
         private boolean initialCopy = true;
         private long sequenceHeadroom = 1000;
         private Duration startTimeout = Duration.ofSeconds(60);
@@ -190,7 +188,9 @@ public final class PostgresCutover {
         }
 
         /**
-         * Adds tables to replicate; the same names exist on both sides, each with a primary key.
+         * Adds tables to replicate, as blue names them, each with a primary key on both sides.
+         * Green has the same names unless a transform says otherwise
+         * ({@link #transform(String, RowTransform, RowTransform)}).
          *
          * @param names unqualified table names
          * @return this builder
@@ -209,15 +209,52 @@ public final class PostgresCutover {
 
         /**
          * Sets a table's transforms: blue to green, and green to blue for the reverse stream.
+         * Green's name of the table is {@code blueToGreen}'s {@link TableMapping#targetTable()}
+         * when it is a {@link TableMapping} (so {@code Transforms.forTable("users")
+         * .renameTable("accounts")} replicates {@code users} on blue with {@code accounts} on
+         * green, both ways), the same name otherwise; a plain lambda that renames the table
+         * needs {@link #transform(String, String, RowTransform, RowTransform)}.
          *
-         * @param table a table added with {@link #tables}
+         * @param table a table added with {@link #tables}, as blue names it
          * @param blueToGreen applied to every change going to green
          * @param greenToBlue applied to every change coming back to blue
          * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if a {@link TableMapping} given reads or writes other tables
          */
         public Builder transform(String table, RowTransform blueToGreen, RowTransform greenToBlue) {
-            forward.put(Objects.requireNonNull(table, "table"), Objects.requireNonNull(blueToGreen, "blueToGreen"));
-            reverse.put(table, Objects.requireNonNull(greenToBlue, "greenToBlue"));
+            Objects.requireNonNull(blueToGreen, "blueToGreen");
+            return transform(table, SideTables.greenName(Objects.requireNonNull(table, "table"), blueToGreen),
+                    blueToGreen, greenToBlue);
+        }
+
+        /**
+         * Sets a table's transforms and its name on green, where green names it differently.
+         * Every part of the cutover that touches green (the reverse stream's publication and
+         * slot, preflight, the guard after a rollback, the sequence hand-off) then uses
+         * {@code greenTable}; the rows {@code blueToGreen} returns must name it too.
+         *
+         * @param blueTable a table added with {@link #tables}, as blue names it
+         * @param greenTable the same table as green names it
+         * @param blueToGreen applied to every change going to green
+         * @param greenToBlue applied to every change coming back to blue
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code greenTable} is blank, or a {@link TableMapping}
+         *     given reads or writes other tables
+         */
+        public Builder transform(String blueTable, String greenTable, RowTransform blueToGreen, RowTransform greenToBlue) {
+            Objects.requireNonNull(blueTable, "blueTable");
+            Objects.requireNonNull(greenTable, "greenTable");
+            Objects.requireNonNull(blueToGreen, "blueToGreen");
+            Objects.requireNonNull(greenToBlue, "greenToBlue");
+            if (greenTable.isBlank()) {
+                throw new IllegalArgumentException("green table name of '" + blueTable + "' is blank");
+            }
+            SideTables.checkNames(blueTable, greenTable, blueToGreen, greenToBlue);
+            forward.put(blueTable, blueToGreen);
+            reverse.put(blueTable, greenToBlue);
+            greenNames.put(blueTable, greenTable);
             return this;
         }
 
@@ -282,7 +319,8 @@ public final class PostgresCutover {
          *
          * @return the link
          * @throws IllegalStateException if blue, green or the tables are missing, blue and green
-         *     are the same database, or a transform names a table not replicated
+         *     are the same database, a transform names a table not replicated, or two tables
+         *     have the same green name
          */
         public ReplicationLink build() {
             if (blue == null || green == null) {
