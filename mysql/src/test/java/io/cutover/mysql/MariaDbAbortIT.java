@@ -88,6 +88,9 @@ class MariaDbAbortIT {
                 ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
             link.stream().start();
             write(switcher, 1);
+            // Caught up first: the initial copy's global read lock would otherwise queue behind the
+            // LOCK TABLES below, and no fence (the cutover's or this one) could arrive.
+            link.stream().awaitFence(Duration.ofSeconds(30));
             try (Connection holder = blue.admin(db); Statement st = holder.createStatement()) {
                 st.execute("LOCK TABLES items WRITE");
                 Cutover cutover = Cutover.builder().name("lock").switcher(switcher).link(link)
