@@ -3,6 +3,7 @@ package io.cutover.mysql;
 import io.cutover.CutoverException;
 import io.cutover.Phase;
 import io.cutover.Side;
+import io.cutover.internal.SideTables;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -2,6 +2,7 @@ package io.cutover.postgres;
 
 import io.cutover.RowTransform;
 import io.cutover.Side;
+import io.cutover.internal.SideTables;
 import io.cutover.spi.ReplicationLink;
 import io.cutover.transform.TableMapping;
 import java.time.Duration;

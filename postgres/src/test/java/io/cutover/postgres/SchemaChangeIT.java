@@ -9,6 +9,8 @@ import io.cutover.CutoverResult;
 import io.cutover.PreflightException;
 import io.cutover.Row;
 import io.cutover.Side;
+import io.cutover.contract.SchemaChangeTables;
+import io.cutover.contract.SchemaChangeWriters;
 import io.cutover.spi.ReplicationLink;
 import io.cutover.transform.ColumnSplit;
 import io.cutover.transform.JdbcSchemas;

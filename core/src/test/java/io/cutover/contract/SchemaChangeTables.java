@@ -1,4 +1,4 @@
-package io.cutover.mysql;
+package io.cutover.contract;
 
 import io.cutover.Row;
 import java.sql.Connection;
@@ -11,11 +11,11 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /** Reads a whole table as {@link Row}s by id, for comparing the two sides through a mapping. */
-final class SchemaChangeTables {
+public final class SchemaChangeTables {
     private SchemaChangeTables() {
     }
 
-    static Map<Long, Row> rows(DataSource ds, String table) {
+    public static Map<Long, Row> rows(DataSource ds, String table) {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
             ResultSetMetaData md = rs.getMetaData();

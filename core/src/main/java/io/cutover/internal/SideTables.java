@@ -1,4 +1,4 @@
-package io.cutover.mysql;
+package io.cutover.internal;
 
 import io.cutover.RowTransform;
 import io.cutover.Side;
@@ -15,9 +15,9 @@ import java.util.Objects;
  * (for a {@link TableMapping}, its {@link TableMapping#targetTable()}), blue's otherwise. Every
  * part of a link that touches one side (capture, preflight, guard, sequence hand-off) takes that
  * side's list; the lists are in the same order, so position {@code i} is one table on both sides.
- * Immutable.
+ * Shared by the dialects, which take the names from their builders. Immutable; thread-safe.
  */
-final class SideTables {
+public final class SideTables {
 
     private final List<String> blue;
     private final List<String> green;
@@ -25,12 +25,15 @@ final class SideTables {
     private final Map<String, RowTransform> reverse;
 
     /**
+     * Pairs blue's tables with green's names for them and keys the transforms by each source's names.
+     *
      * @param blue blue's table names, in order
      * @param greenNames green's name of each blue table that has another one
      * @param forward blue-to-green transforms keyed by blue's name
      * @param reverse green-to-blue transforms keyed by blue's name
+     * @throws IllegalStateException if two blue tables map to one green table
      */
-    SideTables(List<String> blue, Map<String, String> greenNames, Map<String, RowTransform> forward,
+    public SideTables(List<String> blue, Map<String, String> greenNames, Map<String, RowTransform> forward,
             Map<String, RowTransform> reverse) {
         this.blue = List.copyOf(blue);
         List<String> g = new ArrayList<>();
@@ -52,9 +55,13 @@ final class SideTables {
     /**
      * Checks a table's transforms against the names they are declared for.
      *
+     * @param blueTable blue's name of the table
+     * @param greenTable green's name of the table
+     * @param blueToGreen the forward transform
+     * @param greenToBlue the reverse transform
      * @throws IllegalArgumentException if a {@link TableMapping} reads or writes another table
      */
-    static void checkNames(String blueTable, String greenTable, RowTransform blueToGreen, RowTransform greenToBlue) {
+    public static void checkNames(String blueTable, String greenTable, RowTransform blueToGreen, RowTransform greenToBlue) {
         check(blueToGreen, "blueToGreen", blueTable, greenTable);
         check(greenToBlue, "greenToBlue", greenTable, blueTable);
     }
@@ -74,17 +81,27 @@ final class SideTables {
      * @param blueToGreen its forward transform
      * @return green's name
      */
-    static String greenName(String blueTable, RowTransform blueToGreen) {
+    public static String greenName(String blueTable, RowTransform blueToGreen) {
         return blueToGreen instanceof TableMapping m ? m.targetTable() : Objects.requireNonNull(blueTable);
     }
 
-    /** Returns the tables as a side names them, in the same order on both sides. */
-    List<String> on(Side side) {
+    /**
+     * Returns the tables as a side names them, in the same order on both sides.
+     *
+     * @param side blue or green
+     * @return that side's names
+     */
+    public List<String> on(Side side) {
         return side == Side.BLUE ? blue : green;
     }
 
-    /** Returns the transforms of the stream reading a side, keyed by that side's table names. */
-    Map<String, RowTransform> readFrom(Side source) {
+    /**
+     * Returns the transforms of the stream reading a side, keyed by that side's table names.
+     *
+     * @param source the side the stream reads
+     * @return transforms by source table name
+     */
+    public Map<String, RowTransform> readFrom(Side source) {
         return source == Side.BLUE ? forward : reverse;
     }
 }

@@ -1,4 +1,4 @@
-package io.cutover.postgres;
+package io.cutover.contract;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,10 +20,10 @@ import org.awaitility.Awaitility;
  * through the switcher, one connection per write as a request would, and remember every
  * acknowledged write so the test can tell that none was lost. Each thread owns its own ids.
  */
-final class SchemaChangeWriters implements AutoCloseable {
+public final class SchemaChangeWriters implements AutoCloseable {
 
     /** How the application writes a user, given which schema (v1 on blue, v2 on green) it talks to. */
-    interface Writes {
+    public interface Writes {
         void insert(Connection c, boolean green, long id, String name, String email) throws SQLException;
 
         void update(Connection c, boolean green, long id, String name, String email) throws SQLException;
@@ -45,7 +45,7 @@ final class SchemaChangeWriters implements AutoCloseable {
     private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> threads = new ArrayList<>();
 
-    SchemaChangeWriters(DataSource switcher, Predicate<Connection> green, Writes writes, int threadCount) {
+    public SchemaChangeWriters(DataSource switcher, Predicate<Connection> green, Writes writes, int threadCount) {
         this.switcher = switcher;
         this.green = green;
         this.writes = writes;
@@ -98,29 +98,29 @@ final class SchemaChangeWriters implements AutoCloseable {
     }
 
     /** Waits until at least {@code more} further writes were acknowledged. */
-    void awaitMore(long more) {
+    public void awaitMore(long more) {
         long target = acked.get() + more;
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> acked.get() >= target);
     }
 
-    long acked() {
+    public long acked() {
         return acked.get();
     }
 
-    long ackedOnGreen() {
+    public long ackedOnGreen() {
         return ackedOnGreen.get();
     }
 
-    long failed() {
+    public long failed() {
         return failed.get();
     }
 
-    List<String> failures() {
+    public List<String> failures() {
         return List.copyOf(failures);
     }
 
     /** Every acknowledged user still alive: id to {name, email}. Call after {@link #close()}. */
-    Map<Long, String[]> expected() {
+    public Map<Long, String[]> expected() {
         return new LinkedHashMap<>(expected);
     }
 
