@@ -49,6 +49,10 @@ final class PgDialect implements CaptureDialect {
         // We create the publication over exactly our tables (filtered), before the slot.
         p.put("publication.autocreate.mode", "disabled");
         p.put("slot.drop.on.stop", "false");
+        // A restart right after stop() can find the old walsender still holding the slot for a few
+        // ms; Debezium's default retry waits 10 s. Retry quickly, for as long in total (50 x 200 ms).
+        p.put("slot.retry.delay.ms", "200");
+        p.put("slot.max.retries", "50");
         String include = qualified().stream().map(t -> t.replace(".", "\\.")).collect(Collectors.joining(","));
         p.put("table.include.list", include);
         p.put("snapshot.mode", initialCopy ? "initial" : "no_data");

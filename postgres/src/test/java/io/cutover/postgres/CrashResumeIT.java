@@ -93,7 +93,12 @@ class CrashResumeIT {
             CompletableFuture<Void> writer = workload(t, 3000, written);
             await().atMost(Duration.ofSeconds(30)).until(() -> pg.green.count("SELECT count(*) FROM " + t) > 100);
             crashNext.set(true);
+            // A fence waiter must wake when the stream fails, not sleep out its two-minute timeout.
+            CompletableFuture<Void> fenceWaiter = CompletableFuture.runAsync(() -> stream.awaitFence(Duration.ofMinutes(2)));
             await().atMost(Duration.ofSeconds(30)).until(() -> stream.state() == ReplicationStream.State.FAILED);
+            assertThat(fenceWaiter).failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOf(io.cutover.CutoverException.class);
             assertThat(stream.failure()).get().asString().contains("simulated crash");
             assertThat(crashes).hasValue(1);
 

@@ -115,6 +115,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                         failure.set(t);
                         state.set(State.FAILED);
                         LOG.error("stream '{}' failed: {}", config.name, message, error);
+                        wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
                     }
                     done.countDown();
                     started.countDown();
@@ -403,6 +404,15 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             } else if (state.compareAndSet(State.COPYING, State.STREAMING)) {
                 LOG.info("stream '{}': initial copy done, streaming", config.name);
             }
+        }
+    }
+
+    private void wakeFenceWaiters() {
+        lock.lock();
+        try {
+            fenceApplied.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
