@@ -30,6 +30,7 @@ public final class CaptureConfig {
     final Runnable onClose;
     final Runnable onStopStalled;
     final Runnable beforeCommit;
+    final InitialLoad initialLoad;
 
     private CaptureConfig(Builder b) {
         this.name = b.name;
@@ -44,6 +45,7 @@ public final class CaptureConfig {
         this.onClose = b.onClose;
         this.onStopStalled = b.onStopStalled;
         this.beforeCommit = b.beforeCommit;
+        this.initialLoad = b.initialLoad;
     }
 
     /**
@@ -73,6 +75,7 @@ public final class CaptureConfig {
         private Runnable onClose = () -> { };
         private Runnable onStopStalled = () -> { };
         private Runnable beforeCommit = () -> { };
+        private InitialLoad initialLoad;
 
         private Builder() {
         }
@@ -220,6 +223,19 @@ public final class CaptureConfig {
          */
         public Builder beforeCommit(Runnable beforeCommit) {
             this.beforeCommit = Objects.requireNonNull(beforeCommit, "beforeCommit");
+            return this;
+        }
+
+        /**
+         * Sets the bulk initial copy run before the engine when the target has no stored offset
+         * for the stream (default none: the connector's own settings decide whether and how it
+         * copies). The dialect's connector settings must then not snapshot data.
+         *
+         * @param initialLoad the copy
+         * @return this builder
+         */
+        public Builder initialLoad(InitialLoad initialLoad) {
+            this.initialLoad = Objects.requireNonNull(initialLoad, "initialLoad");
             return this;
         }
 

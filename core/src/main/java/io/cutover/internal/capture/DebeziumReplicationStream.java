@@ -60,7 +60,34 @@ public final class DebeziumReplicationStream implements ReplicationStream {
 
     /** One run of the engine, from start to stop. */
     private record Running(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, BatchHandler handler,
-            Thread thread, CountDownLatch done, String token) {
+            Thread thread, CountDownLatch done, String token, Launch launch) {
+    }
+
+    /**
+     * Whether the engine of one run was launched or the run was cancelled first (while its
+     * initial copy ran): exactly one of the two happens.
+     */
+    private static final class Launch {
+        private boolean cancelled; // guarded by this
+        private boolean launched; // guarded by this
+
+        synchronized boolean launch() {
+            if (cancelled) {
+                return false;
+            }
+            launched = true;
+            return true;
+        }
+
+        /** Cancels the run; returns whether the engine had been launched already. */
+        synchronized boolean cancel() {
+            cancelled = true;
+            return launched;
+        }
+
+        synchronized boolean cancelled() {
+            return cancelled;
+        }
     }
 
     /**
@@ -95,8 +122,9 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             throw e;
         }
         String token = config.name + "-" + UUID.randomUUID();
-        long storedFence = prepare(token);
         String engineName = "cutover-" + config.name;
+        Prepared prepared = prepare(token, engineName);
+        long storedFence = prepared.fence();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         BatchHandler handler = new BatchHandler(config, engineName, storedFence, new Progress());
@@ -106,6 +134,9 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                     // Polling, not just a started task: the engine refuses to stop while tasks start.
                     @Override
                     public void pollingStarted() {
+                        if (prepared.copy() != CopyNeeded.NONE && state.compareAndSet(State.COPYING, State.STREAMING)) {
+                            LOG.info("stream '{}': initial copy done, streaming", config.name);
+                        }
                         started.countDown();
                     }
                 })
@@ -122,15 +153,128 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 })
                 .notifying(handler)
                 .build();
-        Thread thread = new Thread(engine, "cutover-capture-" + config.name);
+        Launch launch = new Launch();
+        Thread thread = new Thread(() -> {
+            if (prepared.copy() != CopyNeeded.NONE && !load(prepared.copy(), token, engineName, launch, started)) {
+                done.countDown();
+                started.countDown();
+                return;
+            }
+            if (!launch.launch()) {
+                done.countDown();
+                started.countDown();
+                return;
+            }
+            engine.run();
+        }, "cutover-capture-" + config.name);
         thread.setDaemon(true);
-        running = new Running(engine, handler, thread, done, token);
+        running = new Running(engine, handler, thread, done, token, launch);
         thread.start();
         awaitStarted(started);
     }
 
-    // Reads the stored offset from the target and registers it for the engine's offset store.
-    private long prepare(String token) {
+    /** What {@link #prepare} found on the target. */
+    private record Prepared(long fence, CopyNeeded copy) {
+    }
+
+    /** Whether a bulk initial copy must run before the engine. */
+    private enum CopyNeeded {
+        NONE, FRESH, REDO
+    }
+
+    // Runs the bulk initial copy on the capture thread; false if it failed or was cancelled.
+    private boolean load(CopyNeeded copy, String token, String engineName, Launch launch, CountDownLatch started) {
+        if (!state.compareAndSet(State.STARTING, State.COPYING)) {
+            return false;
+        }
+        started.countDown();
+        CopyProgress progress = new CopyProgress(config.name, config.clock);
+        InitialLoad.Context context = new LoadContext(launch, progress);
+        try {
+            if (copy == CopyNeeded.REDO) {
+                LOG.info("stream '{}': an earlier initial copy did not finish; discarding what it left and copying again", config.name);
+                config.initialLoad.discardPartialCopy(context);
+            }
+            InitialLoad.Start start = config.initialLoad.copy(context);
+            if (launch.cancelled()) {
+                return false;
+            }
+            OffsetTable.Stored done = start.offset() == null ? CopyMarker.DONE
+                    : new OffsetTable.Stored(new OffsetCodec(engineName).key(start.partition()),
+                            new OffsetCodec(engineName).value(start.offset()), 0L);
+            try (Connection target = config.target.getConnection()) {
+                target.setAutoCommit(true);
+                new OffsetTable(config.dialect).write(target, config.name, done, config.clock.millis());
+            }
+            if (start.offset() != null) {
+                TargetOffsetStore.register(token, done.key(), done.value());
+            }
+            LOG.info("stream '{}': initial copy finished: {}", config.name, progress.summary());
+            return true;
+        } catch (InterruptedException e) {
+            LOG.info("stream '{}': initial copy stopped after {}; the next start copies again", config.name, progress.summary());
+            return false;
+        } catch (SQLException | RuntimeException e) {
+            if (launch.cancelled()) {
+                LOG.info("stream '{}': initial copy stopped after {} ({}); the next start copies again", config.name,
+                        progress.summary(), e.getMessage());
+                return false;
+            }
+            CutoverException failed = new CutoverException(Phase.PREFLIGHT, "stream '" + config.name
+                    + "': the initial copy failed after " + progress.summary() + ": " + e.getMessage()
+                    + "; the next start discards what it copied and copies again", e);
+            failure.set(failed);
+            state.set(State.FAILED);
+            LOG.error(failed.getMessage(), e);
+            wakeFenceWaiters();
+            return false;
+        }
+    }
+
+    /** The copy's view of this stream. */
+    private final class LoadContext implements InitialLoad.Context {
+        private final Launch launch;
+        private final CopyProgress progress;
+
+        LoadContext(Launch launch, CopyProgress progress) {
+            this.launch = launch;
+            this.progress = progress;
+        }
+
+        @Override
+        public String stream() {
+            return config.name;
+        }
+
+        @Override
+        public javax.sql.DataSource source() {
+            return config.source;
+        }
+
+        @Override
+        public javax.sql.DataSource target() {
+            return config.target;
+        }
+
+        @Override
+        public io.cutover.RowTransform transform(String sourceTable) {
+            return config.transform(sourceTable);
+        }
+
+        @Override
+        public boolean cancelled() {
+            return launch.cancelled() || Thread.currentThread().isInterrupted();
+        }
+
+        @Override
+        public void copied(String table, long rows) {
+            progress.add(table, rows);
+        }
+    }
+
+    // Reads the stored offset from the target and registers it for the engine's offset store; with
+    // a bulk initial copy and nothing stored, records on the target that the copy starts.
+    private Prepared prepare(String token, String engineName) {
         try (Connection source = config.source.getConnection()) {
             FenceTable.create(source, config.fenceTable);
         } catch (SQLException e) {
@@ -141,11 +285,20 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         try (Connection target = config.target.getConnection()) {
             OffsetTable.create(target);
             Optional<OffsetTable.Stored> stored = OffsetTable.read(target, config.name);
-            stored.ifPresent(s -> TargetOffsetStore.register(token, s.key(), s.value()));
+            CopyNeeded copy = CopyNeeded.NONE;
+            if (config.initialLoad != null && (stored.isEmpty() || CopyMarker.isStarted(stored.get()))) {
+                copy = stored.isEmpty() ? CopyNeeded.FRESH : CopyNeeded.REDO;
+                target.setAutoCommit(true);
+                new OffsetTable(config.dialect).write(target, config.name, CopyMarker.STARTED, config.clock.millis());
+            } else if (stored.isPresent() && !CopyMarker.isMarker(stored.get())) {
+                TargetOffsetStore.register(token, stored.get().key(), stored.get().value());
+            }
             long fence = stored.map(OffsetTable.Stored::fenceId).orElse(0L);
             appliedFence = fence;
-            LOG.info("stream '{}' starting {}", config.name, stored.isPresent() ? "from its stored offset" : "with no stored offset");
-            return fence;
+            LOG.info("stream '{}' starting {}", config.name, copy != CopyNeeded.NONE ? "with a bulk initial copy"
+                    : stored.isEmpty() ? "with no stored offset"
+                    : CopyMarker.isMarker(stored.get()) ? "where its initial copy ended" : "from its stored offset");
+            return new Prepared(fence, copy);
         } catch (SQLException e) {
             state.set(State.FAILED);
             throw new PreflightException("stream '" + config.name + "': cannot read offsets on the target: " + e.getMessage(), e);
@@ -195,6 +348,19 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         if (r == null) {
             return;
         }
+        if (!r.launch().cancel()) {
+            // Still copying (or about to): the engine never ran; end the copy instead.
+            r.thread().interrupt();
+            try {
+                if (!r.done().await(30, TimeUnit.SECONDS)) {
+                    LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            released(r);
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
@@ -233,6 +399,10 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        released(r);
+    }
+
+    private void released(Running r) {
         r.handler().close();
         TargetOffsetStore.unregister(r.token());
         pending.set(0);
