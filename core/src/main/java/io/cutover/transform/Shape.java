@@ -76,15 +76,7 @@ final class Shape {
     }
 
     void replace(String column, Map<String, Col> with) {
-        LinkedHashMap<String, Col> next = new LinkedHashMap<>();
-        for (Map.Entry<String, Col> e : cols.entrySet()) {
-            if (e.getKey().equals(column)) {
-                next.putAll(with);
-            } else if (!with.containsKey(e.getKey())) {
-                next.put(e.getKey(), e.getValue());
-            }
-        }
-        cols = next;
+        cols = Values.replaced(cols, column, with);
     }
 
     Map<String, Col> columns() {

@@ -2,6 +2,8 @@ package io.cutover.transform;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /** Value equality and display for row values. Stateless. */
@@ -62,5 +64,21 @@ final class Values {
             s = s.substring(0, MAX_SHOWN) + "...(" + s.length() + " chars)";
         }
         return value instanceof CharSequence ? "'" + s + "'" : s;
+    }
+
+    /**
+     * Returns the columns with one column replaced, in its place, by the given ones (a rename,
+     * split or merge); a replacement column already present elsewhere moves to that place.
+     */
+    static <V> LinkedHashMap<String, V> replaced(Map<String, V> columns, String column, Map<String, V> with) {
+        LinkedHashMap<String, V> next = new LinkedHashMap<>();
+        for (Map.Entry<String, V> e : columns.entrySet()) {
+            if (e.getKey().equals(column)) {
+                next.putAll(with);
+            } else if (!with.containsKey(e.getKey())) {
+                next.put(e.getKey(), e.getValue());
+            }
+        }
+        return next;
     }
 }

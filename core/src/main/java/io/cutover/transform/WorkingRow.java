@@ -61,15 +61,7 @@ final class WorkingRow {
 
     /** Replaces one column, in place, by the given columns and values (rename, split, merge). */
     void replace(String column, Map<String, Object> with) {
-        LinkedHashMap<String, Object> next = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            if (e.getKey().equals(column)) {
-                next.putAll(with);
-            } else if (!with.containsKey(e.getKey())) {
-                next.put(e.getKey(), e.getValue());
-            }
-        }
-        values = next;
+        values = Values.replaced(values, column, with);
     }
 
     /** Replaces the whole row, with the result of a user function. */
