@@ -136,11 +136,12 @@ final class PgCopyWorker implements Callable<Void> {
             return sink.endCopy();
         } catch (java.io.IOException e) {
             cancelQuietly(copyOut, copyIn);
-            target.rollback();
-            throw new SQLException("copying " + chunk + " to the target: " + e.getMessage(), e);
+            SQLException failure = new SQLException("copying " + chunk + " to the target: " + e.getMessage(), e);
+            rollback(failure);
+            throw failure;
         } catch (SQLException | InterruptedException | RuntimeException e) {
             cancelQuietly(copyOut, copyIn);
-            target.rollback();
+            rollback(e);
             throw e;
         }
     }
@@ -197,8 +198,17 @@ final class PgCopyWorker implements Callable<Void> {
             upsert(t, batch);
             return n;
         } catch (SQLException | InterruptedException | RuntimeException e) {
-            target.rollback();
+            rollback(e);
             throw e;
+        }
+    }
+
+    // Keeps the failure that ended the chunk; a broken connection's rollback failure rides along.
+    private void rollback(Exception cause) {
+        try {
+            target.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
