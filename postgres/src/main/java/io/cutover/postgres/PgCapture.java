@@ -167,6 +167,17 @@ final class PgCapture {
         }
     }
 
+    /**
+     * Drops the slot if it exists, ending a walsender still holding it.
+     *
+     * @throws SQLException if the slot stays held or the source refuses
+     */
+    void dropSlot() throws SQLException {
+        try (Connection c = source.dataSource().getConnection()) {
+            dropSlot(c);
+        }
+    }
+
     private void dropSlot(Connection c) throws SQLException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {

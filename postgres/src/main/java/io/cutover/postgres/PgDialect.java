@@ -21,14 +21,12 @@ final class PgDialect implements CaptureDialect {
     private final PgEndpoint source;
     private final PgNames names;
     private final List<String> tables;
-    private final boolean initialCopy;
     private final String applierToken;
 
-    PgDialect(PgEndpoint source, PgNames names, List<String> tables, boolean initialCopy, String applierToken) {
+    PgDialect(PgEndpoint source, PgNames names, List<String> tables, String applierToken) {
         this.source = source;
         this.names = names;
         this.tables = List.copyOf(tables);
-        this.initialCopy = initialCopy;
         this.applierToken = applierToken;
     }
 
@@ -55,7 +53,8 @@ final class PgDialect implements CaptureDialect {
         p.put("slot.max.retries", "50");
         String include = qualified().stream().map(t -> t.replace(".", "\\.")).collect(Collectors.joining(","));
         p.put("table.include.list", include);
-        p.put("snapshot.mode", initialCopy ? "initial" : "no_data");
+        // The initial copy, if any, is ours (PgInitialLoad), from the slot's snapshot: stream from the slot.
+        p.put("snapshot.mode", "no_data");
         p.put("interval.handling.mode", "string");
         p.put("hstore.handling.mode", "json");
         p.put("include.unknown.datatypes", "false");

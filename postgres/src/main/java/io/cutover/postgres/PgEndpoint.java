@@ -126,6 +126,29 @@ final class PgEndpoint {
         return dataSource;
     }
 
+    /**
+     * Opens a walsender connection ({@code replication=database}) that takes both replication
+     * commands and SQL; the initial copy creates its slot on one, to export the slot's snapshot.
+     *
+     * @return an open replication connection
+     * @throws SQLException if the server refuses (a role without REPLICATION, pg_hba.conf)
+     */
+    Connection replicationConnection() throws SQLException {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {host});
+        ds.setPortNumbers(new int[] {port});
+        ds.setDatabaseName(database);
+        ds.setUser(user);
+        ds.setPassword(password);
+        ds.setReplication("database");
+        // A walsender speaks the simple query protocol only.
+        ds.setAssumeMinServerVersion("9.4");
+        ds.setPreferQueryMode(org.postgresql.jdbc.PreferQueryMode.SIMPLE);
+        ds.setApplicationName("cutover");
+        ds.setConnectTimeout(10);
+        return ds.getConnection();
+    }
+
     String password() {
         return password;
     }

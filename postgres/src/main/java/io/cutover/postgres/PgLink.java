@@ -41,9 +41,10 @@ final class PgLink implements ReplicationLink {
         this.names = new PgNames(settings.name, sourceSide, settings.schema);
         this.capture = new PgCapture(source, names, settings.tables.on(sourceSide));
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
+        PgDialect dialect = new PgDialect(source, names, settings.tables.on(sourceSide), settings.token);
         CaptureConfig.Builder config = CaptureConfig.builder()
                 .name(names.stream())
-                .dialect(new PgDialect(source, names, settings.tables.on(sourceSide), initialCopy, settings.token))
+                .dialect(dialect)
                 .source(source.dataSource())
                 .target(target.dataSource())
                 .fenceTable(settings.schema + "." + PgNames.FENCE_TABLE)
@@ -58,6 +59,11 @@ final class PgLink implements ReplicationLink {
                 .onStopStalled(capture::endWalsender)
                 .beforeCommit(settings.beforeCommit);
         transforms.forEach(config::transform);
+        if (initialCopy) {
+            // The copy creates the slot itself, to read the tables under the snapshot the slot exports.
+            config.initialLoad(new PgInitialLoad(source, target, names, capture, dialect, settings.tables.on(sourceSide),
+                    settings.tables.on(sourceSide.other()), settings.copyParallelism, settings.afterCopyChunk));
+        }
         this.stream = new DebeziumReplicationStream(config.build());
         this.sourceGuard = guard(source);
         this.targetGuard = guard(target);

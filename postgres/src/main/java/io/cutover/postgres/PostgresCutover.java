@@ -34,6 +34,9 @@ import java.util.UUID;
  */
 public final class PostgresCutover {
 
+    /** Workers of the initial copy unless {@link Builder#copyParallelism(int)} says otherwise. */
+    public static final int DEFAULT_COPY_PARALLELISM = 4;
+
     private PostgresCutover() {
     }
 
@@ -54,11 +57,13 @@ public final class PostgresCutover {
         final String schema;
         final SideTables tables;
         final boolean initialCopy;
+        final int copyParallelism;
         final long sequenceHeadroom;
         final Duration startTimeout;
         final Duration guardLockTimeout;
         final String token;
         final Runnable beforeCommit;
+        final Runnable afterCopyChunk;
         // Links open over these settings; the endpoints' control connections close with the last.
         final java.util.concurrent.atomic.AtomicInteger openLinks = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -69,11 +74,13 @@ public final class PostgresCutover {
             this.schema = b.schema;
             this.tables = new SideTables(b.tables, b.greenNames, b.forward, b.reverse);
             this.initialCopy = b.initialCopy;
+            this.copyParallelism = b.copyParallelism;
             this.sequenceHeadroom = b.sequenceHeadroom;
             this.startTimeout = b.startTimeout;
             this.guardLockTimeout = b.guardLockTimeout;
             this.token = UUID.randomUUID().toString();
             this.beforeCommit = b.beforeCommit;
+            this.afterCopyChunk = b.afterCopyChunk;
         }
 
         PgEndpoint endpoint(Side side) {
@@ -99,10 +106,12 @@ public final class PostgresCutover {
         private final Map<String, RowTransform> reverse = new LinkedHashMap<>();
         private final Map<String, String> greenNames = new LinkedHashMap<>();
         private boolean initialCopy = true;
+        private int copyParallelism = DEFAULT_COPY_PARALLELISM;
         private long sequenceHeadroom = 1000;
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration guardLockTimeout = Duration.ofSeconds(2);
         private Runnable beforeCommit = () -> { };
+        private Runnable afterCopyChunk = () -> { };
 
         private Builder() {
         }
@@ -272,6 +281,25 @@ public final class PostgresCutover {
         }
 
         /**
+         * Sets how many connections pairs (one on each side) the initial copy uses at once
+         * (default {@value PostgresCutover#DEFAULT_COPY_PARALLELISM}). Tables, and page ranges of
+         * big tables, are copied in parallel, each in its own transaction on green; every source
+         * connection reads the same snapshot, so the copy is consistent whatever the number.
+         * Each worker holds one connection on blue and one on green while the copy runs.
+         *
+         * @param workers 1 to 64
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder copyParallelism(int workers) {
+            if (workers < 1 || workers > 64) {
+                throw new IllegalArgumentException("copyParallelism must be 1 to 64, was " + workers);
+            }
+            this.copyParallelism = workers;
+            return this;
+        }
+
+        /**
          * Sets how far past the source's value a sequence is moved on the target (default 1000).
          *
          * @param headroom zero or more
@@ -311,6 +339,12 @@ public final class PostgresCutover {
         /** Test hook: runs inside every apply transaction before its commit. */
         Builder beforeCommit(Runnable hook) {
             this.beforeCommit = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** Test hook: runs on a copy worker after each chunk of the initial copy committed on green. */
+        Builder afterCopyChunk(Runnable hook) {
+            this.afterCopyChunk = Objects.requireNonNull(hook, "hook");
             return this;
         }
 

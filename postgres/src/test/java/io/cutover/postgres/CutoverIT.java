@@ -50,6 +50,8 @@ class CutoverIT {
         pg.both("CREATE TABLE rev (id int PRIMARY KEY, v text)");
         ReplicationLink forward = pg.builder("rev", "rev").build();
         forward.stream().start();
+        // The initial copy creates the slot (start() returns while it copies); a fence waits for it.
+        forward.stream().awaitFence(Duration.ofSeconds(30));
         assertThat(slots(pg.blue)).containsExactly(List.of("cutover_rev_b2g"));
         ReplicationLink reverse = forward.prepareReverse();
         assertThat(reverse.source()).isEqualTo(Side.GREEN);

@@ -49,8 +49,10 @@ class StreamIT {
         try (ReplicationLink link = pg.builder("types", "types").build()) {
             ReplicationStream stream = link.stream();
             stream.start();
-            assertThat(stream.state()).isEqualTo(ReplicationStream.State.STREAMING);
+            // start() returns while the bulk initial copy runs; the fence waits for the copy and the stream.
+            assertThat(stream.state()).isIn(ReplicationStream.State.COPYING, ReplicationStream.State.STREAMING);
             stream.awaitFence(Duration.ofSeconds(30));
+            assertThat(stream.state()).isEqualTo(ReplicationStream.State.STREAMING);
             assertSame("types");
 
             pg.blue.exec(String.format(FULL_ROW, 3, "'small'"),

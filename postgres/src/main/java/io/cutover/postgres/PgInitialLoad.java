@@ -1,0 +1,287 @@
+package io.cutover.postgres;
+
+import io.cutover.internal.capture.InitialLoad;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL's bulk initial copy. Creates the stream's slot on a replication connection, which
+ * exports the snapshot the slot starts at; every worker's source transaction imports that
+ * snapshot before the exporting connection closes, so the workers together read exactly the
+ * rows the slot's first change follows. Workers copy page ranges of the tables in parallel with
+ * {@code COPY} (binary where the target's columns have the source's types, text where the
+ * target casts), or as typed rows through the table's transform, upserted where the target
+ * table already held rows. The engine then streams from the slot with no snapshot of its own.
+ *
+ * <p>The target tables found empty are recorded on the target ({@value #COPY_TABLE}) before any
+ * row is written and the record dropped when the copy ends; a copy cut short leaves the record,
+ * and the next attempt empties exactly those tables again. Used by one thread at a time.
+ */
+final class PgInitialLoad implements InitialLoad {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgInitialLoad.class);
+
+    static final String COPY_TABLE = "cutover_copy_tables";
+
+    private final PgEndpoint source;
+    private final PgEndpoint target;
+    private final PgNames names;
+    private final PgCapture capture;
+    private final PgDialect dialect;
+    private final List<String> sourceTables;
+    private final List<String> targetTables;
+    private final int workers;
+    private final Runnable afterChunk;
+
+    PgInitialLoad(PgEndpoint source, PgEndpoint target, PgNames names, PgCapture capture, PgDialect dialect,
+            List<String> sourceTables, List<String> targetTables, int workers, Runnable afterChunk) {
+        this.afterChunk = afterChunk;
+        this.source = source;
+        this.target = target;
+        this.names = names;
+        this.capture = capture;
+        this.dialect = dialect;
+        this.sourceTables = List.copyOf(sourceTables);
+        this.targetTables = List.copyOf(targetTables);
+        this.workers = workers;
+    }
+
+    @Override
+    public Start copy(Context context) throws SQLException, InterruptedException {
+        // Rows of an attempt that never finished (a close() while copying forgets the marker, not the record).
+        emptyRecordedTables();
+        // A slot left by an earlier attempt starts where a snapshot that is gone was taken.
+        capture.dropSlot();
+        PgCopyPlanner planner = new PgCopyPlanner(names.schema(), sourceTables, targetTables, context::transform, workers);
+        List<Connection> readers = new ArrayList<>();
+        try {
+            try (Connection replication = source.replicationConnection()) {
+                ReplicationSlotInfo slot = replication.unwrap(PGConnection.class).getReplicationAPI()
+                        .createReplicationSlot().logical().withSlotName(names.slot()).withOutputPlugin("pgoutput").make();
+                for (int i = 0; i < workers; i++) {
+                    readers.add(reader(slot.getSnapshotName()));
+                }
+                LOG.info("stream '{}': slot {} created at {} on {}; copying under its snapshot with {} workers",
+                        context.stream(), names.slot(), slot.getConsistentPoint(), source, workers);
+            } // every reader imported the snapshot: the exporting connection may go
+            rewriteFence();
+            List<PgCopyTable> tables;
+            try (Connection t = target.dataSource().getConnection()) {
+                tables = planner.tables(readers.get(0), t);
+                record(t, tables);
+            }
+            List<PgCopyChunk> chunks = planner.chunks(readers.get(0), tables);
+            for (PgCopyTable t : tables) {
+                LOG.info("stream '{}': copying {} to {} by {}{}", context.stream(), t.sourceTable(), t.targetTable(), t.mode(),
+                        t.targetWasEmpty() ? "" : " upserts (the target table already holds rows)");
+            }
+            run(context, planner, readers, chunks);
+            try (Connection t = target.dataSource().getConnection();
+                    PreparedStatement ps = t.prepareStatement("DELETE FROM " + copyTable() + " WHERE stream = ?")) {
+                ps.setString(1, names.stream());
+                ps.executeUpdate();
+            }
+            return Start.SOURCE_POSITION;
+        } finally {
+            for (Connection r : readers) {
+                closeQuietly(r);
+            }
+        }
+    }
+
+    @Override
+    public void discardPartialCopy(Context context) throws SQLException {
+        capture.dropSlot();
+        emptyRecordedTables();
+    }
+
+    // start() returns while the copy runs, so a fence may have been written before the slot
+    // existed and will never be streamed; rewriting the stream's fence row, now that the slot
+    // exists, streams its latest id after the copy. Later fences are streamed anyway.
+    private void rewriteFence() throws SQLException {
+        try (Connection c = source.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE " + names.schema() + "." + PgNames.FENCE_TABLE
+                        + " SET written_at = written_at WHERE stream = ?")) {
+            ps.setString(1, names.stream());
+            ps.executeUpdate();
+        }
+    }
+
+    // A source connection in a repeatable-read transaction on the exported snapshot.
+    private Connection reader(String snapshot) throws SQLException {
+        if (snapshot == null || !snapshot.matches("[0-9A-Fa-f-]+")) {
+            throw new SQLException("the source exported no usable snapshot with slot " + names.slot() + " (got " + snapshot + ")");
+        }
+        Connection c = source.dataSource().getConnection();
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+            }
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private void run(Context context, PgCopyPlanner planner, List<Connection> readers, List<PgCopyChunk> chunks)
+            throws SQLException, InterruptedException {
+        PgCopyScheduler scheduler = new PgCopyScheduler(chunks);
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(readers.size(), r -> {
+            Thread t = new Thread(r, "cutover-copy-" + context.stream() + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        List<PgCopyWorker> running = new ArrayList<>();
+        ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
+        for (Connection reader : readers) {
+            PgCopyWorker w = new PgCopyWorker(reader, target.dataSource(), planner, scheduler, context, dialect, afterChunk);
+            running.add(w);
+            done.submit(w);
+        }
+        try {
+            for (int i = 0; i < running.size(); i++) {
+                try {
+                    done.take().get();
+                } catch (ExecutionException e) {
+                    // The first failure ends the copy: stop the others instead of letting them finish their chunks.
+                    running.forEach(PgCopyWorker::abort);
+                }
+            }
+        } catch (InterruptedException e) {
+            scheduler.cancel();
+            running.forEach(PgCopyWorker::abort);
+            pool.shutdownNow();
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("stream '{}': copy workers still running 30 s after the copy was stopped", context.stream());
+            }
+            throw e;
+        } finally {
+            pool.shutdown();
+        }
+        Throwable failure = scheduler.failure();
+        if (failure instanceof SQLException s) {
+            throw s;
+        } else if (failure instanceof InterruptedException ie) {
+            throw ie;
+        } else if (failure instanceof RuntimeException re) {
+            throw re;
+        } else if (failure != null) {
+            throw new SQLException(failure.getMessage(), failure);
+        }
+    }
+
+    private String copyTable() {
+        return PgDialect.quote(names.schema()) + "." + COPY_TABLE;
+    }
+
+    private void ensureCopyTable(Connection t) throws SQLException {
+        try (Statement st = t.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + copyTable()
+                    + " (stream text NOT NULL, target_table text NOT NULL, PRIMARY KEY (stream, target_table))");
+        }
+    }
+
+    private void record(Connection t, List<PgCopyTable> tables) throws SQLException {
+        ensureCopyTable(t);
+        try (PreparedStatement del = t.prepareStatement("DELETE FROM " + copyTable() + " WHERE stream = ?");
+                PreparedStatement ins = t.prepareStatement("INSERT INTO " + copyTable() + " VALUES (?, ?)")) {
+            del.setString(1, names.stream());
+            del.executeUpdate();
+            for (PgCopyTable table : tables) {
+                if (table.targetWasEmpty()) {
+                    ins.setString(1, names.stream());
+                    ins.setString(2, table.targetTable());
+                    ins.addBatch();
+                }
+            }
+            ins.executeBatch();
+        }
+    }
+
+    // Empties the target tables an unfinished copy recorded as empty when it began; others it only upserted into.
+    private void emptyRecordedTables() throws SQLException {
+        try (Connection t = target.dataSource().getConnection()) {
+            ensureCopyTable(t);
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement ps = t.prepareStatement("SELECT target_table FROM " + copyTable() + " WHERE stream = ?")) {
+                ps.setString(1, names.stream());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(rs.getString(1));
+                    }
+                }
+            }
+            if (tables.isEmpty()) {
+                return;
+            }
+            dialect.prepareApplierSession(t);
+            List<String> qualified = tables.stream().map(n -> PgDialect.quote(names.schema()) + "." + PgDialect.quote(n)).toList();
+            try (Statement st = t.createStatement()) {
+                st.execute("TRUNCATE " + String.join(", ", qualified));
+            } catch (SQLException e) {
+                if (!"0A000".equals(e.getSQLState())) {
+                    throw e;
+                }
+                // A table outside the copy references one of them: TRUNCATE refuses, DELETE checks row by row.
+                deleteAll(t, qualified);
+            }
+            try (PreparedStatement ps = t.prepareStatement("DELETE FROM " + copyTable() + " WHERE stream = ?")) {
+                ps.setString(1, names.stream());
+                ps.executeUpdate();
+            }
+            LOG.info("stream '{}': emptied {} on {}, which an unfinished initial copy had written to", names.stream(), tables, target);
+        }
+    }
+
+    // Deletes the tables' rows, referencing tables before the tables they reference (retried until none is left).
+    private static void deleteAll(Connection t, List<String> tables) throws SQLException {
+        List<String> left = new ArrayList<>(tables);
+        SQLException last = null;
+        while (!left.isEmpty()) {
+            boolean progress = false;
+            for (java.util.Iterator<String> it = left.iterator(); it.hasNext(); ) {
+                String table = it.next();
+                try (Statement st = t.createStatement()) {
+                    st.executeUpdate("DELETE FROM " + table);
+                    it.remove();
+                    progress = true;
+                } catch (SQLException e) {
+                    if (!"23503".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    last = e;
+                }
+            }
+            if (!progress) {
+                throw last;
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // a connection broken by a cancelled copy
+        }
+    }
+}
