@@ -80,6 +80,18 @@ record Endpoint(String host, int port, String database, String user, String pass
      * @throws SQLException if the server refuses it
      */
     Connection connect() throws SQLException {
+        return connect(new Properties());
+    }
+
+    /**
+     * Opens a connection as {@link #connect()} does, with extra Connector/J properties (the bulk
+     * copy's writer adds {@code allowLoadLocalInfile}).
+     *
+     * @param extra properties added to the usual ones
+     * @return an open connection
+     * @throws SQLException if the server refuses it
+     */
+    Connection connect(Properties extra) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password);
@@ -94,6 +106,7 @@ record Endpoint(String host, int port, String database, String user, String pass
         p.setProperty("tinyInt1isBit", "false");
         p.setProperty("yearIsDateType", "false");
         p.setProperty("characterEncoding", "UTF-8");
+        p.putAll(extra);
         return DriverManager.getConnection(jdbcUrl(), p);
     }
 

@@ -68,6 +68,11 @@ final class MySqlLink implements ReplicationLink {
                 .onClose(this::deleteSchemaHistory)
                 .beforeCommit(settings.beforeCommit);
         transforms.forEach(config::transform);
+        if (initialCopy) {
+            config.initialLoad(new BulkCopy(() -> settings.flavour(sourceSide), source, target,
+                    settings.tables.on(sourceSide), streamName,
+                    Math.max(1, (settings.guardLockWait.toMillis() + 999) / 1000)));
+        }
         this.stream = new DebeziumReplicationStream(config.build());
         // Flavours are looked up on first use, so that building a link connects to nothing.
         this.sourceGuard = new ReadOnlyGuard(sourceSide.toString(), source, () -> settings.flavour(sourceSide),
@@ -87,13 +92,18 @@ final class MySqlLink implements ReplicationLink {
     // Called by the host when the stream starts, after onStart.
     private Properties connectorProperties() {
         Flavour flavour = settings.flavour(sourceSide);
-        String mode = initialCopy ? "initial" : "no_data";
+        // The connector never copies rows itself: BulkCopy does, before the engine runs, and
+        // stores where the stream begins.
+        String mode = "no_data";
         String locking = settings.snapshotLocking;
         boolean historyPresent = Files.isRegularFile(schemaHistory()) && size(schemaHistory()) > 0;
         if (!historyPresent && offsetsStored()) {
-            // Offsets but no schema history (a reverse stream seeded in the pause, or a lost file):
-            // rebuild the history from the live schema and stream from the stored position. No
-            // lock: the target side is live by then, and the pause already ruled out DDL.
+            // Offsets but no schema history (a stream right after its bulk copy, a reverse stream
+            // seeded in the pause, or a lost file): rebuild the history from the live schema and
+            // stream from the stored position. No lock: the target side is live by then, and the
+            // pause already ruled out DDL. (The host stores a copy's "started" marker before the
+            // engine is built, so a stream about to copy takes this branch too; the copy's offset
+            // is in place by the time the engine reads it.)
             mode = "recovery";
             locking = "none";
         }

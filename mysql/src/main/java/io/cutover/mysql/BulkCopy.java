@@ -1,0 +1,221 @@
+package io.cutover.mysql;
+
+import io.cutover.internal.capture.InitialLoad;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MySQL family's bulk initial copy, instead of the connector's own snapshot (one change
+ * event and one upsert per row, measured at 0.24–0.30× the speed of {@code mariadb-dump |
+ * mariadb}): a consistent snapshot and the binlog position it stands at ({@link CopySnapshot}),
+ * each table streamed out of the snapshot and written by another thread ({@link CopyPipe},
+ * {@link TableCopy}), then the connector starts streaming at exactly that position with no data
+ * snapshot of its own ({@code snapshot.mode=recovery} rebuilds its schema history from the live
+ * tables, see {@link MySqlLink}).
+ *
+ * <p>The returned start is the connector's own offset shape: partition
+ * {@code {"server": <topic prefix>}}, offset {@code {"file", "pos", "gtids"}}: MySQL's executed
+ * GTID set read under the same lock, MariaDB's {@code BINLOG_GTID_POS()} of the snapshot's file
+ * and offset (the MariaDB connector refuses an offset without GTIDs).
+ *
+ * <p>Tables are copied one after another on MariaDB (one snapshot connection: a second consistent
+ * snapshot would stand at another point); on MySQL by {@value #MYSQL_PARALLEL} connections that
+ * started their snapshots under one global read lock. Used by the capture thread only.
+ */
+final class BulkCopy implements InitialLoad {
+    private static final Logger LOG = LoggerFactory.getLogger(BulkCopy.class);
+    static final int MYSQL_PARALLEL = 2;
+    private static final int DELETE_CHUNK = 10_000;
+
+    private final Supplier<Flavour> flavour;
+    private final Endpoint source;
+    private final Endpoint target;
+    private final List<String> tables;
+    private final String streamName;
+    private final long lockWaitSeconds;
+
+    /**
+     * Creates the copy.
+     *
+     * @param flavour the source's flavour, looked up when the copy runs
+     * @param source the source
+     * @param target the target
+     * @param tables the source tables, unqualified
+     * @param streamName the stream's name (the connector's topic prefix comes from it)
+     * @param lockWaitSeconds how long MySQL's global read lock may wait for running statements
+     */
+    BulkCopy(Supplier<Flavour> flavour, Endpoint source, Endpoint target, List<String> tables, String streamName,
+            long lockWaitSeconds) {
+        this.flavour = flavour;
+        this.source = source;
+        this.target = target;
+        this.tables = List.copyOf(tables);
+        this.streamName = streamName;
+        this.lockWaitSeconds = lockWaitSeconds;
+    }
+
+    @Override
+    public Start copy(Context context) throws SQLException, InterruptedException {
+        Flavour f = flavour.get();
+        CopyLedger ledger = new CopyLedger(context.target(), context.stream());
+        ledger.clear();
+        boolean loadAllowed = localInfile(context);
+        int parallel = f == Flavour.MARIADB ? 1 : Math.min(MYSQL_PARALLEL, tables.size());
+        try (CopySnapshot snapshot = CopySnapshot.open(f, context.source(), parallel, lockWaitSeconds)) {
+            LOG.info("stream '{}': copying {} table(s) from a snapshot at binlog {}{}, {} reader(s), {}", context.stream(),
+                    tables.size(), snapshot.position(), snapshot.gtids().isEmpty() ? "" : " gtids " + snapshot.gtids(),
+                    snapshot.connections().size(), loadAllowed ? "LOAD DATA where the target is empty" : "upserts only");
+            TableCopy copier = new TableCopy(context, f, source.database(), target.database(), ledger, loadAllowed);
+            List<Connection> readers = snapshot.connections();
+            if (readers.size() == 1) {
+                copyTables(copier, readers.get(0), tables, context);
+            } else {
+                copyInParallel(copier, readers, context);
+            }
+            Start start = Start.at(partition(), offset(snapshot));
+            reemitFence(context);
+            return start;
+        }
+    }
+
+    // A fence written while the copy started (awaitFence is allowed while COPYING) may sit before
+    // the snapshot, where the stream never sees it, and its waiter would time out. The copy holds
+    // everything committed before it, so it is safe to acknowledge: rewrite the row after the
+    // snapshot so that its id reaches the stream.
+    private static void reemitFence(Context context) throws SQLException {
+        try (Connection c = context.source().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + io.cutover.internal.capture.FenceTable.DEFAULT_NAME + " SET written_at = written_at + 1 WHERE stream = ?")) {
+            ps.setString(1, context.stream());
+            ps.executeUpdate();
+        }
+    }
+
+    private Map<String, Object> partition() {
+        return Map.of("server", CaptureProperties.topicPrefix(streamName));
+    }
+
+    private static Map<String, Object> offset(CopySnapshot snapshot) {
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put("file", snapshot.position().file());
+        offset.put("pos", snapshot.position().offset());
+        if (!snapshot.gtids().isEmpty()) {
+            offset.put("gtids", snapshot.gtids());
+        }
+        return offset;
+    }
+
+    private void copyTables(TableCopy copier, Connection reader, List<String> mine, Context context)
+            throws SQLException, InterruptedException {
+        Properties load = new Properties();
+        // Only this connection takes LOAD DATA LOCAL, and only from the stream handed to it.
+        load.setProperty("allowLoadLocalInfile", "true");
+        Connection writer = target.connect(load);
+        try (CopyPipe pipe = new CopyPipe(writer, "cutover-copy-writer-" + context.stream());
+                Connection meta = context.target().getConnection()) {
+            try (Statement st = writer.createStatement()) {
+                st.execute("SET SESSION time_zone = '" + MySqlDialect.APPLY_TIME_ZONE + "'");
+                // Tables arrive in any order, children before parents; the source's rows are consistent.
+                st.execute("SET SESSION foreign_key_checks = 0");
+            }
+            for (String table : mine) {
+                if (context.cancelled()) {
+                    throw new InterruptedException("copy of stream '" + context.stream() + "' cancelled");
+                }
+                copier.copy(reader, meta, table, pipe);
+            }
+            pipe.finish();
+        }
+    }
+
+    private void copyInParallel(TableCopy copier, List<Connection> readers, Context context)
+            throws SQLException, InterruptedException {
+        List<List<String>> shares = new ArrayList<>();
+        readers.forEach(r -> shares.add(new ArrayList<>()));
+        for (int i = 0; i < tables.size(); i++) {
+            shares.get(i % readers.size()).add(tables.get(i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(readers.size(), r -> {
+            Thread t = new Thread(r, "cutover-copy-reader-" + context.stream());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (int i = 0; i < readers.size(); i++) {
+                Connection reader = readers.get(i);
+                List<String> mine = shares.get(i);
+                done.add(pool.submit(() -> {
+                    copyTables(copier, reader, mine, context);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : done) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof SQLException s) {
+                        throw s;
+                    }
+                    if (cause instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    throw new SQLException("copying failed: " + cause, cause);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean localInfile(Context context) throws SQLException {
+        try (Connection c = context.target().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@GLOBAL.local_infile")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    @Override
+    public void discardPartialCopy(Context context) throws SQLException {
+        CopyLedger ledger = new CopyLedger(context.target(), context.stream());
+        Map<String, Boolean> written = ledger.recorded();
+        try (Connection c = context.target().getConnection(); Statement st = c.createStatement()) {
+            st.execute("SET SESSION foreign_key_checks = 0");
+            for (Map.Entry<String, Boolean> e : written.entrySet()) {
+                if (!e.getValue()) {
+                    LOG.warn("stream '{}': {} held rows before the interrupted copy, so they are kept and upserted again;"
+                            + " rows the copy wrote that were deleted on the source since stay on the target",
+                            context.stream(), e.getKey());
+                    continue;
+                }
+                String table = MySqlSql.qualified(target.database(), e.getKey());
+                long deleted = 0;
+                for (int n; (n = st.executeUpdate("DELETE FROM " + table + " LIMIT " + DELETE_CHUNK)) > 0; ) {
+                    deleted += n;
+                }
+                LOG.info("stream '{}': removed {} rows an interrupted copy wrote to {}", context.stream(), deleted, table);
+            }
+            st.execute("SET SESSION foreign_key_checks = 1");
+        }
+        ledger.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "bulk copy of " + tables + " (" + source.describe() + " -> " + target.describe() + ")";
+    }
+}
