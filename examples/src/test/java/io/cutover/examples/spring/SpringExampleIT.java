@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -87,6 +88,9 @@ class SpringExampleIT {
     @Test
     void cutoverEndpoint_movesTheRunningAppToGreen_withEveryAcknowledgedWrite() throws Exception {
         assertThat(get("/cutover").get("current").asText()).isEqualTo("blue");
+        // start() returns while the initial copy runs; a cutover is refused until it streams.
+        Awaitility.await().atMost(Duration.ofMinutes(2))
+                .until(() -> get("/cutover").get("state").asText(), "STREAMING"::equals);
         long before = createUser("Ada Lovelace", "ada@example.com");
 
         ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
