@@ -138,6 +138,7 @@ final class MySqlLink implements ReplicationLink {
     }
 
     private void preflightStream() {
+        long t0 = System.nanoTime();
         try {
             Files.createDirectories(settings.stateDir);
         } catch (IOException e) {
@@ -158,6 +159,7 @@ final class MySqlLink implements ReplicationLink {
             // the position now makes "every commit after start()" hold.
             ReverseSeed.seed(settings.flavour(sourceSide), sourceData, targetData, streamName);
         }
+        LOG.debug("stream '{}': preflight took {} ms", streamName, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void deleteSchemaHistory() {
