@@ -147,7 +147,10 @@ final class MariaDbBench {
         long t0 = System.nanoTime();
         List<String> dump = new ArrayList<>(List.of(blue.bin("mariadb-dump").toString(), "--no-defaults",
                 "--skip-ssl", "--host=127.0.0.1", "--port=" + blue.port(), "--user=" + MariaDbBenchServer.USER,
-                "--single-transaction", "--no-create-info", "--skip-triggers", MariaDbBenchServer.DATABASE));
+                // --master-data=2 records the binlog position the dump stands at (as a comment): a
+                // copy that replication can follow needs it, and Cutover's copy takes one too.
+                "--single-transaction", "--master-data=2", "--no-create-info", "--skip-triggers",
+                MariaDbBenchServer.DATABASE));
         dump.addAll(List.of(DATA));
         ProcessBuilder d = new ProcessBuilder(dump).redirectError(ProcessBuilder.Redirect.INHERIT);
         ProcessBuilder load = new ProcessBuilder(green.bin("mariadb").toString(), "--no-defaults", "--skip-ssl",
