@@ -70,14 +70,17 @@ final class BulkCopy implements InitialLoad {
 
     @Override
     public Start copy(Context context) throws SQLException, InterruptedException {
+        long t0 = System.nanoTime();
         Flavour f = flavour.get();
         CopyLedger ledger = new CopyLedger(context.target(), context.stream());
         ledger.clear();
         boolean loadAllowed = localInfile(context);
         int parallel = f == Flavour.MARIADB ? 1 : Math.min(MYSQL_PARALLEL, tables.size());
         try (CopySnapshot snapshot = CopySnapshot.open(f, context.source(), parallel, lockWaitSeconds)) {
-            LOG.info("stream '{}': copying {} table(s) from a snapshot at binlog {}{}, {} reader(s), {}", context.stream(),
-                    tables.size(), snapshot.position(), snapshot.gtids().isEmpty() ? "" : " gtids " + snapshot.gtids(),
+            long snapped = System.nanoTime();
+            LOG.info("stream '{}': copying {} table(s) from a snapshot at binlog {}{} (taken {} ms after the copy began),"
+                    + " {} reader(s), {}", context.stream(), tables.size(), snapshot.position(),
+                    snapshot.gtids().isEmpty() ? "" : " gtids " + snapshot.gtids(), millisSince(t0),
                     snapshot.connections().size(), loadAllowed ? "LOAD DATA where the target is empty" : "upserts only");
             TableCopy copier = new TableCopy(context, f, source.database(), target.database(), ledger, loadAllowed);
             List<Connection> readers = snapshot.connections();
@@ -88,6 +91,8 @@ final class BulkCopy implements InitialLoad {
             }
             Start start = Start.at(partition(), offset(snapshot));
             reemitFence(context);
+            LOG.info("stream '{}': rows copied in {} ms after the snapshot; the change stream starts at binlog {}",
+                    context.stream(), millisSince(snapped), snapshot.position());
             return start;
         }
     }
@@ -102,6 +107,10 @@ final class BulkCopy implements InitialLoad {
             ps.setString(1, context.stream());
             ps.executeUpdate();
         }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     private Map<String, Object> partition() {

@@ -125,7 +125,7 @@ final class MySqlLink implements ReplicationLink {
     }
 
     private boolean offsetsStored() {
-        try (Connection c = target.connect(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = targetData.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM " + MySqlSql.qualified(target.database(), ReverseSeed.OFFSETS_TABLE) + " WHERE stream = ?")) {
             ps.setString(1, streamName);
             try (ResultSet rs = ps.executeQuery()) {
@@ -138,6 +138,7 @@ final class MySqlLink implements ReplicationLink {
     }
 
     private void preflightStream() {
+        long t0 = System.nanoTime();
         try {
             Files.createDirectories(settings.stateDir);
         } catch (IOException e) {
@@ -147,6 +148,9 @@ final class MySqlLink implements ReplicationLink {
         checks = MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(), target,
                 settings.tables.on(sourceSide), settings.tables.on(sourceSide.other()), settings.serverId(sourceSide),
                 settings.appUsers);
+        // The engine parses the schema with the connector's DDL parser once it starts; the first
+        // parse in a JVM is slow, so it happens now, alongside the copy.
+        DdlParserWarmUp.start(settings.flavour(sourceSide));
         boolean stored = offsetsStored();
         if (!stored) {
             // A history without offsets is left over from a closed stream of the same name.
@@ -158,6 +162,7 @@ final class MySqlLink implements ReplicationLink {
             // the position now makes "every commit after start()" hold.
             ReverseSeed.seed(settings.flavour(sourceSide), sourceData, targetData, streamName);
         }
+        LOG.debug("stream '{}': preflight took {} ms", streamName, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void deleteSchemaHistory() {

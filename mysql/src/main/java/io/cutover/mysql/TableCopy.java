@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies tables from a snapshot connection to the target through a {@link CopyPipe}, by one of
@@ -38,6 +40,7 @@ import java.util.stream.Collectors;
  * Used by one reading thread; chunks are written on the pipe's thread.
  */
 final class TableCopy {
+    private static final Logger LOG = LoggerFactory.getLogger(TableCopy.class);
     static final int LOAD_CHUNK_BYTES = 4 << 20;
     static final int UPSERT_CHUNK_ROWS = 2000;
 
@@ -72,6 +75,14 @@ final class TableCopy {
      * @throws InterruptedException if the copy was cancelled
      */
     void copy(Connection snapshot, Connection target, String table, CopyPipe pipe) throws SQLException, InterruptedException {
+        long t0 = System.nanoTime();
+        String path = copyTable(snapshot, target, table, pipe);
+        LOG.debug("stream '{}': read {} by {} in {} ms", context.stream(), table, path, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    // Returns the path taken, for the log.
+    private String copyTable(Connection snapshot, Connection target, String table, CopyPipe pipe)
+            throws SQLException, InterruptedException {
         CopyColumns source = CopyColumns.read(snapshot, sourceDb, table);
         if (source.columns().isEmpty()) {
             throw new SQLException("source table " + sourceDb + "." + table + " has no columns (does it exist?)");
@@ -84,10 +95,11 @@ final class TableCopy {
             // MySQL refuses JSON from a binary character set; MariaDB's JSON is LONGTEXT.
             if (empty && loadAllowed && source.sameShapeAs(dst) && !(json && flavour == Flavour.MYSQL)) {
                 load(snapshot, source, pipe);
-                return;
+                return "LOAD DATA";
             }
         }
         upsert(snapshot, source, transform, pipe);
+        return "upserts";
     }
 
     private CopyColumns targetColumns(Connection target, String table) throws SQLException {
@@ -239,12 +251,6 @@ final class TableCopy {
             }
             context.copied(sourceTable, rows.size());
         };
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
     }
 
     /** Rows in {@code LOAD DATA}'s default format: tab between fields, newline after rows, backslash escapes, \N for NULL. */
