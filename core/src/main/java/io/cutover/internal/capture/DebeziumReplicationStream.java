@@ -64,9 +64,33 @@ public final class DebeziumReplicationStream implements ReplicationStream {
      * then the engine unless the copy launched it early on a thread of its own); {@code copyEnded}
      * opens when the copy is over, whatever its outcome; {@code held} is null without a copy.
      */
-    private record Running(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, BatchHandler handler,
+    private record Running(EngineRef engine, BatchHandler handler,
             Thread thread, CountDownLatch done, CountDownLatch copyEnded, String token, Launch launch,
             HeldUntilCopied held) {
+    }
+
+    /**
+     * The engine of one run, built by the first thread that needs it: building one loads much of
+     * Debezium (0.4 s cold), which an engine launched early does on its own thread, beside the copy.
+     */
+    private static final class EngineRef {
+        private final java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build;
+        private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine; // guarded by this
+
+        EngineRef(java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build) {
+            this.build = build;
+        }
+
+        synchronized DebeziumEngine<RecordChangeEvent<SourceRecord>> get() {
+            if (engine == null) {
+                engine = build.get();
+            }
+            return engine;
+        }
+
+        void run() {
+            get().run();
+        }
     }
 
     /**
@@ -146,7 +170,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         AtomicBoolean polling = new AtomicBoolean();
         BatchHandler handler = new BatchHandler(config, engineName, storedFence, new Progress());
         HeldUntilCopied held = copying ? new HeldUntilCopied(config.name, handler) : null;
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+        EngineRef engine = new EngineRef(() -> DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(EngineProperties.of(config, engineName, token))
                 .using(new DebeziumEngine.ConnectorCallback() {
                     // Polling, not just a started task: the engine refuses to stop while tasks start.
@@ -174,12 +198,15 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                     started.countDown();
                 })
                 .notifying(copying ? held : handler)
-                .build();
+                .build());
+        if (!copying) {
+            engine.get(); // as before: a bad setting fails start() itself
+        }
         Launch launch = new Launch();
         Thread thread = new Thread(() -> {
             if (copying) {
                 Load load = new Load(prepared.copy(), token, engineName, launch, started, held, polling,
-                        () -> new Thread(engine::run, "cutover-engine-" + config.name));
+                        () -> new Thread(() -> runEngine(engine, done, started), "cutover-engine-" + config.name));
                 boolean copied;
                 try {
                     copied = load.run();
@@ -206,12 +233,28 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 started.countDown();
                 return;
             }
-            engine.run();
+            runEngine(engine, done, started);
         }, "cutover-capture-" + config.name);
         thread.setDaemon(true);
         running = new Running(engine, handler, thread, done, copyEnded, token, launch, held);
         thread.start();
         awaitStarted(started);
+    }
+
+    // Builds (if no one did) and runs the engine; a build that fails fails the stream.
+    private void runEngine(EngineRef engine, CountDownLatch done, CountDownLatch started) {
+        try {
+            engine.get();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            state.set(State.FAILED);
+            LOG.error("stream '{}': cannot create its engine: {}", config.name, e.getMessage(), e);
+            wakeFenceWaiters();
+            done.countDown();
+            started.countDown();
+            return;
+        }
+        engine.run();
     }
 
     private void copyDoneStreaming() {
@@ -474,11 +517,11 @@ public final class DebeziumReplicationStream implements ReplicationStream {
     }
 
     // Closes a launched engine and waits for its thread to end; ends a stalled one's capture connection.
-    private void closeEngine(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, CountDownLatch done, Thread engineThread) {
+    private void closeEngine(EngineRef engine, CountDownLatch done, Thread engineThread) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                engine.close();
+                engine.get().close();
                 break;
             } catch (IOException | RuntimeException e) {
                 // A failed engine has shut itself down already; a starting one refuses until it polls.
