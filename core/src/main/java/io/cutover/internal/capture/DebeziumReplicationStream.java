@@ -71,7 +71,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
 
     /**
      * The engine of one run, built by the first thread that needs it: building one loads much of
-     * Debezium (0.4 s cold), which an engine launched early does on its own thread, beside the copy.
+     * Debezium (0.4 s cold), which a run with a copy does on a thread of its own, beside the copy.
      */
     private static final class EngineRef {
         private final java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build;
@@ -201,6 +201,18 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 .build());
         if (!copying) {
             engine.get(); // as before: a bad setting fails start() itself
+        } else {
+            // Built beside the copy's set-up, so an engine launched early only has to run; a failed
+            // build is reported by whichever thread runs the engine.
+            Thread build = new Thread(() -> {
+                try {
+                    engine.get();
+                } catch (RuntimeException e) {
+                    LOG.debug("stream '{}': building the engine ahead of the copy failed: {}", config.name, e.toString());
+                }
+            }, "cutover-engine-build-" + config.name);
+            build.setDaemon(true);
+            build.start();
         }
         Launch launch = new Launch();
         Thread thread = new Thread(() -> {
