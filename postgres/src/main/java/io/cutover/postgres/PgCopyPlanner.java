@@ -112,20 +112,40 @@ final class PgCopyPlanner {
             total += p;
         }
         long chunkPages = Math.max(MIN_CHUNK_PAGES, total / ((long) workers * CHUNKS_PER_WORKER));
-        List<PgCopyChunk> out = new ArrayList<>();
+        List<List<PgCopyChunk>> byTable = new ArrayList<>();
         for (Map.Entry<PgCopyTable, Long> e : pages.entrySet()) {
             PgCopyTable t = e.getKey();
             long p = e.getValue();
+            List<PgCopyChunk> own = new ArrayList<>();
+            byTable.add(own);
             if (!tidRanges || t.selfReferencing() || workers == 1 || p <= chunkPages) {
-                out.add(PgCopyChunk.whole(t));
+                own.add(PgCopyChunk.whole(t));
                 continue;
             }
             long per = Math.max(chunkPages, (p + MAX_CHUNKS_PER_TABLE - 1) / MAX_CHUNKS_PER_TABLE);
             for (long from = 0; from < p; from += per) {
-                out.add(new PgCopyChunk(t, from, from + per >= p ? -1 : from + per));
+                own.add(new PgCopyChunk(t, from, from + per >= p ? -1 : from + per));
             }
         }
-        return out;
+        return interleave(byTable);
+    }
+
+    // One chunk of each table in turn: workers then mostly write different target tables at once,
+    // rather than all extending one table's heap and index (and queueing on its extension lock).
+    static List<PgCopyChunk> interleave(List<List<PgCopyChunk>> byTable) {
+        List<PgCopyChunk> out = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            boolean any = false;
+            for (List<PgCopyChunk> chunks : byTable) {
+                if (i < chunks.size()) {
+                    out.add(chunks.get(i));
+                    any = true;
+                }
+            }
+            if (!any) {
+                return out;
+            }
+        }
     }
 
     /** Describes a target table a transform writes to besides the planned ones. */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * rows the slot's first change follows. Workers copy page ranges of the tables in parallel with
  * {@code COPY} (binary where the target's columns have the source's types, text where the
  * target casts), or as typed rows through the table's transform, upserted where the target
- * table already held rows. The engine then streams from the slot with no snapshot of its own.
+ * table already held rows. The engine streams from the slot with no snapshot of its own; it
+ * starts as soon as the slot is free, while the rows are copied, and its changes wait for the copy.
  *
  * <p>The target tables found empty are recorded on the target ({@value #COPY_TABLE}) before any
  * row is written and the record dropped when the copy ends; a copy cut short leaves the record,
@@ -79,6 +80,9 @@ final class PgInitialLoad implements InitialLoad {
                 LOG.info("stream '{}': slot {} created at {} on {}; copying under its snapshot with {} workers",
                         context.stream(), names.slot(), slot.getConsistentPoint(), source, workers);
             } // every reader imported the snapshot: the exporting connection may go
+            // The slot is free now and every later change is streamed from it: the engine can start
+            // while the rows are copied (the host holds its changes until this copy returns).
+            context.positionFixed(Start.SOURCE_POSITION);
             rewriteFence();
             List<PgCopyTable> tables;
             try (Connection t = target.dataSource().getConnection()) {

@@ -249,6 +249,91 @@ class InitialCopyIT {
         }
     }
 
+    @Test
+    void engineStartedDuringTheCopy_holdsWhatItStreamsUntilTheCopyEnds() throws Exception {
+        String t = "held";
+        schema(t, 30_000);
+        CountDownLatch firstChunk = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ReplicationLink link = pg.builder("held", t).copyParallelism(2).afterCopyChunk(() -> {
+            firstChunk.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).build()) {
+            link.stream().start();
+            assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            awaitSlotActive("cutover_held_b2g");
+            pg.blue.exec("INSERT INTO " + t + " VALUES (2000000, 5, 'streamed')", "UPDATE " + t + " SET v = v + 1 WHERE id <= 100",
+                    "DELETE FROM " + t + " WHERE id BETWEEN 200 AND 210");
+            String written = pg.blue.rows("SELECT pg_current_wal_lsn()").get(0).get(0);
+            await().atMost(WAIT).until(() -> pg.blue.count("SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s"
+                    + " ON s.active_pid = r.pid WHERE s.slot_name = 'cutover_held_b2g' AND r.sent_lsn >= '" + written + "'") == 1);
+            // Sent to the engine while the copy is held: nothing of it may reach green before the copy's rows.
+            assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.COPYING);
+            assertThat(pg.green.count("SELECT count(*) FROM " + t + " WHERE id = 2000000")).isZero();
+            assertThat(pg.green.count("SELECT count(*) FROM " + t + "_log WHERE v > 0")).isZero();
+
+            release.countDown();
+            link.stream().awaitFence(WAIT);
+            assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.STREAMING);
+            assertSame(t, "id, v, pad");
+            assertThat(pg.green.rows("SELECT id, v, count(*) FROM " + t + "_log GROUP BY id, v HAVING count(*) > 1"))
+                    .as("rows both copied and streamed").isEmpty();
+        }
+    }
+
+    @Test
+    void stopWhileCopying_withTheEngineRunning_leavesNoThreadAndRestarts() throws Exception {
+        String t = "early_stop";
+        schema(t, 30_000);
+        CountDownLatch firstChunk = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean hold = new AtomicBoolean(true);
+        try (ReplicationLink link = pg.builder("early_stop", t).copyParallelism(2).afterCopyChunk(() -> {
+            if (hold.get()) {
+                firstChunk.countDown();
+                try {
+                    never.await(); // held until the stop interrupts the worker
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).build()) {
+            link.stream().start();
+            assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            awaitSlotActive("cutover_early_stop_b2g");
+            pg.blue.exec("UPDATE " + t + " SET v = v + 1 WHERE id % 7 = 0"); // a batch for the engine to hold
+
+            link.stream().stop();
+            assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.STOPPED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamThreads("early_stop").isEmpty());
+            assertThat(pg.blue.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_early_stop_b2g'"
+                    + " AND active")).isZero();
+
+            pg.blue.exec("DELETE FROM " + t + " WHERE id <= 50");
+            hold.set(false);
+            link.stream().start();
+            link.stream().awaitFence(WAIT);
+            assertThat(link.stream().failure()).isEmpty();
+            assertSame(t, "id, v, pad");
+        }
+        assertThat(streamThreads("early_stop")).isEmpty();
+    }
+
+    private static void awaitSlotActive(String slot) {
+        await().atMost(WAIT).until(() -> pg.blue.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot
+                + "' AND active") == 1);
+    }
+
+    // The stream's capture, engine and copy threads still alive.
+    private static List<String> streamThreads(String link) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("cutover-") && n.contains(link)).toList();
+    }
+
     private static void assertSame(String table, String columns) {
         List<List<String>> blue = pg.blue.rows("SELECT " + columns + " FROM " + table + " ORDER BY 1");
         List<List<String>> green = pg.green.rows("SELECT " + columns + " FROM " + table + " ORDER BY 1");

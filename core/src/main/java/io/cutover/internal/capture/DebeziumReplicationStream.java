@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -58,9 +59,38 @@ public final class DebeziumReplicationStream implements ReplicationStream {
     private Connection fenceConnection; // guarded by fenceLock
     private volatile Running running; // guarded by lifecycle (start/stop are serialised by the state CAS)
 
-    /** One run of the engine, from start to stop. */
-    private record Running(DebeziumEngine<RecordChangeEvent<SourceRecord>> engine, BatchHandler handler,
-            Thread thread, CountDownLatch done, String token, Launch launch) {
+    /**
+     * One run of the engine, from start to stop. {@code thread} is the capture thread (the copy,
+     * then the engine unless the copy launched it early on a thread of its own); {@code copyEnded}
+     * opens when the copy is over, whatever its outcome; {@code held} is null without a copy.
+     */
+    private record Running(EngineRef engine, BatchHandler handler,
+            Thread thread, CountDownLatch done, CountDownLatch copyEnded, String token, Launch launch,
+            HeldUntilCopied held) {
+    }
+
+    /**
+     * The engine of one run, built by the first thread that needs it: building one loads much of
+     * Debezium (0.4 s cold), which a run with a copy does on a thread of its own, beside the copy.
+     */
+    private static final class EngineRef {
+        private final java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build;
+        private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine; // guarded by this
+
+        EngineRef(java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build) {
+            this.build = build;
+        }
+
+        synchronized DebeziumEngine<RecordChangeEvent<SourceRecord>> get() {
+            if (engine == null) {
+                engine = build.get();
+            }
+            return engine;
+        }
+
+        void run() {
+            get().run();
+        }
     }
 
     /**
@@ -69,24 +99,32 @@ public final class DebeziumReplicationStream implements ReplicationStream {
      */
     private static final class Launch {
         private boolean cancelled; // guarded by this
-        private boolean launched; // guarded by this
+        private Thread engine; // guarded by this; runs the engine once launched
 
-        synchronized boolean launch() {
+        /** Launches the engine on {@code thread}, starting it unless it is the caller's. */
+        synchronized boolean launch(Thread thread) {
             if (cancelled) {
                 return false;
             }
-            launched = true;
+            engine = thread;
+            if (thread != Thread.currentThread()) {
+                thread.start(); // under the lock: a cancel() that sees it launched sees it started
+            }
             return true;
         }
 
         /** Cancels the run; returns whether the engine had been launched already. */
         synchronized boolean cancel() {
             cancelled = true;
-            return launched;
+            return engine != null;
         }
 
         synchronized boolean cancelled() {
             return cancelled;
+        }
+
+        synchronized Thread engine() {
+            return engine;
         }
     }
 
@@ -127,15 +165,21 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         long storedFence = prepared.fence();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
+        boolean copying = prepared.copy() != CopyNeeded.NONE;
+        CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);
+        AtomicBoolean polling = new AtomicBoolean();
         BatchHandler handler = new BatchHandler(config, engineName, storedFence, new Progress());
-        DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
+        HeldUntilCopied held = copying ? new HeldUntilCopied(config.name, handler) : null;
+        EngineRef engine = new EngineRef(() -> DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(EngineProperties.of(config, engineName, token))
                 .using(new DebeziumEngine.ConnectorCallback() {
                     // Polling, not just a started task: the engine refuses to stop while tasks start.
                     @Override
                     public void pollingStarted() {
-                        if (prepared.copy() != CopyNeeded.NONE && state.compareAndSet(State.COPYING, State.STREAMING)) {
-                            LOG.info("stream '{}': initial copy done, streaming", config.name);
+                        polling.set(true);
+                        // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
+                        if (copying && held.released()) {
+                            copyDoneStreaming();
                         }
                         started.countDown();
                     }
@@ -143,34 +187,92 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 .using((success, message, error) -> {
                     if (!success && state.get() != State.STOPPED && state.get() != State.CLOSED) {
                         Throwable t = error != null ? error : new CutoverException(Phase.CATCH_UP, message);
-                        failure.set(t);
+                        // A failed copy ends an engine launched early; its failure is the copy's.
+                        if (failure.compareAndSet(null, t)) {
+                            LOG.error("stream '{}' failed: {}", config.name, message, error);
+                        }
                         state.set(State.FAILED);
-                        LOG.error("stream '{}' failed: {}", config.name, message, error);
                         wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
                     }
                     done.countDown();
                     started.countDown();
                 })
-                .notifying(handler)
-                .build();
+                .notifying(copying ? held : handler)
+                .build());
+        if (!copying) {
+            engine.get(); // as before: a bad setting fails start() itself
+        } else {
+            // Built beside the copy's set-up, so an engine launched early only has to run; a failed
+            // build is reported by whichever thread runs the engine.
+            Thread build = new Thread(() -> {
+                try {
+                    engine.get();
+                } catch (RuntimeException e) {
+                    LOG.debug("stream '{}': building the engine ahead of the copy failed: {}", config.name, e.toString());
+                }
+            }, "cutover-engine-build-" + config.name);
+            build.setDaemon(true);
+            build.start();
+        }
         Launch launch = new Launch();
         Thread thread = new Thread(() -> {
-            if (prepared.copy() != CopyNeeded.NONE && !load(prepared.copy(), token, engineName, launch, started)) {
+            if (copying) {
+                Load load = new Load(prepared.copy(), token, engineName, launch, started, held, polling,
+                        () -> new Thread(() -> runEngine(engine, done, started), "cutover-engine-" + config.name));
+                boolean copied;
+                try {
+                    copied = load.run();
+                } finally {
+                    copyEnded.countDown();
+                }
+                Thread early = launch.engine();
+                if (early != null) {
+                    // The engine runs on its own thread already; a copy that failed must end it (a stop ends it itself).
+                    if (!copied && !launch.cancelled()) {
+                        held.drop();
+                        closeEngine(engine, done, early);
+                    }
+                    return;
+                }
+                if (!copied) {
+                    done.countDown();
+                    started.countDown();
+                    return;
+                }
+            }
+            if (!launch.launch(Thread.currentThread())) {
                 done.countDown();
                 started.countDown();
                 return;
             }
-            if (!launch.launch()) {
-                done.countDown();
-                started.countDown();
-                return;
-            }
-            engine.run();
+            runEngine(engine, done, started);
         }, "cutover-capture-" + config.name);
         thread.setDaemon(true);
-        running = new Running(engine, handler, thread, done, token, launch);
+        running = new Running(engine, handler, thread, done, copyEnded, token, launch, held);
         thread.start();
         awaitStarted(started);
+    }
+
+    // Builds (if no one did) and runs the engine; a build that fails fails the stream.
+    private void runEngine(EngineRef engine, CountDownLatch done, CountDownLatch started) {
+        try {
+            engine.get();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            state.set(State.FAILED);
+            LOG.error("stream '{}': cannot create its engine: {}", config.name, e.getMessage(), e);
+            wakeFenceWaiters();
+            done.countDown();
+            started.countDown();
+            return;
+        }
+        engine.run();
+    }
+
+    private void copyDoneStreaming() {
+        if (state.compareAndSet(State.COPYING, State.STREAMING)) {
+            LOG.info("stream '{}': initial copy done, streaming", config.name);
+        }
     }
 
     /** What {@link #prepare} found on the target. */
@@ -182,63 +284,93 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         NONE, FRESH, REDO
     }
 
-    // Runs the bulk initial copy on the capture thread; false if it failed or was cancelled.
-    private boolean load(CopyNeeded copy, String token, String engineName, Launch launch, CountDownLatch started) {
-        if (!state.compareAndSet(State.STARTING, State.COPYING)) {
-            return false;
+    /**
+     * One run of the bulk initial copy on the capture thread, and the copy's view of this stream.
+     * The engine starts after it, or during it once the copy fixes where it begins.
+     */
+    private final class Load implements InitialLoad.Context {
+        private final CopyNeeded copy;
+        private final String token;
+        private final String engineName;
+        private final Launch launch;
+        private final CountDownLatch started;
+        private final HeldUntilCopied held;
+        private final AtomicBoolean polling;
+        private final java.util.function.Supplier<Thread> engineThread;
+        private final CopyProgress progress = new CopyProgress(config.name, config.clock);
+        private InitialLoad.Start early; // confined to the capture thread
+
+        Load(CopyNeeded copy, String token, String engineName, Launch launch, CountDownLatch started, HeldUntilCopied held,
+                AtomicBoolean polling, java.util.function.Supplier<Thread> engineThread) {
+            this.copy = copy;
+            this.token = token;
+            this.engineName = engineName;
+            this.launch = launch;
+            this.started = started;
+            this.held = held;
+            this.polling = polling;
+            this.engineThread = engineThread;
         }
-        started.countDown();
-        CopyProgress progress = new CopyProgress(config.name, config.clock);
-        InitialLoad.Context context = new LoadContext(launch, progress);
-        try {
-            if (copy == CopyNeeded.REDO) {
-                LOG.info("stream '{}': an earlier initial copy did not finish; discarding what it left and copying again", config.name);
-                config.initialLoad.discardPartialCopy(context);
-            }
-            InitialLoad.Start start = config.initialLoad.copy(context);
-            if (launch.cancelled()) {
+
+        // Copies; false if the copy failed or was cancelled.
+        boolean run() {
+            if (!state.compareAndSet(State.STARTING, State.COPYING)) {
                 return false;
             }
-            OffsetTable.Stored done = start.offset() == null ? CopyMarker.DONE
+            started.countDown();
+            try {
+                if (copy == CopyNeeded.REDO) {
+                    LOG.info("stream '{}': an earlier initial copy did not finish; discarding what it left and copying again", config.name);
+                    config.initialLoad.discardPartialCopy(this);
+                }
+                InitialLoad.Start start = config.initialLoad.copy(this);
+                if (launch.cancelled()) {
+                    return false;
+                }
+                if (early != null && !early.equals(start)) {
+                    throw new IllegalStateException("the copy fixed the stream's start at " + early + " but returned " + start);
+                }
+                OffsetTable.Stored done = stored(start);
+                try (Connection target = config.target.getConnection()) {
+                    target.setAutoCommit(true);
+                    new OffsetTable(config.dialect).write(target, config.name, done, config.clock.millis());
+                }
+                if (start.offset() != null && early == null) {
+                    TargetOffsetStore.register(token, done.key(), done.value());
+                }
+                LOG.info("stream '{}': initial copy finished: {}", config.name, progress.summary());
+                // Only now may streamed changes overwrite the done marker with their offsets and touch copied rows.
+                if (!held.release()) {
+                    return false;
+                }
+                if (polling.get()) {
+                    copyDoneStreaming();
+                }
+                return true;
+            } catch (InterruptedException e) {
+                LOG.info("stream '{}': initial copy stopped after {}; the next start copies again", config.name, progress.summary());
+                return false;
+            } catch (SQLException | RuntimeException e) {
+                if (launch.cancelled()) {
+                    LOG.info("stream '{}': initial copy stopped after {} ({}); the next start copies again", config.name,
+                            progress.summary(), e.getMessage());
+                    return false;
+                }
+                CutoverException failed = new CutoverException(Phase.PREFLIGHT, "stream '" + config.name
+                        + "': the initial copy failed after " + progress.summary() + ": " + e.getMessage()
+                        + "; the next start discards what it copied and copies again", e);
+                failure.set(failed);
+                state.set(State.FAILED);
+                LOG.error(failed.getMessage(), e);
+                wakeFenceWaiters();
+                return false;
+            }
+        }
+
+        private OffsetTable.Stored stored(InitialLoad.Start start) {
+            return start.offset() == null ? CopyMarker.DONE
                     : new OffsetTable.Stored(new OffsetCodec(engineName).key(start.partition()),
                             new OffsetCodec(engineName).value(start.offset()), 0L);
-            try (Connection target = config.target.getConnection()) {
-                target.setAutoCommit(true);
-                new OffsetTable(config.dialect).write(target, config.name, done, config.clock.millis());
-            }
-            if (start.offset() != null) {
-                TargetOffsetStore.register(token, done.key(), done.value());
-            }
-            LOG.info("stream '{}': initial copy finished: {}", config.name, progress.summary());
-            return true;
-        } catch (InterruptedException e) {
-            LOG.info("stream '{}': initial copy stopped after {}; the next start copies again", config.name, progress.summary());
-            return false;
-        } catch (SQLException | RuntimeException e) {
-            if (launch.cancelled()) {
-                LOG.info("stream '{}': initial copy stopped after {} ({}); the next start copies again", config.name,
-                        progress.summary(), e.getMessage());
-                return false;
-            }
-            CutoverException failed = new CutoverException(Phase.PREFLIGHT, "stream '" + config.name
-                    + "': the initial copy failed after " + progress.summary() + ": " + e.getMessage()
-                    + "; the next start discards what it copied and copies again", e);
-            failure.set(failed);
-            state.set(State.FAILED);
-            LOG.error(failed.getMessage(), e);
-            wakeFenceWaiters();
-            return false;
-        }
-    }
-
-    /** The copy's view of this stream. */
-    private final class LoadContext implements InitialLoad.Context {
-        private final Launch launch;
-        private final CopyProgress progress;
-
-        LoadContext(Launch launch, CopyProgress progress) {
-            this.launch = launch;
-            this.progress = progress;
         }
 
         @Override
@@ -269,6 +401,25 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         @Override
         public void copied(String table, long rows) {
             progress.add(table, rows);
+        }
+
+        @Override
+        public void positionFixed(InitialLoad.Start start) {
+            java.util.Objects.requireNonNull(start, "start");
+            if (early != null) {
+                throw new IllegalStateException("stream '" + config.name + "': the copy fixed its start twice");
+            }
+            early = start;
+            if (start.offset() != null) {
+                OffsetTable.Stored at = stored(start);
+                TargetOffsetStore.register(token, at.key(), at.value());
+            }
+            Thread t = engineThread.get();
+            t.setDaemon(true);
+            if (launch.launch(t)) {
+                LOG.info("stream '{}': engine starting while the copy runs; its changes wait for the copy", config.name);
+            }
+            // else stopped meanwhile: the copy sees it cancelled and ends
         }
     }
 
@@ -361,19 +512,37 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             released(r);
             return;
         }
+        HeldUntilCopied held = r.held();
+        if (held != null && held.drop() && r.copyEnded().getCount() > 0) {
+            // The engine was launched early and the copy still runs: end the copy too.
+            r.thread().interrupt();
+        }
+        closeEngine(r.engine(), r.done(), r.launch().engine());
+        try {
+            if (!r.copyEnded().await(30, TimeUnit.SECONDS)) {
+                LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        released(r);
+    }
+
+    // Closes a launched engine and waits for its thread to end; ends a stalled one's capture connection.
+    private void closeEngine(EngineRef engine, CountDownLatch done, Thread engineThread) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                r.engine().close();
+                engine.get().close();
                 break;
             } catch (IOException | RuntimeException e) {
                 // A failed engine has shut itself down already; a starting one refuses until it polls.
-                if (r.done().getCount() == 0 || System.nanoTime() > deadline) {
+                if (done.getCount() == 0 || System.nanoTime() > deadline) {
                     LOG.debug("stream '{}': closing the engine: {}", config.name, e.toString());
                     break;
                 }
                 try {
-                    r.done().await(50, TimeUnit.MILLISECONDS);
+                    done.await(50, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     break;
@@ -381,25 +550,26 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             }
         }
         try {
-            if (!r.done().await(2, TimeUnit.SECONDS)) {
+            if (!done.await(2, TimeUnit.SECONDS)) {
                 // Seen with Debezium 3.5 when closed right as polling begins: the tasks are gone but
                 // the engine thread waits for their futures forever. Interrupting it ends the wait.
                 LOG.warn("stream '{}': engine still stopping after 2 s; interrupting it and ending its capture connection",
                         config.name);
-                r.thread().interrupt();
+                if (engineThread != null) {
+                    engineThread.interrupt();
+                }
                 try {
                     config.onStopStalled.run();
                 } catch (RuntimeException e) {
                     LOG.warn("stream '{}': ending the capture connection failed: {}", config.name, e.getMessage());
                 }
-                if (!r.done().await(28, TimeUnit.SECONDS)) {
+                if (!done.await(28, TimeUnit.SECONDS)) {
                     LOG.warn("stream '{}': engine did not stop within 30 s", config.name);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        released(r);
     }
 
     private void released(Running r) {

@@ -14,7 +14,10 @@ import javax.sql.DataSource;
  * committed after the snapshot is streamed, none before it.
  *
  * <p>The host runs it on the stream's capture thread, before the engine, only when the target
- * has no stored offset for the stream. It records on the target that a copy started; a copy
+ * has no stored offset for the stream. A copy that knows early where the stream begins (a slot
+ * created and its snapshot imported by every reader) may say so with {@link
+ * Context#positionFixed}; the host then starts the engine while the copy runs, but applies none
+ * of its changes until the copy has returned. It records on the target that a copy started; a copy
  * interrupted by a crash is {@linkplain #discardPartialCopy() discarded} and run again on the
  * next start. Implementations are used by one thread at a time.
  */
@@ -127,5 +130,21 @@ public interface InitialLoad {
          * @param rows rows of that table copied since the last report
          */
         void copied(String table, long rows);
+
+        /**
+         * Tells the host where the stream begins, before the copy is done: the engine may start
+         * now, while the rows are still being copied. None of its changes is applied on the
+         * target until {@link #copy} has returned (with this same start) and the host recorded
+         * the copy as finished; if the copy fails or is cancelled they are dropped with the
+         * engine. Starting early hides the engine's own start-up behind the copy. Optional: a
+         * copy that never calls it gets its engine once it returns; a host may ignore it and do
+         * the same. Call at most once, from the thread running {@link #copy}, and only once every
+         * change after the copy's snapshot is sure to be streamed from {@code start}.
+         *
+         * @param start where the engine begins; {@link #copy} must return the same
+         * @throws IllegalStateException if called a second time
+         */
+        default void positionFixed(Start start) {
+        }
     }
 }
