@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What the benchmark command runs and how big: {@code --only switcher|replication|postgres|pgdrain|mariadb}
- * (default all; {@code pgdrain} is the PostgreSQL backlog drain alone, green seeded like blue), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
+ * (default all; {@code pgdrain} is the PostgreSQL backlog drain alone, green seeded like blue, after two
+ * unreported warm-up rounds), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
  * {@code --cutovers C}, {@code --probes P}, {@code --rate TX_PER_S}, {@code --mariadb-rows N},
  * {@code --mariadb-changes K}.
  */
