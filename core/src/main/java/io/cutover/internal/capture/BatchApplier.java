@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * constraint violation the transaction is rolled back and the batch applied again in
  * {@linkplain ApplyPlan#ordered source order}. Either way the rows and the offset commit together.
  *
+ * <p>Statements are prepared once per table, kind and column set and kept with the connection
+ * they were prepared on; they go when the connection goes (after any failure).
+ *
  * <p>Not thread-safe: the apply thread owns it and its connection.
  */
 final class BatchApplier implements AutoCloseable {
@@ -36,7 +40,16 @@ final class BatchApplier implements AutoCloseable {
     private final OffsetTable offsets;
     private final TargetTables tables = new TargetTables();
     private Connection connection;
+    // Statements prepared on connection, by what they do; closed and cleared with it.
+    private final Map<StatementKey, PreparedStatement> statements = new HashMap<>();
     private long fallbacks;
+
+    // Column sets differ only by the unchanged TOAST values left out, so there are few; the cap
+    // only guards against a pathological source.
+    private static final int MAX_STATEMENTS = 256;
+
+    private record StatementKey(String table, boolean delete, List<String> columns) {
+    }
 
     /** Opens target connections; a {@code DataSource::getConnection} in practice. */
     @FunctionalInterface
@@ -103,6 +116,9 @@ final class BatchApplier implements AutoCloseable {
     private void discard() {
         Connection c = connection;
         connection = null;
+        // Closing the connection closes its statements; only the references need to go.
+        statements.clear();
+        offsets.release();
         if (c != null) {
             try {
                 c.rollback();
@@ -123,17 +139,24 @@ final class BatchApplier implements AutoCloseable {
             boolean delete = change.kind() == Change.Kind.DELETE;
             Map<String, Object> sourceValues = delete ? change.key()
                     : change.refetch().isEmpty() ? change.values() : refetched(change);
-            Row row = transforms.apply(change.table()).apply(new Row(change.table(), sourceValues));
-            TargetTables.Table table = tables.table(c, row.table());
+            RowTransform transform = transforms.apply(change.table());
+            String tableName = change.table();
+            Map<String, Object> values = sourceValues;
+            // The identity keeps the change's own (unmodifiable) map: no Row, no copy.
+            if (transform != RowTransform.IDENTITY) {
+                Row row = transform.apply(new Row(change.table(), sourceValues));
+                tableName = row.table();
+                values = row.values();
+            }
+            TargetTables.Table table = tables.table(c, tableName);
             List<Object> key = new ArrayList<>(table.keyColumns().size());
             for (String k : table.keyColumns()) {
-                if (!row.values().containsKey(k)) {
+                if (!values.containsKey(k)) {
                     throw new IllegalStateException("row for " + table.name() + " lacks key column " + k
                             + " after its transform; a transform must keep the target's primary key");
                 }
-                key.add(keyPart(row.get(k)));
+                key.add(keyPart(values.get(k)));
             }
-            Map<String, Object> values = row.values();
             if (!delete) {
                 for (String col : values.keySet()) {
                     if (!table.columnTypes().containsKey(col)) {
@@ -179,6 +202,17 @@ final class BatchApplier implements AutoCloseable {
         return values;
     }
 
+    private void closeStatements() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // the statement is dropped either way
+            }
+        }
+        statements.clear();
+    }
+
     private void closeSource() {
         Connection s = sourceConnection;
         sourceConnection = null;
@@ -203,16 +237,32 @@ final class BatchApplier implements AutoCloseable {
 
     private void executeDeletes(Connection c, ApplyPlan.Step step) throws SQLException {
         TargetTables.Table table = step.table;
-        try (PreparedStatement ps = c.prepareStatement(dialect.deleteSql(table.name(), table.keyColumns()))) {
-            for (Map<String, Object> row : step.rows.values()) {
-                int i = 1;
-                for (String k : table.keyColumns()) {
-                    dialect.bind(ps, i++, row.get(k), table.columnTypes().get(k));
-                }
-                ps.addBatch();
+        PreparedStatement ps = statement(c, new StatementKey(table.name(), true, table.keyColumns()), table);
+        for (Map<String, Object> row : step.rows.values()) {
+            int i = 1;
+            for (String k : table.keyColumns()) {
+                dialect.bind(ps, i++, row.get(k), table.columnTypes().get(k));
             }
-            ps.executeBatch();
+            ps.addBatch();
         }
+        ps.executeBatch();
+    }
+
+    private PreparedStatement statement(Connection c, StatementKey key, TargetTables.Table table) throws SQLException {
+        PreparedStatement ps = statements.get(key);
+        if (ps == null) {
+            if (statements.size() >= MAX_STATEMENTS) {
+                closeStatements();
+            }
+            String sql = key.delete() ? dialect.deleteSql(table.name(), table.keyColumns())
+                    : dialect.upsertSql(table.name(), key.columns(), table.keyColumns());
+            ps = c.prepareStatement(sql);
+            statements.put(key, ps);
+        } else {
+            // A batch refused before the fallback may have left rows behind in some drivers.
+            ps.clearBatch();
+        }
+        return ps;
     }
 
     private void executeUpserts(Connection c, ApplyPlan.Step step) throws SQLException {
@@ -224,16 +274,15 @@ final class BatchApplier implements AutoCloseable {
         }
         for (Map.Entry<List<String>, List<Map<String, Object>>> e : byColumns.entrySet()) {
             List<String> columns = e.getKey();
-            try (PreparedStatement ps = c.prepareStatement(dialect.upsertSql(table.name(), columns, table.keyColumns()))) {
-                for (Map<String, Object> row : e.getValue()) {
-                    int i = 1;
-                    for (String col : columns) {
-                        dialect.bind(ps, i++, row.get(col), table.columnTypes().get(col));
-                    }
-                    ps.addBatch();
+            PreparedStatement ps = statement(c, new StatementKey(table.name(), false, columns), table);
+            for (Map<String, Object> row : e.getValue()) {
+                int i = 1;
+                for (String col : columns) {
+                    dialect.bind(ps, i++, row.get(col), table.columnTypes().get(col));
                 }
-                ps.executeBatch();
+                ps.addBatch();
             }
+            ps.executeBatch();
         }
     }
 

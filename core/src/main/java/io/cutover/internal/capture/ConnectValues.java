@@ -144,7 +144,7 @@ final class ConnectValues {
             case "org.apache.kafka.connect.data.Timestamp":
                 return LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
             case "io.debezium.time.ZonedTimestamp":
-                return OffsetDateTime.parse((String) value);
+                return IsoOffsetTimestamps.parse((String) value);
             case "io.debezium.time.ZonedTime":
                 return OffsetTime.parse((String) value);
             case "io.debezium.time.MicroDuration":

@@ -17,8 +17,11 @@ final class EngineProperties {
         p.setProperty("tombstones.on.delete", "false");
         // The default 500 ms poll puts half a second on every catch-up.
         p.setProperty("poll.interval.ms", "5");
-        p.setProperty("max.batch.size", "8192");
-        p.setProperty("max.queue.size", "32768");
+        // Small batches keep few records alive at once: in a PG backlog drain 1024 / 4096 cost the JVM
+        // about a quarter less CPU per change than 8192 / 32768 (GC copies less, caches hold more);
+        // 512 / 2048 was no better and commits twice as often.
+        p.setProperty("max.batch.size", "1024");
+        p.setProperty("max.queue.size", "4096");
         // Heartbeats keep an idle source's replication position moving.
         p.setProperty("heartbeat.interval.ms", "5000");
         p.setProperty("offset.flush.interval.ms", "1000");

@@ -33,6 +33,9 @@ final class OffsetTable {
 
     private final CaptureDialect dialect;
     private final String upsert;
+    // The upsert prepared on the applier's connection, reused for every batch on that connection.
+    private Connection preparedOn;
+    private PreparedStatement prepared;
 
     OffsetTable(CaptureDialect dialect) {
         this.dialect = dialect;
@@ -66,14 +69,28 @@ final class OffsetTable {
         }
     }
 
+    /**
+     * Writes one stream's row. The statement is prepared once per connection and kept open, so
+     * call it from one thread, and on a connection that is closed (not reused) after a failure.
+     */
     void write(Connection connection, String stream, Stored stored, long appliedAt) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(upsert)) {
-            dialect.bind(ps, 1, stream, null);
-            dialect.bind(ps, 2, stored.key(), null);
-            dialect.bind(ps, 3, stored.value(), null);
-            dialect.bind(ps, 4, stored.fenceId(), null);
-            dialect.bind(ps, 5, appliedAt, null);
-            ps.executeUpdate();
+        PreparedStatement ps = prepared;
+        if (ps == null || preparedOn != connection || ps.isClosed()) {
+            ps = connection.prepareStatement(upsert);
+            prepared = ps;
+            preparedOn = connection;
         }
+        dialect.bind(ps, 1, stream, null);
+        dialect.bind(ps, 2, stored.key(), null);
+        dialect.bind(ps, 3, stored.value(), null);
+        dialect.bind(ps, 4, stored.fenceId(), null);
+        dialect.bind(ps, 5, appliedAt, null);
+        ps.executeUpdate();
+    }
+
+    /** Forgets the statement prepared by {@link #write}; called when its connection is dropped. */
+    void release() {
+        prepared = null;
+        preparedOn = null;
     }
 }

@@ -64,11 +64,24 @@ final class RecordDecoder {
                 if (after == null) {
                     return SKIP;
                 }
-                Map<String, Object> values = ConnectValues.row(after);
+                // One pass: the values the source sent, and the names of those it left out.
+                Map<String, Object> values = new LinkedHashMap<>();
+                java.util.List<String> absent = java.util.List.of();
+                for (Field f : after.schema().fields()) {
+                    Object v = ConnectValues.convert(f.schema(), after.get(f));
+                    if (v != ConnectValues.ABSENT) {
+                        values.put(f.name(), v);
+                    } else {
+                        if (absent.isEmpty()) {
+                            absent = new java.util.ArrayList<>();
+                        }
+                        absent.add(f.name());
+                    }
+                }
                 // An insert never lacks a value, except the insert half of a primary-key change:
                 // the row is new on the target, so what the source did not resend must be read back.
-                java.util.List<String> refetch = "u".equals(op) ? java.util.List.of() : absent(values);
-                return new RowChange(new Change(table, Change.Kind.UPSERT, key(record), present(values), millis, refetch));
+                java.util.List<String> refetch = "u".equals(op) ? java.util.List.of() : absent;
+                return new RowChange(new Change(table, Change.Kind.UPSERT, key(record), values, millis, refetch));
             }
             case "d": {
                 return new RowChange(new Change(table, Change.Kind.DELETE, key(record), Map.of(), millis));
@@ -102,16 +115,6 @@ final class RecordDecoder {
                 + "); every replicated table needs one");
     }
 
-    private static java.util.List<String> absent(Map<String, Object> values) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        values.forEach((k, v) -> {
-            if (v == ConnectValues.ABSENT) {
-                out.add(k);
-            }
-        });
-        return out;
-    }
-
     /**
      * Tells where a record stands in the initial copy.
      *
@@ -143,15 +146,5 @@ final class RecordDecoder {
         DONE,
         /** The record says nothing about the copy. */
         UNKNOWN
-    }
-
-    private static Map<String, Object> present(Map<String, Object> values) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (v != ConnectValues.ABSENT) {
-                out.put(k, v);
-            }
-        });
-        return out;
     }
 }

@@ -51,6 +51,10 @@ final class ReplicationSuite {
     }
 
     private static void postgres(SuiteOptions o, PrintStream out) throws Exception {
+        if (o.pgDrainOnly()) {
+            pgDrain(o, out);
+            return;
+        }
         PgCopyBench.Result copy;
         PgDrainBench.Result drain;
         PgLatencyBench.Result latency;
@@ -69,6 +73,44 @@ final class ReplicationSuite {
         print(out, o, copy, drain, latency, flip);
     }
 
+    // The drain alone: green is seeded like blue (k is a function of id) instead of copied.
+    private static void pgDrain(SuiteOptions o, PrintStream out) throws Exception {
+        PgDrainBench.Result drain;
+        try (PgPair pair = PgPair.start()) {
+            BenchTables tables = new BenchTables(o.rows());
+            tables.create(pair.blueAdmin());
+            tables.create(pair.greenAdmin());
+            tables.seed(pair.blueAdmin());
+            tables.seed(pair.greenAdmin());
+            LOG.info("seeded {} rows on blue and on green", tables.totalRows());
+            // In the full suite the copy runs first and warms the JIT up; here two unreported rounds do.
+            PgDrainBench.run(pair, tables, o.changes(), 2, 100);
+            LOG.info("warm-up rounds done");
+            drain = PgDrainBench.run(pair, tables, o.changes(), o.rounds());
+        }
+        out.println();
+        out.println("== Cutover vs native PostgreSQL logical replication: backlog drain only ==");
+        printDrain(out, drain);
+    }
+
+    private static void printDrain(PrintStream out, PgDrainBench.Result drain) {
+        out.printf("backlog drain, %,d changes (%d per tx), %d rounds:%n", drain.changes(), BenchTables.CHANGES_PER_TX,
+                drain.cutover().size());
+        out.printf("  Cutover %s changes/s, native %s changes/s -> %.2fx native (goal >= 1.0x)%n",
+                spread(drain.cutover()), spread(drain.nativeSub()), drain.ratio());
+        out.printf("  per round: Cutover %s, native %s%n", rounded(drain.cutover()), rounded(drain.nativeSub()));
+        out.printf("  restart with no backlog: Cutover %s ms, native %s ms%n", spread(drain.cutoverRestartMs()),
+                spread(drain.nativeRestartMs()));
+        out.printf("  (not counted above) blue kept Cutover's slot active after stop() for %s ms%n",
+                spread(drain.slotReleaseMs()));
+        out.printf("  heap during Cutover's drain: peak %.0f MiB used of -Xmx %.0f MiB%n", drain.heapPeakMiB(),
+                drain.heapMaxMiB());
+    }
+
+    private static String rounded(List<Double> samples) {
+        return samples.stream().map(d -> String.format("%,.0f", d)).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
+
     private static void print(PrintStream out, SuiteOptions o, PgCopyBench.Result copy, PgDrainBench.Result drain,
             PgLatencyBench.Result latency, FlipPauseBench.Result flip) {
         out.println();
@@ -85,16 +127,7 @@ final class ReplicationSuite {
         out.printf("initial copy, %,d rows over 3 tables, %d rounds:%n", copy.rows(), copy.cutover().size());
         out.printf("  Cutover %s rows/s, native %s rows/s -> %.2fx native (goal >= 1.0x)%n",
                 spread(copy.cutover()), spread(copy.nativeSync()), copy.ratio());
-        out.printf("backlog drain, %,d changes (%d per tx), %d rounds:%n", drain.changes(), BenchTables.CHANGES_PER_TX,
-                drain.cutover().size());
-        out.printf("  Cutover %s changes/s, native %s changes/s -> %.2fx native (goal >= 1.0x)%n",
-                spread(drain.cutover()), spread(drain.nativeSub()), drain.ratio());
-        out.printf("  restart with no backlog: Cutover %s ms, native %s ms%n", spread(drain.cutoverRestartMs()),
-                spread(drain.nativeRestartMs()));
-        out.printf("  (not counted above) blue kept Cutover's slot active after stop() for %s ms%n",
-                spread(drain.slotReleaseMs()));
-        out.printf("  heap during Cutover's drain: peak %.0f MiB used of -Xmx %.0f MiB%n", drain.heapPeakMiB(),
-                drain.heapMaxMiB());
+        printDrain(out, drain);
         Stats cl = Stats.of(latency.cutoverMs());
         Stats nl = Stats.of(latency.nativeMs());
         out.printf("commit on blue -> visible on green, %d probes each, load %.0f / %.0f tx/s:%n", cl.count(),

@@ -3,23 +3,25 @@ package io.cutover.examples.bench;
 import java.util.List;
 
 /**
- * What the benchmark command runs and how big: {@code --only switcher|replication|postgres|mariadb}
- * (default all), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
+ * What the benchmark command runs and how big: {@code --only switcher|replication|postgres|pgdrain|mariadb}
+ * (default all; {@code pgdrain} is the PostgreSQL backlog drain alone, green seeded like blue, after two
+ * unreported warm-up rounds), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
  * {@code --cutovers C}, {@code --probes P}, {@code --rate TX_PER_S}, {@code --mariadb-rows N},
  * {@code --mariadb-changes K}.
  */
-record SuiteOptions(boolean switcher, boolean postgres, boolean mariadb, boolean quick, long rows, int changes,
+record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boolean mariadb, boolean quick, long rows, int changes,
         int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges) {
 
     static SuiteOptions parse(List<String> args) {
         boolean quick = args.contains("--quick");
         String only = value(args, "--only", "all");
-        if (!List.of("all", "switcher", "replication", "postgres", "mariadb").contains(only)) {
-            throw new IllegalArgumentException("--only must be switcher, replication, postgres or mariadb, was " + only);
+        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb").contains(only)) {
+            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain or mariadb, was " + only);
         }
         boolean all = only.equals("all");
         boolean replication = all || only.equals("replication");
-        return new SuiteOptions(all || only.equals("switcher"), replication || only.equals("postgres"),
+        boolean pgDrain = only.equals("pgdrain");
+        return new SuiteOptions(all || only.equals("switcher"), replication || only.equals("postgres") || pgDrain, pgDrain,
                 replication || only.equals("mariadb"), quick,
                 Long.parseLong(value(args, "--rows", quick ? "60000" : "1000000")),
                 Integer.parseInt(value(args, "--changes", quick ? "10000" : "100000")),
