@@ -216,8 +216,11 @@ final class PgDrainBench {
             double pgSecs = (serverCpuNanos(pair) - pg0) / 1e9;
             checkSame(pair, tables, "native");
             rates.add(changes / secs);
-            LOG.info("PG backlog drain, native: {} changes in {} s, CPU per change: servers {} us", changes,
-                    String.format("%.2f", secs), String.format("%.1f", pgSecs * 1e6 / changes));
+            // The subscription's apply worker exits on disable() and a new one starts: CPU of a
+            // process gone by the second reading is lost, so a negative sum means "not measured".
+            LOG.info("PG backlog drain, native: {} changes in {} s, CPU per change: servers {}", changes,
+                    String.format("%.2f", secs), pgSecs < 0 ? "not measured (a worker exited)"
+                            : String.format("%.1f us", pgSecs * 1e6 / changes));
         }
     }
 
