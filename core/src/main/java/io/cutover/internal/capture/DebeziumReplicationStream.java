@@ -1,6 +1,5 @@
 package io.cutover.internal.capture;
 
-import io.cutover.CatchUpTimeoutException;
 import io.cutover.CutoverException;
 import io.cutover.Fence;
 import io.cutover.Lag;
@@ -15,16 +14,12 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,24 +34,11 @@ public final class DebeziumReplicationStream implements ReplicationStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
 
-    private static final long RECENT_ARRIVAL_MILLIS = 250;
-
     private final CaptureConfig config;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong lastFenceWritten = new AtomicLong();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition fenceApplied = lock.newCondition();
-    private volatile long oldestPendingMillis;
-    // How old the newest change of the last batch was when it arrived, and when that was: while
-    // batches keep coming, this shows a backlog still inside the connector or the server.
-    private volatile long lastArrivalDelayMillis;
-    private volatile long lastArrivalMillis;
-    private volatile long appliedFence;
-    private volatile Position appliedPosition = Position.NONE;
-    private final Object fenceLock = new Object();
-    private Connection fenceConnection; // guarded by fenceLock
+    private final ApplyProgress applied;
+    private final FenceWriter fences;
     private volatile Running running; // guarded by lifecycle (start/stop are serialised by the state CAS)
 
     /**
@@ -135,6 +117,8 @@ public final class DebeziumReplicationStream implements ReplicationStream {
      */
     public DebeziumReplicationStream(CaptureConfig config) {
         this.config = java.util.Objects.requireNonNull(config, "config");
+        this.applied = new ApplyProgress(config, state);
+        this.fences = new FenceWriter(config);
     }
 
     @Override
@@ -168,7 +152,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         boolean copying = prepared.copy() != CopyNeeded.NONE;
         CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);
         AtomicBoolean polling = new AtomicBoolean();
-        BatchHandler handler = new BatchHandler(config, engineName, storedFence, new Progress());
+        BatchHandler handler = new BatchHandler(config, engineName, storedFence, applied);
         HeldUntilCopied held = copying ? new HeldUntilCopied(config.name, handler) : null;
         EngineRef engine = new EngineRef(() -> DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
                 .using(EngineProperties.of(config, engineName, token))
@@ -179,7 +163,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                         polling.set(true);
                         // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
                         if (copying && held.released()) {
-                            copyDoneStreaming();
+                            applied.copyDoneStreaming();
                         }
                         started.countDown();
                     }
@@ -192,7 +176,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                             LOG.error("stream '{}' failed: {}", config.name, message, error);
                         }
                         state.set(State.FAILED);
-                        wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
+                        applied.wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
                     }
                     done.countDown();
                     started.countDown();
@@ -261,18 +245,12 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             failure.compareAndSet(null, e);
             state.set(State.FAILED);
             LOG.error("stream '{}': cannot create its engine: {}", config.name, e.getMessage(), e);
-            wakeFenceWaiters();
+            applied.wakeFenceWaiters();
             done.countDown();
             started.countDown();
             return;
         }
         engine.run();
-    }
-
-    private void copyDoneStreaming() {
-        if (state.compareAndSet(State.COPYING, State.STREAMING)) {
-            LOG.info("stream '{}': initial copy done, streaming", config.name);
-        }
     }
 
     /** What {@link #prepare} found on the target. */
@@ -344,7 +322,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                     return false;
                 }
                 if (polling.get()) {
-                    copyDoneStreaming();
+                    applied.copyDoneStreaming();
                 }
                 return true;
             } catch (InterruptedException e) {
@@ -362,7 +340,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 failure.set(failed);
                 state.set(State.FAILED);
                 LOG.error(failed.getMessage(), e);
-                wakeFenceWaiters();
+                applied.wakeFenceWaiters();
                 return false;
             }
         }
@@ -445,7 +423,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 TargetOffsetStore.register(token, stored.get().key(), stored.get().value());
             }
             long fence = stored.map(OffsetTable.Stored::fenceId).orElse(0L);
-            appliedFence = fence;
+            applied.startFrom(fence);
             LOG.info("stream '{}' starting {}", config.name, copy != CopyNeeded.NONE ? "with a bulk initial copy"
                     : stored.isEmpty() ? "with no stored offset"
                     : CopyMarker.isMarker(stored.get()) ? "where its initial copy ended" : "from its stored offset");
@@ -575,8 +553,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
     private void released(Running r) {
         r.handler().close();
         TargetOffsetStore.unregister(r.token());
-        pending.set(0);
-        oldestPendingMillis = 0;
+        applied.reset();
     }
 
     @Override
@@ -586,21 +563,12 @@ public final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public Lag lag() {
-        long now = config.clock.millis();
-        long events = pending.get();
-        long oldest = oldestPendingMillis;
-        long behind = events == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest);
-        // Changes still inside the connector or the server are not counted as events; while
-        // batches keep arriving, how old they arrive is the best sign of them.
-        if (now - lastArrivalMillis <= RECENT_ARRIVAL_MILLIS) {
-            behind = Math.max(behind, lastArrivalDelayMillis);
-        }
-        return new Lag(events, Duration.ofMillis(behind));
+        return applied.lag();
     }
 
     @Override
     public Position appliedPosition() {
-        return appliedPosition;
+        return applied.appliedPosition();
     }
 
     @Override
@@ -614,67 +582,11 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "' is " + s + ", not STREAMING; cannot write a fence");
         }
         long start = System.nanoTime();
-        long id = lastFenceWritten.updateAndGet(prev -> Math.max(Math.max(prev + 1, appliedFence + 1), config.clock.millis()));
-        writeFence(id);
+        long id = applied.nextFenceId();
+        fences.write(id);
         long deadline = start + timeout.toNanos();
-        lock.lock();
-        try {
-            while (appliedFence < id) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || state.get() == State.FAILED) {
-                    throw new CatchUpTimeoutException("stream '" + config.name + "': fence " + id + " not applied on the target after "
-                            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (state " + state.get() + ", lag " + lag()
-                            + ", applied " + appliedPosition + ")");
-                }
-                fenceApplied.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CatchUpTimeoutException("stream '" + config.name + "': interrupted while waiting for fence " + id);
-        } finally {
-            lock.unlock();
-        }
-        return new Fence(id, appliedPosition, Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    // One source connection serves every fence (opening one costs more than the write, and the
-    // write happens while the application's writes are paused); replaced once if it broke.
-    private void writeFence(long id) {
-        synchronized (fenceLock) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Connection c = fenceConnection;
-                    if (c == null || c.isClosed()) {
-                        c = config.source.getConnection();
-                        c.setAutoCommit(true);
-                        config.dialect.prepareFenceSession(c);
-                        fenceConnection = c;
-                    }
-                    FenceTable.write(c, config.fenceTable, config.name, id, config.clock.millis());
-                    return;
-                } catch (SQLException e) {
-                    closeFenceConnection();
-                    if (attempt > 1) {
-                        throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "': writing fence " + id
-                                + " on the source failed: " + e.getMessage(), e);
-                    }
-                }
-            }
-        }
-    }
-
-    private void closeFenceConnection() {
-        synchronized (fenceLock) {
-            Connection c = fenceConnection;
-            fenceConnection = null;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // already broken
-                }
-            }
-        }
+        applied.awaitApplied(id, start, deadline);
+        return new Fence(id, applied.appliedPosition(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Override
@@ -689,7 +601,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             return;
         }
         stopEngine();
-        closeFenceConnection();
+        fences.close();
         try (Connection target = config.target.getConnection()) {
             OffsetTable.delete(target, config.name);
         } catch (SQLException e) {
@@ -700,60 +612,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         } catch (RuntimeException e) {
             LOG.warn("stream '{}': cleanup failed: {}", config.name, e.getMessage(), e);
         }
-        lock.lock();
-        try {
-            fenceApplied.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** What the apply thread reports; kept off the public surface. */
-    private final class Progress implements BatchHandler.Progress {
-        @Override
-        public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
-            long now = config.clock.millis();
-            pending.addAndGet(events);
-            oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
-            if (newestSourceMillis > 0) {
-                lastArrivalDelayMillis = Math.max(0, now - newestSourceMillis);
-                lastArrivalMillis = now;
-            }
-        }
-
-        @Override
-        public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
-            appliedPosition = config.dialect.position(lastOffset);
-            pending.addAndGet(-events);
-            oldestPendingMillis = 0;
-            if (fenceId > appliedFence) {
-                lock.lock();
-                try {
-                    appliedFence = fenceId;
-                    fenceApplied.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-
-        @Override
-        public void copying(boolean copying) {
-            if (copying) {
-                state.compareAndSet(State.STREAMING, State.COPYING);
-            } else if (state.compareAndSet(State.COPYING, State.STREAMING)) {
-                LOG.info("stream '{}': initial copy done, streaming", config.name);
-            }
-        }
-    }
-
-    private void wakeFenceWaiters() {
-        lock.lock();
-        try {
-            fenceApplied.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        applied.wakeFenceWaiters();
     }
 
     @Override
