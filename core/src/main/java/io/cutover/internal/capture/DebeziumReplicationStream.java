@@ -7,10 +7,6 @@ import io.cutover.Phase;
 import io.cutover.Position;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,9 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,68 +40,8 @@ public final class DebeziumReplicationStream implements ReplicationStream {
      * then the engine unless the copy launched it early on a thread of its own); {@code copyEnded}
      * opens when the copy is over, whatever its outcome; {@code held} is null without a copy.
      */
-    private record Running(EngineRef engine, BatchHandler handler,
-            Thread thread, CountDownLatch done, CountDownLatch copyEnded, String token, Launch launch,
-            HeldUntilCopied held) {
-    }
-
-    /**
-     * The engine of one run, built by the first thread that needs it: building one loads much of
-     * Debezium (0.4 s cold), which a run with a copy does on a thread of its own, beside the copy.
-     */
-    private static final class EngineRef {
-        private final java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build;
-        private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine; // guarded by this
-
-        EngineRef(java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build) {
-            this.build = build;
-        }
-
-        synchronized DebeziumEngine<RecordChangeEvent<SourceRecord>> get() {
-            if (engine == null) {
-                engine = build.get();
-            }
-            return engine;
-        }
-
-        void run() {
-            get().run();
-        }
-    }
-
-    /**
-     * Whether the engine of one run was launched or the run was cancelled first (while its
-     * initial copy ran): exactly one of the two happens.
-     */
-    private static final class Launch {
-        private boolean cancelled; // guarded by this
-        private Thread engine; // guarded by this; runs the engine once launched
-
-        /** Launches the engine on {@code thread}, starting it unless it is the caller's. */
-        synchronized boolean launch(Thread thread) {
-            if (cancelled) {
-                return false;
-            }
-            engine = thread;
-            if (thread != Thread.currentThread()) {
-                thread.start(); // under the lock: a cancel() that sees it launched sees it started
-            }
-            return true;
-        }
-
-        /** Cancels the run; returns whether the engine had been launched already. */
-        synchronized boolean cancel() {
-            cancelled = true;
-            return engine != null;
-        }
-
-        synchronized boolean cancelled() {
-            return cancelled;
-        }
-
-        synchronized Thread engine() {
-            return engine;
-        }
+    private record Running(EngineRun engine, BatchHandler handler,
+            Thread thread, CountDownLatch copyEnded, String token, HeldUntilCopied held) {
     }
 
     /**
@@ -147,110 +81,78 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         String engineName = "cutover-" + config.name;
         Prepared prepared = prepare(token, engineName);
         long storedFence = prepared.fence();
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
         boolean copying = prepared.copy() != CopyNeeded.NONE;
         CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);
-        AtomicBoolean polling = new AtomicBoolean();
         BatchHandler handler = new BatchHandler(config, engineName, storedFence, applied);
         HeldUntilCopied held = copying ? new HeldUntilCopied(config.name, handler) : null;
-        EngineRef engine = new EngineRef(() -> DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(EngineProperties.of(config, engineName, token))
-                .using(new DebeziumEngine.ConnectorCallback() {
-                    // Polling, not just a started task: the engine refuses to stop while tasks start.
-                    @Override
-                    public void pollingStarted() {
-                        polling.set(true);
-                        // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
-                        if (copying && held.released()) {
-                            applied.copyDoneStreaming();
-                        }
-                        started.countDown();
-                    }
-                })
-                .using((success, message, error) -> {
-                    if (!success && state.get() != State.STOPPED && state.get() != State.CLOSED) {
-                        Throwable t = error != null ? error : new CutoverException(Phase.CATCH_UP, message);
-                        // A failed copy ends an engine launched early; its failure is the copy's.
-                        if (failure.compareAndSet(null, t)) {
-                            LOG.error("stream '{}' failed: {}", config.name, message, error);
-                        }
-                        state.set(State.FAILED);
-                        applied.wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
-                    }
-                    done.countDown();
-                    started.countDown();
-                })
-                .notifying(copying ? held : handler)
-                .build());
-        if (!copying) {
-            engine.get(); // as before: a bad setting fails start() itself
-        } else {
-            // Built beside the copy's set-up, so an engine launched early only has to run; a failed
-            // build is reported by whichever thread runs the engine.
-            Thread build = new Thread(() -> {
-                try {
-                    engine.get();
-                } catch (RuntimeException e) {
-                    LOG.debug("stream '{}': building the engine ahead of the copy failed: {}", config.name, e.toString());
+        EngineRun engine = new EngineRun(config, engineName, token, copying ? held : handler, new EngineRun.Listener() {
+            @Override
+            public void pollingStarted() {
+                // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
+                if (copying && held.released()) {
+                    applied.copyDoneStreaming();
                 }
-            }, "cutover-engine-build-" + config.name);
-            build.setDaemon(true);
-            build.start();
+            }
+
+            @Override
+            public void engineFailed(String message, Throwable error) {
+                if (state.get() != State.STOPPED && state.get() != State.CLOSED) {
+                    Throwable t = error != null ? error : new CutoverException(Phase.CATCH_UP, message);
+                    // A failed copy ends an engine launched early; its failure is the copy's.
+                    if (failure.compareAndSet(null, t)) {
+                        LOG.error("stream '{}' failed: {}", config.name, message, error);
+                    }
+                    state.set(State.FAILED);
+                    applied.wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
+                }
+            }
+
+            @Override
+            public void buildFailed(RuntimeException e) {
+                failure.compareAndSet(null, e);
+                state.set(State.FAILED);
+                LOG.error("stream '{}': cannot create its engine: {}", config.name, e.getMessage(), e);
+                applied.wakeFenceWaiters();
+            }
+        });
+        if (!copying) {
+            engine.build(); // as before: a bad setting fails start() itself
+        } else {
+            engine.buildAhead();
         }
-        Launch launch = new Launch();
         Thread thread = new Thread(() -> {
             if (copying) {
-                Load load = new Load(prepared.copy(), token, engineName, launch, started, held, polling,
-                        () -> new Thread(() -> runEngine(engine, done, started), "cutover-engine-" + config.name));
+                Load load = new Load(prepared.copy(), token, engineName, engine, held);
                 boolean copied;
                 try {
                     copied = load.run();
                 } finally {
                     copyEnded.countDown();
                 }
-                Thread early = launch.engine();
+                Thread early = engine.launchedOn();
                 if (early != null) {
                     // The engine runs on its own thread already; a copy that failed must end it (a stop ends it itself).
-                    if (!copied && !launch.cancelled()) {
+                    if (!copied && !engine.cancelled()) {
                         held.drop();
-                        closeEngine(engine, done, early);
+                        engine.close(early);
                     }
                     return;
                 }
                 if (!copied) {
-                    done.countDown();
-                    started.countDown();
+                    engine.ended();
                     return;
                 }
             }
-            if (!launch.launch(Thread.currentThread())) {
-                done.countDown();
-                started.countDown();
+            if (!engine.launch(Thread.currentThread())) {
+                engine.ended();
                 return;
             }
-            runEngine(engine, done, started);
+            engine.run();
         }, "cutover-capture-" + config.name);
         thread.setDaemon(true);
-        running = new Running(engine, handler, thread, done, copyEnded, token, launch, held);
+        running = new Running(engine, handler, thread, copyEnded, token, held);
         thread.start();
-        awaitStarted(started);
-    }
-
-    // Builds (if no one did) and runs the engine; a build that fails fails the stream.
-    private void runEngine(EngineRef engine, CountDownLatch done, CountDownLatch started) {
-        try {
-            engine.get();
-        } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-            state.set(State.FAILED);
-            LOG.error("stream '{}': cannot create its engine: {}", config.name, e.getMessage(), e);
-            applied.wakeFenceWaiters();
-            done.countDown();
-            started.countDown();
-            return;
-        }
-        engine.run();
+        awaitStarted(engine);
     }
 
     /** What {@link #prepare} found on the target. */
@@ -270,24 +172,17 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         private final CopyNeeded copy;
         private final String token;
         private final String engineName;
-        private final Launch launch;
-        private final CountDownLatch started;
+        private final EngineRun engine;
         private final HeldUntilCopied held;
-        private final AtomicBoolean polling;
-        private final java.util.function.Supplier<Thread> engineThread;
         private final CopyProgress progress = new CopyProgress(config.name, config.clock);
         private InitialLoad.Start early; // confined to the capture thread
 
-        Load(CopyNeeded copy, String token, String engineName, Launch launch, CountDownLatch started, HeldUntilCopied held,
-                AtomicBoolean polling, java.util.function.Supplier<Thread> engineThread) {
+        Load(CopyNeeded copy, String token, String engineName, EngineRun engine, HeldUntilCopied held) {
             this.copy = copy;
             this.token = token;
             this.engineName = engineName;
-            this.launch = launch;
-            this.started = started;
+            this.engine = engine;
             this.held = held;
-            this.polling = polling;
-            this.engineThread = engineThread;
         }
 
         // Copies; false if the copy failed or was cancelled.
@@ -295,14 +190,14 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             if (!state.compareAndSet(State.STARTING, State.COPYING)) {
                 return false;
             }
-            started.countDown();
+            engine.markStarted();
             try {
                 if (copy == CopyNeeded.REDO) {
                     LOG.info("stream '{}': an earlier initial copy did not finish; discarding what it left and copying again", config.name);
                     config.initialLoad.discardPartialCopy(this);
                 }
                 InitialLoad.Start start = config.initialLoad.copy(this);
-                if (launch.cancelled()) {
+                if (engine.cancelled()) {
                     return false;
                 }
                 if (early != null && !early.equals(start)) {
@@ -321,7 +216,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 if (!held.release()) {
                     return false;
                 }
-                if (polling.get()) {
+                if (engine.polling()) {
                     applied.copyDoneStreaming();
                 }
                 return true;
@@ -329,7 +224,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 LOG.info("stream '{}': initial copy stopped after {}; the next start copies again", config.name, progress.summary());
                 return false;
             } catch (SQLException | RuntimeException e) {
-                if (launch.cancelled()) {
+                if (engine.cancelled()) {
                     LOG.info("stream '{}': initial copy stopped after {} ({}); the next start copies again", config.name,
                             progress.summary(), e.getMessage());
                     return false;
@@ -373,7 +268,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
 
         @Override
         public boolean cancelled() {
-            return launch.cancelled() || Thread.currentThread().isInterrupted();
+            return engine.cancelled() || Thread.currentThread().isInterrupted();
         }
 
         @Override
@@ -392,9 +287,9 @@ public final class DebeziumReplicationStream implements ReplicationStream {
                 OffsetTable.Stored at = stored(start);
                 TargetOffsetStore.register(token, at.key(), at.value());
             }
-            Thread t = engineThread.get();
+            Thread t = engine.newThread();
             t.setDaemon(true);
-            if (launch.launch(t)) {
+            if (engine.launch(t)) {
                 LOG.info("stream '{}': engine starting while the copy runs; its changes wait for the copy", config.name);
             }
             // else stopped meanwhile: the copy sees it cancelled and ends
@@ -434,10 +329,10 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         }
     }
 
-    private void awaitStarted(CountDownLatch started) {
+    private void awaitStarted(EngineRun engine) {
         boolean ok;
         try {
-            ok = started.await(config.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            ok = engine.awaitStarted(config.startTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop();
@@ -477,11 +372,11 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         if (r == null) {
             return;
         }
-        if (!r.launch().cancel()) {
+        if (!r.engine().cancel()) {
             // Still copying (or about to): the engine never ran; end the copy instead.
             r.thread().interrupt();
             try {
-                if (!r.done().await(30, TimeUnit.SECONDS)) {
+                if (!r.engine().awaitDone(30, TimeUnit.SECONDS)) {
                     LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name);
                 }
             } catch (InterruptedException e) {
@@ -495,7 +390,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             // The engine was launched early and the copy still runs: end the copy too.
             r.thread().interrupt();
         }
-        closeEngine(r.engine(), r.done(), r.launch().engine());
+        r.engine().close(r.engine().launchedOn());
         try {
             if (!r.copyEnded().await(30, TimeUnit.SECONDS)) {
                 LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name);
@@ -504,50 +399,6 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             Thread.currentThread().interrupt();
         }
         released(r);
-    }
-
-    // Closes a launched engine and waits for its thread to end; ends a stalled one's capture connection.
-    private void closeEngine(EngineRef engine, CountDownLatch done, Thread engineThread) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                engine.get().close();
-                break;
-            } catch (IOException | RuntimeException e) {
-                // A failed engine has shut itself down already; a starting one refuses until it polls.
-                if (done.getCount() == 0 || System.nanoTime() > deadline) {
-                    LOG.debug("stream '{}': closing the engine: {}", config.name, e.toString());
-                    break;
-                }
-                try {
-                    done.await(50, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        try {
-            if (!done.await(2, TimeUnit.SECONDS)) {
-                // Seen with Debezium 3.5 when closed right as polling begins: the tasks are gone but
-                // the engine thread waits for their futures forever. Interrupting it ends the wait.
-                LOG.warn("stream '{}': engine still stopping after 2 s; interrupting it and ending its capture connection",
-                        config.name);
-                if (engineThread != null) {
-                    engineThread.interrupt();
-                }
-                try {
-                    config.onStopStalled.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("stream '{}': ending the capture connection failed: {}", config.name, e.getMessage());
-                }
-                if (!done.await(28, TimeUnit.SECONDS)) {
-                    LOG.warn("stream '{}': engine did not stop within 30 s", config.name);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void released(Running r) {
