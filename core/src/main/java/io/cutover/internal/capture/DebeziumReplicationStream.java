@@ -22,7 +22,13 @@ import org.slf4j.LoggerFactory;
  * A {@link ReplicationStream} that runs a Debezium connector in an embedded engine on its own
  * thread and applies its changes on the target through JDBC, batch by batch, each batch in one
  * transaction with the stream's offset. Dialect-neutral: the {@link io.cutover.spi.CaptureDialect}
- * supplies the connector settings and the SQL. Thread-safe.
+ * supplies the connector settings and the SQL.
+ *
+ * <p>This class owns the lifecycle (start, stop, close, moved by compare-and-set on its state)
+ * and composes the parts that do the work: {@link StartPoint} reads where a run starts, {@link
+ * CopyRun} runs a bulk initial copy on the capture thread, {@link EngineRun} builds, launches and
+ * closes the engine, {@link ApplyProgress} tracks what the target applied and wakes fence waiters,
+ * {@link FenceWriter} writes fences on the source. Thread-safe.
  */
 public final class DebeziumReplicationStream implements ReplicationStream {
 
@@ -79,9 +85,9 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         }
         String token = config.name + "-" + UUID.randomUUID();
         String engineName = "cutover-" + config.name;
-        Prepared prepared = prepare(token, engineName);
+        StartPoint prepared = StartPoint.prepare(config, token, state, applied);
         long storedFence = prepared.fence();
-        boolean copying = prepared.copy() != CopyNeeded.NONE;
+        boolean copying = prepared.copy() != StartPoint.CopyNeeded.NONE;
         CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);
         BatchHandler handler = new BatchHandler(config, engineName, storedFence, applied);
         HeldUntilCopied held = copying ? new HeldUntilCopied(config.name, handler) : null;
@@ -122,7 +128,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         }
         Thread thread = new Thread(() -> {
             if (copying) {
-                Load load = new Load(prepared.copy(), token, engineName, engine, held);
+                CopyRun load = new CopyRun(config, state, failure, applied, prepared.copy(), token, engineName, engine, held);
                 boolean copied;
                 try {
                     copied = load.run();
@@ -153,180 +159,6 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         running = new Running(engine, handler, thread, copyEnded, token, held);
         thread.start();
         awaitStarted(engine);
-    }
-
-    /** What {@link #prepare} found on the target. */
-    private record Prepared(long fence, CopyNeeded copy) {
-    }
-
-    /** Whether a bulk initial copy must run before the engine. */
-    private enum CopyNeeded {
-        NONE, FRESH, REDO
-    }
-
-    /**
-     * One run of the bulk initial copy on the capture thread, and the copy's view of this stream.
-     * The engine starts after it, or during it once the copy fixes where it begins.
-     */
-    private final class Load implements InitialLoad.Context {
-        private final CopyNeeded copy;
-        private final String token;
-        private final String engineName;
-        private final EngineRun engine;
-        private final HeldUntilCopied held;
-        private final CopyProgress progress = new CopyProgress(config.name, config.clock);
-        private InitialLoad.Start early; // confined to the capture thread
-
-        Load(CopyNeeded copy, String token, String engineName, EngineRun engine, HeldUntilCopied held) {
-            this.copy = copy;
-            this.token = token;
-            this.engineName = engineName;
-            this.engine = engine;
-            this.held = held;
-        }
-
-        // Copies; false if the copy failed or was cancelled.
-        boolean run() {
-            if (!state.compareAndSet(State.STARTING, State.COPYING)) {
-                return false;
-            }
-            engine.markStarted();
-            try {
-                if (copy == CopyNeeded.REDO) {
-                    LOG.info("stream '{}': an earlier initial copy did not finish; discarding what it left and copying again", config.name);
-                    config.initialLoad.discardPartialCopy(this);
-                }
-                InitialLoad.Start start = config.initialLoad.copy(this);
-                if (engine.cancelled()) {
-                    return false;
-                }
-                if (early != null && !early.equals(start)) {
-                    throw new IllegalStateException("the copy fixed the stream's start at " + early + " but returned " + start);
-                }
-                OffsetTable.Stored done = stored(start);
-                try (Connection target = config.target.getConnection()) {
-                    target.setAutoCommit(true);
-                    new OffsetTable(config.dialect).write(target, config.name, done, config.clock.millis());
-                }
-                if (start.offset() != null && early == null) {
-                    TargetOffsetStore.register(token, done.key(), done.value());
-                }
-                LOG.info("stream '{}': initial copy finished: {}", config.name, progress.summary());
-                // Only now may streamed changes overwrite the done marker with their offsets and touch copied rows.
-                if (!held.release()) {
-                    return false;
-                }
-                if (engine.polling()) {
-                    applied.copyDoneStreaming();
-                }
-                return true;
-            } catch (InterruptedException e) {
-                LOG.info("stream '{}': initial copy stopped after {}; the next start copies again", config.name, progress.summary());
-                return false;
-            } catch (SQLException | RuntimeException e) {
-                if (engine.cancelled()) {
-                    LOG.info("stream '{}': initial copy stopped after {} ({}); the next start copies again", config.name,
-                            progress.summary(), e.getMessage());
-                    return false;
-                }
-                CutoverException failed = new CutoverException(Phase.PREFLIGHT, "stream '" + config.name
-                        + "': the initial copy failed after " + progress.summary() + ": " + e.getMessage()
-                        + "; the next start discards what it copied and copies again", e);
-                failure.set(failed);
-                state.set(State.FAILED);
-                LOG.error(failed.getMessage(), e);
-                applied.wakeFenceWaiters();
-                return false;
-            }
-        }
-
-        private OffsetTable.Stored stored(InitialLoad.Start start) {
-            return start.offset() == null ? CopyMarker.DONE
-                    : new OffsetTable.Stored(new OffsetCodec(engineName).key(start.partition()),
-                            new OffsetCodec(engineName).value(start.offset()), 0L);
-        }
-
-        @Override
-        public String stream() {
-            return config.name;
-        }
-
-        @Override
-        public javax.sql.DataSource source() {
-            return config.source;
-        }
-
-        @Override
-        public javax.sql.DataSource target() {
-            return config.target;
-        }
-
-        @Override
-        public io.cutover.RowTransform transform(String sourceTable) {
-            return config.transform(sourceTable);
-        }
-
-        @Override
-        public boolean cancelled() {
-            return engine.cancelled() || Thread.currentThread().isInterrupted();
-        }
-
-        @Override
-        public void copied(String table, long rows) {
-            progress.add(table, rows);
-        }
-
-        @Override
-        public void positionFixed(InitialLoad.Start start) {
-            java.util.Objects.requireNonNull(start, "start");
-            if (early != null) {
-                throw new IllegalStateException("stream '" + config.name + "': the copy fixed its start twice");
-            }
-            early = start;
-            if (start.offset() != null) {
-                OffsetTable.Stored at = stored(start);
-                TargetOffsetStore.register(token, at.key(), at.value());
-            }
-            Thread t = engine.newThread();
-            t.setDaemon(true);
-            if (engine.launch(t)) {
-                LOG.info("stream '{}': engine starting while the copy runs; its changes wait for the copy", config.name);
-            }
-            // else stopped meanwhile: the copy sees it cancelled and ends
-        }
-    }
-
-    // Reads the stored offset from the target and registers it for the engine's offset store; with
-    // a bulk initial copy and nothing stored, records on the target that the copy starts.
-    private Prepared prepare(String token, String engineName) {
-        try (Connection source = config.source.getConnection()) {
-            FenceTable.create(source, config.fenceTable);
-        } catch (SQLException e) {
-            state.set(State.FAILED);
-            throw new PreflightException("stream '" + config.name + "': cannot create fence table " + config.fenceTable
-                    + " on the source: " + e.getMessage(), e);
-        }
-        try (Connection target = config.target.getConnection()) {
-            OffsetTable.create(target);
-            Optional<OffsetTable.Stored> stored = OffsetTable.read(target, config.name);
-            CopyNeeded copy = CopyNeeded.NONE;
-            if (config.initialLoad != null && (stored.isEmpty() || CopyMarker.isStarted(stored.get()))) {
-                copy = stored.isEmpty() ? CopyNeeded.FRESH : CopyNeeded.REDO;
-                target.setAutoCommit(true);
-                new OffsetTable(config.dialect).write(target, config.name, CopyMarker.STARTED, config.clock.millis());
-            } else if (stored.isPresent() && !CopyMarker.isMarker(stored.get())) {
-                TargetOffsetStore.register(token, stored.get().key(), stored.get().value());
-            }
-            long fence = stored.map(OffsetTable.Stored::fenceId).orElse(0L);
-            applied.startFrom(fence);
-            LOG.info("stream '{}' starting {}", config.name, copy != CopyNeeded.NONE ? "with a bulk initial copy"
-                    : stored.isEmpty() ? "with no stored offset"
-                    : CopyMarker.isMarker(stored.get()) ? "where its initial copy ended" : "from its stored offset");
-            return new Prepared(fence, copy);
-        } catch (SQLException e) {
-            state.set(State.FAILED);
-            throw new PreflightException("stream '" + config.name + "': cannot read offsets on the target: " + e.getMessage(), e);
-        }
     }
 
     private void awaitStarted(EngineRun engine) {
