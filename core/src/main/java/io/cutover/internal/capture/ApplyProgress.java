@@ -38,7 +38,7 @@ final class ApplyProgress implements BatchHandler.Progress {
     // batches keep coming, this shows a backlog still inside the connector or the server.
     private volatile long lastArrivalDelayMillis;
     private volatile long lastArrivalMillis;
-    private volatile long appliedFence; // raised under lock by the apply thread
+    private volatile long appliedFence; // set by start before a run; raised under lock by the apply thread
     private volatile Position appliedPosition = Position.NONE;
 
     ApplyProgress(CaptureConfig config, AtomicReference<State> state) {
