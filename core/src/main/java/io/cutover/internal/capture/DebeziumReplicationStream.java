@@ -1,6 +1,5 @@
 package io.cutover.internal.capture;
 
-import io.cutover.CatchUpTimeoutException;
 import io.cutover.CutoverException;
 import io.cutover.Fence;
 import io.cutover.Lag;
@@ -8,24 +7,14 @@ import io.cutover.Phase;
 import io.cutover.Position;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,30 +22,23 @@ import org.slf4j.LoggerFactory;
  * A {@link ReplicationStream} that runs a Debezium connector in an embedded engine on its own
  * thread and applies its changes on the target through JDBC, batch by batch, each batch in one
  * transaction with the stream's offset. Dialect-neutral: the {@link io.cutover.spi.CaptureDialect}
- * supplies the connector settings and the SQL. Thread-safe.
+ * supplies the connector settings and the SQL.
+ *
+ * <p>This class owns the lifecycle (start, stop, close, moved by compare-and-set on its state)
+ * and composes the parts that do the work: {@link StartPoint} reads where a run starts, {@link
+ * CopyRun} runs a bulk initial copy on the capture thread, {@link EngineRun} builds, launches and
+ * closes the engine, {@link ApplyProgress} tracks what the target applied and wakes fence waiters,
+ * {@link FenceWriter} writes fences on the source. Thread-safe.
  */
 public final class DebeziumReplicationStream implements ReplicationStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
 
-    private static final long RECENT_ARRIVAL_MILLIS = 250;
-
     private final CaptureConfig config;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong lastFenceWritten = new AtomicLong();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition fenceApplied = lock.newCondition();
-    private volatile long oldestPendingMillis;
-    // How old the newest change of the last batch was when it arrived, and when that was: while
-    // batches keep coming, this shows a backlog still inside the connector or the server.
-    private volatile long lastArrivalDelayMillis;
-    private volatile long lastArrivalMillis;
-    private volatile long appliedFence;
-    private volatile Position appliedPosition = Position.NONE;
-    private final Object fenceLock = new Object();
-    private Connection fenceConnection; // guarded by fenceLock
+    private final ApplyProgress applied;
+    private final FenceWriter fences;
     private volatile Running running; // guarded by lifecycle (start/stop are serialised by the state CAS)
 
     /**
@@ -64,68 +46,8 @@ public final class DebeziumReplicationStream implements ReplicationStream {
      * then the engine unless the copy launched it early on a thread of its own); {@code copyEnded}
      * opens when the copy is over, whatever its outcome; {@code held} is null without a copy.
      */
-    private record Running(EngineRef engine, BatchHandler handler,
-            Thread thread, CountDownLatch done, CountDownLatch copyEnded, String token, Launch launch,
-            HeldUntilCopied held) {
-    }
-
-    /**
-     * The engine of one run, built by the first thread that needs it: building one loads much of
-     * Debezium (0.4 s cold), which a run with a copy does on a thread of its own, beside the copy.
-     */
-    private static final class EngineRef {
-        private final java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build;
-        private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine; // guarded by this
-
-        EngineRef(java.util.function.Supplier<DebeziumEngine<RecordChangeEvent<SourceRecord>>> build) {
-            this.build = build;
-        }
-
-        synchronized DebeziumEngine<RecordChangeEvent<SourceRecord>> get() {
-            if (engine == null) {
-                engine = build.get();
-            }
-            return engine;
-        }
-
-        void run() {
-            get().run();
-        }
-    }
-
-    /**
-     * Whether the engine of one run was launched or the run was cancelled first (while its
-     * initial copy ran): exactly one of the two happens.
-     */
-    private static final class Launch {
-        private boolean cancelled; // guarded by this
-        private Thread engine; // guarded by this; runs the engine once launched
-
-        /** Launches the engine on {@code thread}, starting it unless it is the caller's. */
-        synchronized boolean launch(Thread thread) {
-            if (cancelled) {
-                return false;
-            }
-            engine = thread;
-            if (thread != Thread.currentThread()) {
-                thread.start(); // under the lock: a cancel() that sees it launched sees it started
-            }
-            return true;
-        }
-
-        /** Cancels the run; returns whether the engine had been launched already. */
-        synchronized boolean cancel() {
-            cancelled = true;
-            return engine != null;
-        }
-
-        synchronized boolean cancelled() {
-            return cancelled;
-        }
-
-        synchronized Thread engine() {
-            return engine;
-        }
+    private record Running(EngineRun engine, BatchHandler handler,
+            Thread thread, CountDownLatch copyEnded, String token, HeldUntilCopied held) {
     }
 
     /**
@@ -135,6 +57,8 @@ public final class DebeziumReplicationStream implements ReplicationStream {
      */
     public DebeziumReplicationStream(CaptureConfig config) {
         this.config = java.util.Objects.requireNonNull(config, "config");
+        this.applied = new ApplyProgress(config, state);
+        this.fences = new FenceWriter(config);
     }
 
     @Override
@@ -161,305 +85,86 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         }
         String token = config.name + "-" + UUID.randomUUID();
         String engineName = "cutover-" + config.name;
-        Prepared prepared = prepare(token, engineName);
+        StartPoint prepared = StartPoint.prepare(config, token, state, applied);
         long storedFence = prepared.fence();
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        boolean copying = prepared.copy() != CopyNeeded.NONE;
+        boolean copying = prepared.copy() != StartPoint.CopyNeeded.NONE;
         CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);
-        AtomicBoolean polling = new AtomicBoolean();
-        BatchHandler handler = new BatchHandler(config, engineName, storedFence, new Progress());
+        BatchHandler handler = new BatchHandler(config, engineName, storedFence, applied);
         HeldUntilCopied held = copying ? new HeldUntilCopied(config.name, handler) : null;
-        EngineRef engine = new EngineRef(() -> DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(EngineProperties.of(config, engineName, token))
-                .using(new DebeziumEngine.ConnectorCallback() {
-                    // Polling, not just a started task: the engine refuses to stop while tasks start.
-                    @Override
-                    public void pollingStarted() {
-                        polling.set(true);
-                        // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
-                        if (copying && held.released()) {
-                            copyDoneStreaming();
-                        }
-                        started.countDown();
-                    }
-                })
-                .using((success, message, error) -> {
-                    if (!success && state.get() != State.STOPPED && state.get() != State.CLOSED) {
-                        Throwable t = error != null ? error : new CutoverException(Phase.CATCH_UP, message);
-                        // A failed copy ends an engine launched early; its failure is the copy's.
-                        if (failure.compareAndSet(null, t)) {
-                            LOG.error("stream '{}' failed: {}", config.name, message, error);
-                        }
-                        state.set(State.FAILED);
-                        wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
-                    }
-                    done.countDown();
-                    started.countDown();
-                })
-                .notifying(copying ? held : handler)
-                .build());
-        if (!copying) {
-            engine.get(); // as before: a bad setting fails start() itself
-        } else {
-            // Built beside the copy's set-up, so an engine launched early only has to run; a failed
-            // build is reported by whichever thread runs the engine.
-            Thread build = new Thread(() -> {
-                try {
-                    engine.get();
-                } catch (RuntimeException e) {
-                    LOG.debug("stream '{}': building the engine ahead of the copy failed: {}", config.name, e.toString());
+        EngineRun engine = new EngineRun(config, engineName, token, copying ? held : handler, new EngineRun.Listener() {
+            @Override
+            public void pollingStarted() {
+                // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
+                if (copying && held.released()) {
+                    applied.copyDoneStreaming();
                 }
-            }, "cutover-engine-build-" + config.name);
-            build.setDaemon(true);
-            build.start();
+            }
+
+            @Override
+            public void engineFailed(String message, Throwable error) {
+                if (state.get() != State.STOPPED && state.get() != State.CLOSED) {
+                    Throwable t = error != null ? error : new CutoverException(Phase.CATCH_UP, message);
+                    // A failed copy ends an engine launched early; its failure is the copy's.
+                    if (failure.compareAndSet(null, t)) {
+                        LOG.error("stream '{}' failed: {}", config.name, message, error);
+                    }
+                    state.set(State.FAILED);
+                    applied.wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
+                }
+            }
+
+            @Override
+            public void buildFailed(RuntimeException e) {
+                failure.compareAndSet(null, e);
+                state.set(State.FAILED);
+                LOG.error("stream '{}': cannot create its engine: {}", config.name, e.getMessage(), e);
+                applied.wakeFenceWaiters();
+            }
+        });
+        if (!copying) {
+            engine.build(); // as before: a bad setting fails start() itself
+        } else {
+            engine.buildAhead();
         }
-        Launch launch = new Launch();
         Thread thread = new Thread(() -> {
             if (copying) {
-                Load load = new Load(prepared.copy(), token, engineName, launch, started, held, polling,
-                        () -> new Thread(() -> runEngine(engine, done, started), "cutover-engine-" + config.name));
+                CopyRun load = new CopyRun(config, state, failure, applied, prepared.copy(), token, engineName, engine, held);
                 boolean copied;
                 try {
                     copied = load.run();
                 } finally {
                     copyEnded.countDown();
                 }
-                Thread early = launch.engine();
+                Thread early = engine.launchedOn();
                 if (early != null) {
                     // The engine runs on its own thread already; a copy that failed must end it (a stop ends it itself).
-                    if (!copied && !launch.cancelled()) {
+                    if (!copied && !engine.cancelled()) {
                         held.drop();
-                        closeEngine(engine, done, early);
+                        engine.close(early);
                     }
                     return;
                 }
                 if (!copied) {
-                    done.countDown();
-                    started.countDown();
+                    engine.ended();
                     return;
                 }
             }
-            if (!launch.launch(Thread.currentThread())) {
-                done.countDown();
-                started.countDown();
+            if (!engine.launch(Thread.currentThread())) {
+                engine.ended();
                 return;
             }
-            runEngine(engine, done, started);
+            engine.run();
         }, "cutover-capture-" + config.name);
         thread.setDaemon(true);
-        running = new Running(engine, handler, thread, done, copyEnded, token, launch, held);
+        running = new Running(engine, handler, thread, copyEnded, token, held);
         thread.start();
-        awaitStarted(started);
+        awaitStarted(engine);
     }
 
-    // Builds (if no one did) and runs the engine; a build that fails fails the stream.
-    private void runEngine(EngineRef engine, CountDownLatch done, CountDownLatch started) {
-        try {
-            engine.get();
-        } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-            state.set(State.FAILED);
-            LOG.error("stream '{}': cannot create its engine: {}", config.name, e.getMessage(), e);
-            wakeFenceWaiters();
-            done.countDown();
-            started.countDown();
-            return;
-        }
-        engine.run();
-    }
-
-    private void copyDoneStreaming() {
-        if (state.compareAndSet(State.COPYING, State.STREAMING)) {
-            LOG.info("stream '{}': initial copy done, streaming", config.name);
-        }
-    }
-
-    /** What {@link #prepare} found on the target. */
-    private record Prepared(long fence, CopyNeeded copy) {
-    }
-
-    /** Whether a bulk initial copy must run before the engine. */
-    private enum CopyNeeded {
-        NONE, FRESH, REDO
-    }
-
-    /**
-     * One run of the bulk initial copy on the capture thread, and the copy's view of this stream.
-     * The engine starts after it, or during it once the copy fixes where it begins.
-     */
-    private final class Load implements InitialLoad.Context {
-        private final CopyNeeded copy;
-        private final String token;
-        private final String engineName;
-        private final Launch launch;
-        private final CountDownLatch started;
-        private final HeldUntilCopied held;
-        private final AtomicBoolean polling;
-        private final java.util.function.Supplier<Thread> engineThread;
-        private final CopyProgress progress = new CopyProgress(config.name, config.clock);
-        private InitialLoad.Start early; // confined to the capture thread
-
-        Load(CopyNeeded copy, String token, String engineName, Launch launch, CountDownLatch started, HeldUntilCopied held,
-                AtomicBoolean polling, java.util.function.Supplier<Thread> engineThread) {
-            this.copy = copy;
-            this.token = token;
-            this.engineName = engineName;
-            this.launch = launch;
-            this.started = started;
-            this.held = held;
-            this.polling = polling;
-            this.engineThread = engineThread;
-        }
-
-        // Copies; false if the copy failed or was cancelled.
-        boolean run() {
-            if (!state.compareAndSet(State.STARTING, State.COPYING)) {
-                return false;
-            }
-            started.countDown();
-            try {
-                if (copy == CopyNeeded.REDO) {
-                    LOG.info("stream '{}': an earlier initial copy did not finish; discarding what it left and copying again", config.name);
-                    config.initialLoad.discardPartialCopy(this);
-                }
-                InitialLoad.Start start = config.initialLoad.copy(this);
-                if (launch.cancelled()) {
-                    return false;
-                }
-                if (early != null && !early.equals(start)) {
-                    throw new IllegalStateException("the copy fixed the stream's start at " + early + " but returned " + start);
-                }
-                OffsetTable.Stored done = stored(start);
-                try (Connection target = config.target.getConnection()) {
-                    target.setAutoCommit(true);
-                    new OffsetTable(config.dialect).write(target, config.name, done, config.clock.millis());
-                }
-                if (start.offset() != null && early == null) {
-                    TargetOffsetStore.register(token, done.key(), done.value());
-                }
-                LOG.info("stream '{}': initial copy finished: {}", config.name, progress.summary());
-                // Only now may streamed changes overwrite the done marker with their offsets and touch copied rows.
-                if (!held.release()) {
-                    return false;
-                }
-                if (polling.get()) {
-                    copyDoneStreaming();
-                }
-                return true;
-            } catch (InterruptedException e) {
-                LOG.info("stream '{}': initial copy stopped after {}; the next start copies again", config.name, progress.summary());
-                return false;
-            } catch (SQLException | RuntimeException e) {
-                if (launch.cancelled()) {
-                    LOG.info("stream '{}': initial copy stopped after {} ({}); the next start copies again", config.name,
-                            progress.summary(), e.getMessage());
-                    return false;
-                }
-                CutoverException failed = new CutoverException(Phase.PREFLIGHT, "stream '" + config.name
-                        + "': the initial copy failed after " + progress.summary() + ": " + e.getMessage()
-                        + "; the next start discards what it copied and copies again", e);
-                failure.set(failed);
-                state.set(State.FAILED);
-                LOG.error(failed.getMessage(), e);
-                wakeFenceWaiters();
-                return false;
-            }
-        }
-
-        private OffsetTable.Stored stored(InitialLoad.Start start) {
-            return start.offset() == null ? CopyMarker.DONE
-                    : new OffsetTable.Stored(new OffsetCodec(engineName).key(start.partition()),
-                            new OffsetCodec(engineName).value(start.offset()), 0L);
-        }
-
-        @Override
-        public String stream() {
-            return config.name;
-        }
-
-        @Override
-        public javax.sql.DataSource source() {
-            return config.source;
-        }
-
-        @Override
-        public javax.sql.DataSource target() {
-            return config.target;
-        }
-
-        @Override
-        public io.cutover.RowTransform transform(String sourceTable) {
-            return config.transform(sourceTable);
-        }
-
-        @Override
-        public boolean cancelled() {
-            return launch.cancelled() || Thread.currentThread().isInterrupted();
-        }
-
-        @Override
-        public void copied(String table, long rows) {
-            progress.add(table, rows);
-        }
-
-        @Override
-        public void positionFixed(InitialLoad.Start start) {
-            java.util.Objects.requireNonNull(start, "start");
-            if (early != null) {
-                throw new IllegalStateException("stream '" + config.name + "': the copy fixed its start twice");
-            }
-            early = start;
-            if (start.offset() != null) {
-                OffsetTable.Stored at = stored(start);
-                TargetOffsetStore.register(token, at.key(), at.value());
-            }
-            Thread t = engineThread.get();
-            t.setDaemon(true);
-            if (launch.launch(t)) {
-                LOG.info("stream '{}': engine starting while the copy runs; its changes wait for the copy", config.name);
-            }
-            // else stopped meanwhile: the copy sees it cancelled and ends
-        }
-    }
-
-    // Reads the stored offset from the target and registers it for the engine's offset store; with
-    // a bulk initial copy and nothing stored, records on the target that the copy starts.
-    private Prepared prepare(String token, String engineName) {
-        try (Connection source = config.source.getConnection()) {
-            FenceTable.create(source, config.fenceTable);
-        } catch (SQLException e) {
-            state.set(State.FAILED);
-            throw new PreflightException("stream '" + config.name + "': cannot create fence table " + config.fenceTable
-                    + " on the source: " + e.getMessage(), e);
-        }
-        try (Connection target = config.target.getConnection()) {
-            OffsetTable.create(target);
-            Optional<OffsetTable.Stored> stored = OffsetTable.read(target, config.name);
-            CopyNeeded copy = CopyNeeded.NONE;
-            if (config.initialLoad != null && (stored.isEmpty() || CopyMarker.isStarted(stored.get()))) {
-                copy = stored.isEmpty() ? CopyNeeded.FRESH : CopyNeeded.REDO;
-                target.setAutoCommit(true);
-                new OffsetTable(config.dialect).write(target, config.name, CopyMarker.STARTED, config.clock.millis());
-            } else if (stored.isPresent() && !CopyMarker.isMarker(stored.get())) {
-                TargetOffsetStore.register(token, stored.get().key(), stored.get().value());
-            }
-            long fence = stored.map(OffsetTable.Stored::fenceId).orElse(0L);
-            appliedFence = fence;
-            LOG.info("stream '{}' starting {}", config.name, copy != CopyNeeded.NONE ? "with a bulk initial copy"
-                    : stored.isEmpty() ? "with no stored offset"
-                    : CopyMarker.isMarker(stored.get()) ? "where its initial copy ended" : "from its stored offset");
-            return new Prepared(fence, copy);
-        } catch (SQLException e) {
-            state.set(State.FAILED);
-            throw new PreflightException("stream '" + config.name + "': cannot read offsets on the target: " + e.getMessage(), e);
-        }
-    }
-
-    private void awaitStarted(CountDownLatch started) {
+    private void awaitStarted(EngineRun engine) {
         boolean ok;
         try {
-            ok = started.await(config.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            ok = engine.awaitStarted(config.startTimeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop();
@@ -499,11 +204,11 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         if (r == null) {
             return;
         }
-        if (!r.launch().cancel()) {
+        if (!r.engine().cancel()) {
             // Still copying (or about to): the engine never ran; end the copy instead.
             r.thread().interrupt();
             try {
-                if (!r.done().await(30, TimeUnit.SECONDS)) {
+                if (!r.engine().awaitDone(30, TimeUnit.SECONDS)) {
                     LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name);
                 }
             } catch (InterruptedException e) {
@@ -517,7 +222,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             // The engine was launched early and the copy still runs: end the copy too.
             r.thread().interrupt();
         }
-        closeEngine(r.engine(), r.done(), r.launch().engine());
+        r.engine().close(r.engine().launchedOn());
         try {
             if (!r.copyEnded().await(30, TimeUnit.SECONDS)) {
                 LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name);
@@ -528,55 +233,10 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         released(r);
     }
 
-    // Closes a launched engine and waits for its thread to end; ends a stalled one's capture connection.
-    private void closeEngine(EngineRef engine, CountDownLatch done, Thread engineThread) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                engine.get().close();
-                break;
-            } catch (IOException | RuntimeException e) {
-                // A failed engine has shut itself down already; a starting one refuses until it polls.
-                if (done.getCount() == 0 || System.nanoTime() > deadline) {
-                    LOG.debug("stream '{}': closing the engine: {}", config.name, e.toString());
-                    break;
-                }
-                try {
-                    done.await(50, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        try {
-            if (!done.await(2, TimeUnit.SECONDS)) {
-                // Seen with Debezium 3.5 when closed right as polling begins: the tasks are gone but
-                // the engine thread waits for their futures forever. Interrupting it ends the wait.
-                LOG.warn("stream '{}': engine still stopping after 2 s; interrupting it and ending its capture connection",
-                        config.name);
-                if (engineThread != null) {
-                    engineThread.interrupt();
-                }
-                try {
-                    config.onStopStalled.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("stream '{}': ending the capture connection failed: {}", config.name, e.getMessage());
-                }
-                if (!done.await(28, TimeUnit.SECONDS)) {
-                    LOG.warn("stream '{}': engine did not stop within 30 s", config.name);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void released(Running r) {
         r.handler().close();
         TargetOffsetStore.unregister(r.token());
-        pending.set(0);
-        oldestPendingMillis = 0;
+        applied.reset();
     }
 
     @Override
@@ -586,21 +246,12 @@ public final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public Lag lag() {
-        long now = config.clock.millis();
-        long events = pending.get();
-        long oldest = oldestPendingMillis;
-        long behind = events == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest);
-        // Changes still inside the connector or the server are not counted as events; while
-        // batches keep arriving, how old they arrive is the best sign of them.
-        if (now - lastArrivalMillis <= RECENT_ARRIVAL_MILLIS) {
-            behind = Math.max(behind, lastArrivalDelayMillis);
-        }
-        return new Lag(events, Duration.ofMillis(behind));
+        return applied.lag();
     }
 
     @Override
     public Position appliedPosition() {
-        return appliedPosition;
+        return applied.appliedPosition();
     }
 
     @Override
@@ -614,67 +265,11 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "' is " + s + ", not STREAMING; cannot write a fence");
         }
         long start = System.nanoTime();
-        long id = lastFenceWritten.updateAndGet(prev -> Math.max(Math.max(prev + 1, appliedFence + 1), config.clock.millis()));
-        writeFence(id);
+        long id = applied.nextFenceId();
+        fences.write(id);
         long deadline = start + timeout.toNanos();
-        lock.lock();
-        try {
-            while (appliedFence < id) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || state.get() == State.FAILED) {
-                    throw new CatchUpTimeoutException("stream '" + config.name + "': fence " + id + " not applied on the target after "
-                            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (state " + state.get() + ", lag " + lag()
-                            + ", applied " + appliedPosition + ")");
-                }
-                fenceApplied.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CatchUpTimeoutException("stream '" + config.name + "': interrupted while waiting for fence " + id);
-        } finally {
-            lock.unlock();
-        }
-        return new Fence(id, appliedPosition, Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    // One source connection serves every fence (opening one costs more than the write, and the
-    // write happens while the application's writes are paused); replaced once if it broke.
-    private void writeFence(long id) {
-        synchronized (fenceLock) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Connection c = fenceConnection;
-                    if (c == null || c.isClosed()) {
-                        c = config.source.getConnection();
-                        c.setAutoCommit(true);
-                        config.dialect.prepareFenceSession(c);
-                        fenceConnection = c;
-                    }
-                    FenceTable.write(c, config.fenceTable, config.name, id, config.clock.millis());
-                    return;
-                } catch (SQLException e) {
-                    closeFenceConnection();
-                    if (attempt > 1) {
-                        throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name + "': writing fence " + id
-                                + " on the source failed: " + e.getMessage(), e);
-                    }
-                }
-            }
-        }
-    }
-
-    private void closeFenceConnection() {
-        synchronized (fenceLock) {
-            Connection c = fenceConnection;
-            fenceConnection = null;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // already broken
-                }
-            }
-        }
+        applied.awaitApplied(id, start, deadline);
+        return new Fence(id, applied.appliedPosition(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Override
@@ -689,7 +284,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
             return;
         }
         stopEngine();
-        closeFenceConnection();
+        fences.close();
         try (Connection target = config.target.getConnection()) {
             OffsetTable.delete(target, config.name);
         } catch (SQLException e) {
@@ -700,60 +295,7 @@ public final class DebeziumReplicationStream implements ReplicationStream {
         } catch (RuntimeException e) {
             LOG.warn("stream '{}': cleanup failed: {}", config.name, e.getMessage(), e);
         }
-        lock.lock();
-        try {
-            fenceApplied.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** What the apply thread reports; kept off the public surface. */
-    private final class Progress implements BatchHandler.Progress {
-        @Override
-        public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
-            long now = config.clock.millis();
-            pending.addAndGet(events);
-            oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
-            if (newestSourceMillis > 0) {
-                lastArrivalDelayMillis = Math.max(0, now - newestSourceMillis);
-                lastArrivalMillis = now;
-            }
-        }
-
-        @Override
-        public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
-            appliedPosition = config.dialect.position(lastOffset);
-            pending.addAndGet(-events);
-            oldestPendingMillis = 0;
-            if (fenceId > appliedFence) {
-                lock.lock();
-                try {
-                    appliedFence = fenceId;
-                    fenceApplied.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-
-        @Override
-        public void copying(boolean copying) {
-            if (copying) {
-                state.compareAndSet(State.STREAMING, State.COPYING);
-            } else if (state.compareAndSet(State.COPYING, State.STREAMING)) {
-                LOG.info("stream '{}': initial copy done, streaming", config.name);
-            }
-        }
-    }
-
-    private void wakeFenceWaiters() {
-        lock.lock();
-        try {
-            fenceApplied.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        applied.wakeFenceWaiters();
     }
 
     @Override
