@@ -133,18 +133,8 @@ class InitialCopyIT {
         String t = "halted";
         schema(t, 40_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean(true);
-        try (ReplicationLink link = pg.builder("halted", t).copyParallelism(2).afterCopyChunk(() -> {
-            if (hold.get()) {
-                firstChunk.countDown();
-                try {
-                    never.await(); // held until the stop interrupts the worker
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }).build()) {
+        try (ReplicationLink link = pg.builder("halted", t).copyParallelism(2).afterCopyChunk(holdAfterFirstChunk(hold, firstChunk)).build()) {
             link.stream().start();
             assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.COPYING);
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -225,15 +215,8 @@ class InitialCopyIT {
         String t = "closed";
         schema(t, 20_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
-        ReplicationLink link = pg.builder("closed", t).copyParallelism(2).afterCopyChunk(() -> {
-            firstChunk.countDown();
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }).build();
+        ReplicationLink link = pg.builder("closed", t).copyParallelism(2)
+                .afterCopyChunk(holdAfterFirstChunk(new AtomicBoolean(true), firstChunk)).build();
         link.stream().start();
         assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(pg.blue.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_closed_b2g'")).isOne();
@@ -290,18 +273,8 @@ class InitialCopyIT {
         String t = "early_stop";
         schema(t, 30_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean(true);
-        try (ReplicationLink link = pg.builder("early_stop", t).copyParallelism(2).afterCopyChunk(() -> {
-            if (hold.get()) {
-                firstChunk.countDown();
-                try {
-                    never.await(); // held until the stop interrupts the worker
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }).build()) {
+        try (ReplicationLink link = pg.builder("early_stop", t).copyParallelism(2).afterCopyChunk(holdAfterFirstChunk(hold, firstChunk)).build()) {
             link.stream().start();
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             awaitSlotActive("cutover_early_stop_b2g");
@@ -321,6 +294,21 @@ class InitialCopyIT {
             assertSame(t, "id, v, pad");
         }
         assertThat(streamThreads("early_stop")).isEmpty();
+    }
+
+    // While hold is set, each worker stops after its chunk until the stream's stop() interrupts it.
+    private static Runnable holdAfterFirstChunk(AtomicBoolean hold, CountDownLatch firstChunk) {
+        CountDownLatch never = new CountDownLatch(1);
+        return () -> {
+            if (hold.get()) {
+                firstChunk.countDown();
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 
     private static void awaitSlotActive(String slot) {
