@@ -44,6 +44,9 @@ final class PgInitialLoad implements InitialLoad {
     private final PgNames names;
     private final PgCapture capture;
     private final PgDialect dialect;
+    // A quarter of wal_sender_timeout at 20 MB/s: bytes allowed per millisecond of the timeout.
+    private static final long EARLY_START_BYTES_PER_TIMEOUT_MILLI = 20_000_000L / 1000 / 4;
+
     private final List<String> sourceTables;
     private final List<String> targetTables;
     private final int workers;
@@ -81,8 +84,11 @@ final class PgInitialLoad implements InitialLoad {
                         context.stream(), names.slot(), slot.getConsistentPoint(), source, workers);
             } // every reader imported the snapshot: the exporting connection may go
             // The slot is free now and every later change is streamed from it: the engine can start
-            // while the rows are copied (the host holds its changes until this copy returns).
-            context.positionFixed(Start.SOURCE_POSITION);
+            // while the rows are copied (the host holds its changes until this copy returns), if the
+            // copy is short enough for the held engine to keep its connection.
+            if (earlyStartFits(context, readers.get(0))) {
+                context.positionFixed(Start.SOURCE_POSITION);
+            }
             rewriteFence();
             List<PgCopyTable> tables;
             try (Connection t = target.dataSource().getConnection()) {
@@ -104,6 +110,34 @@ final class PgInitialLoad implements InitialLoad {
         } finally {
             for (Connection r : readers) {
                 closeQuietly(r);
+            }
+        }
+    }
+
+    /**
+     * Tells whether the engine may start before the copy ends. While the copy runs the engine's
+     * changes are held, its queue fills and it stops reading; a walsender that hears nothing for
+     * {@code wal_sender_timeout} ends the connection (reproduced in InitialCopyIT with a 1 s
+     * timeout), and the stream would fail when the copy ends. So only a copy expected to take a
+     * quarter of that timeout at a slow 20 MB/s starts the engine early; a larger one starts it
+     * after, at the slot, losing only the overlap.
+     */
+    private boolean earlyStartFits(Context context, Connection reader) throws SQLException {
+        String[] tables = sourceTables.toArray(String[]::new);
+        try (PreparedStatement ps = reader.prepareStatement("SELECT coalesce(sum(pg_table_size(c.oid)), 0),"
+                + " (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_sender_timeout')"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ANY (?)")) {
+            ps.setString(1, names.schema());
+            ps.setArray(2, reader.createArrayOf("text", tables));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long bytes = rs.getLong(1);
+                long timeoutMillis = rs.getLong(2);
+                long allowed = timeoutMillis * EARLY_START_BYTES_PER_TIMEOUT_MILLI;
+                boolean fits = timeoutMillis == 0 || bytes <= allowed;
+                LOG.info("stream '{}': {} MiB to copy, wal_sender_timeout {} ms: the engine starts {}", context.stream(),
+                        bytes >> 20, timeoutMillis, fits ? "now, its changes held until the copy ends" : "after the copy");
+                return fits;
             }
         }
     }

@@ -269,6 +269,42 @@ class InitialCopyIT {
     }
 
     @Test
+    void aCopyLongerThanTheWalSenderTimeoutAllows_startsTheEngineAfterIt() throws Exception {
+        String t = "long_hold";
+        schema(t, 100_000); // ~15 MiB: more than a quarter of a 1 s wal_sender_timeout at 20 MB/s
+        CountDownLatch firstChunk = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // A held engine stops reading once its queue is full, and a walsender that hears nothing
+        // for wal_sender_timeout ends the connection: with the engine started early this test's
+        // stream failed with "Connection reset by peer" as the copy ended.
+        pg.blue.exec("ALTER SYSTEM SET wal_sender_timeout = '1s'", "SELECT pg_reload_conf()");
+        try (ReplicationLink link = pg.builder("long_hold", t).copyParallelism(2).afterCopyChunk(() -> {
+            firstChunk.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).build()) {
+            link.stream().start();
+            assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (int round = 0; round < 2; round++) {
+                pg.blue.exec("UPDATE " + t + " SET v = v + 1"); // far more changes than the engine's queue holds
+            }
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> pg.blue.count(
+                    "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_long_hold_b2g' AND active") == 0);
+            assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.COPYING);
+
+            release.countDown();
+            link.stream().awaitFence(WAIT);
+            assertThat(link.stream().failure()).isEmpty();
+            assertSame(t, "id, v, pad");
+        } finally {
+            pg.blue.exec("ALTER SYSTEM RESET wal_sender_timeout", "SELECT pg_reload_conf()");
+        }
+    }
+
+    @Test
     void stopWhileCopying_withTheEngineRunning_leavesNoThreadAndRestarts() throws Exception {
         String t = "early_stop";
         schema(t, 30_000);
