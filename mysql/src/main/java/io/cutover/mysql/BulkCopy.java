@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * event and one upsert per row, measured at 0.24–0.30× the speed of {@code mariadb-dump |
  * mariadb}): a consistent snapshot and the binlog position it stands at ({@link CopySnapshot}),
  * each table streamed out of the snapshot and written by another thread ({@link CopyPipe},
- * {@link TableCopy}), then the connector starts streaming at exactly that position with no data
- * snapshot of its own ({@code snapshot.mode=recovery} rebuilds its schema history from the live
- * tables, see {@link MySqlLink}).
+ * {@link TableCopy}); the connector streams from exactly that position with no data snapshot of
+ * its own ({@code snapshot.mode=recovery} rebuilds its schema history from the live tables, see
+ * {@link MySqlLink}). The position is known once the snapshot is open, so the engine is started
+ * then ({@link Context#positionFixed}) and its start-up overlaps the copy; the host applies none
+ * of its changes before the copy returns.
  *
  * <p>The returned start is the connector's own offset shape: partition
  * {@code {"server": <topic prefix>}}, offset {@code {"file", "pos", "gtids"}}: MySQL's executed
@@ -82,6 +84,16 @@ final class BulkCopy implements InitialLoad {
                     + " {} reader(s), {}", context.stream(), tables.size(), snapshot.position(),
                     snapshot.gtids().isEmpty() ? "" : " gtids " + snapshot.gtids(), millisSince(t0),
                     snapshot.connections().size(), loadAllowed ? "LOAD DATA where the target is empty" : "upserts only");
+            Start start = Start.at(partition(), offset(snapshot));
+            // Every change after the snapshot is streamed from its position: the engine may start
+            // now, its start-up hidden behind the copy (the host holds its changes until copy()
+            // returns this same start). It rebuilds its schema history from the live tables
+            // (snapshot.mode=recovery), which match the snapshot's as long as no DDL runs during
+            // the copy. Risk if one does: on a table not read yet the copy fails ("table
+            // definition has changed"); on one read already, the engine would decode the binlog
+            // rows before the DDL with the newer structure. Starting it now, not after the copy,
+            // narrows that window; nothing here detects it.
+            context.positionFixed(start);
             TableCopy copier = new TableCopy(context, f, source.database(), target.database(), ledger, loadAllowed);
             List<Connection> readers = snapshot.connections();
             if (readers.size() == 1) {
@@ -89,7 +101,6 @@ final class BulkCopy implements InitialLoad {
             } else {
                 copyInParallel(copier, readers, context);
             }
-            Start start = Start.at(partition(), offset(snapshot));
             reemitFence(context);
             LOG.info("stream '{}': rows copied in {} ms after the snapshot; the change stream starts at binlog {}",
                     context.stream(), millisSince(snapped), snapshot.position());
