@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MySqlLink implements ReplicationLink {
     private static final Logger LOG = LoggerFactory.getLogger(MySqlLink.class);
+    // The offset key the host stores for a bulk copy that has begun (core's CopyMarker), in place of an offset.
+    private static final String COPY_MARKER_KEY = "cutover:initial-copy";
 
     private final MySqlSettings settings;
     private final Side sourceSide;
@@ -92,8 +95,8 @@ final class MySqlLink implements ReplicationLink {
     // Called by the host when the stream starts, after onStart.
     private Properties connectorProperties() {
         Flavour flavour = settings.flavour(sourceSide);
-        // The connector never copies rows itself: BulkCopy does, before the engine runs, and
-        // stores where the stream begins.
+        // The connector never copies rows itself: BulkCopy does, and fixes where the stream
+        // begins before the engine is built (the engine starts while the rows are copied).
         String mode = "no_data";
         String locking = settings.snapshotLocking;
         boolean historyPresent = Files.isRegularFile(schemaHistory()) && size(schemaHistory()) > 0;
@@ -125,15 +128,20 @@ final class MySqlLink implements ReplicationLink {
     }
 
     private boolean offsetsStored() {
+        return storedOffsetKey().isPresent();
+    }
+
+    // The key of the stream's offset row on the target, empty if none.
+    private Optional<String> storedOffsetKey() {
         try (Connection c = targetData.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM " + MySqlSql.qualified(target.database(), ReverseSeed.OFFSETS_TABLE) + " WHERE stream = ?")) {
+                "SELECT offset_key FROM " + MySqlSql.qualified(target.database(), ReverseSeed.OFFSETS_TABLE) + " WHERE stream = ?")) {
             ps.setString(1, streamName);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.of(String.valueOf(rs.getString(1))) : Optional.empty();
             }
         } catch (SQLException e) {
             // No offsets table yet: nothing stored.
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -151,9 +159,13 @@ final class MySqlLink implements ReplicationLink {
         // The engine parses the schema with the connector's DDL parser once it starts; the first
         // parse in a JVM is slow, so it happens now, alongside the copy.
         DdlParserWarmUp.start(settings.flavour(sourceSide));
-        boolean stored = offsetsStored();
-        if (!stored) {
-            // A history without offsets is left over from a closed stream of the same name.
+        Optional<String> storedKey = storedOffsetKey();
+        boolean stored = storedKey.isPresent();
+        if (!stored || COPY_MARKER_KEY.equals(storedKey.get())) {
+            // A history without offsets is left over from a closed stream of the same name. One
+            // beside a copy's marker was written by an engine started during a copy that did not
+            // finish: it belongs to that copy's start, and the copy about to run fixes another, so
+            // the new engine (built right after this, before the copy runs) must rebuild it.
             deleteSchemaHistory();
         }
         if (!initialCopy && !stored) {
