@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
  *   <li>Schema history in a file per stream ({@code FileSchemaHistory}): the in-memory one is
  *       empty after a restart and the connector then refuses to resume ("db history topic is
  *       missing").</li>
- *   <li>{@code snapshot.locking.mode=minimal}: the initial copy holds the global read lock only
- *       while it reads the schema and binlog position (measured ~0.5–1 s), then copies in a
- *       consistent-snapshot transaction. {@code none} takes no lock at all but is only safe when
- *       no DDL runs during the copy, which a library cannot promise; callers may choose it.</li>
+ *   <li>{@code snapshot.locking.mode}: {@code minimal} where the connector would read the schema
+ *       and binlog position itself (a global read lock for that moment), {@code none} when it
+ *       rebuilds its schema history at a stored position. The rows of the initial copy are never
+ *       the connector's: {@link BulkCopy} copies them.</li>
  *   <li>{@code poll.interval.ms=20}: the default 500 ms would put half a second on every
  *       catch-up inside the write pause.</li>
  *   <li>TIME as text through {@link TimeAsText}: it is a duration (±838 h), not a time of day.</li>

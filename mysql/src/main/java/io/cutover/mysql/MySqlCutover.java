@@ -73,7 +73,6 @@ public final class MySqlCutover {
         private long autoIncrementHeadroom = 1000;
         private Duration guardLockWait = Duration.ofSeconds(2);
         private Duration startTimeout = Duration.ofSeconds(60);
-        private String snapshotLocking = CaptureProperties.DEFAULT_SNAPSHOT_LOCKING;
         private Path stateDir;
         private long forwardServerId;
         private long reverseServerId;
@@ -273,24 +272,6 @@ public final class MySqlCutover {
         }
 
         /**
-         * Sets the initial copy's locking: {@code minimal} (default; a global read lock for the
-         * ~0.5–1 s it takes to read the schema and binlog position), {@code extended}, or
-         * {@code none} (no lock; only safe when no DDL runs during the copy).
-         *
-         * @param mode the mode
-         * @return this builder
-         * @throws IllegalArgumentException for another value
-         */
-        public Builder snapshotLocking(String mode) {
-            Objects.requireNonNull(mode, "mode");
-            if (!List.of("minimal", "extended", "none").contains(mode)) {
-                throw new IllegalArgumentException("snapshotLocking must be minimal, extended or none, was '" + mode + "'");
-            }
-            this.snapshotLocking = mode;
-            return this;
-        }
-
-        /**
          * Sets the directory for the streams' schema history files (default
          * {@code <java.io.tmpdir>/cutover-mysql/<name>}). A lost file is rebuilt from the live
          * schema on the next start.
@@ -420,10 +401,6 @@ public final class MySqlCutover {
 
         Duration startTimeout() {
             return startTimeout;
-        }
-
-        String snapshotLocking() {
-            return snapshotLocking;
         }
 
         Path stateDir() {

@@ -98,7 +98,9 @@ final class MySqlLink implements ReplicationLink {
         // The connector never copies rows itself: BulkCopy does, and fixes where the stream
         // begins before the engine is built (the engine starts while the rows are copied).
         String mode = "no_data";
-        String locking = settings.snapshotLocking;
+        // Every start has a position of its own by now (the copy's, or one stored before a stream
+        // without a copy starts), so the connector never reads a binlog position under this lock.
+        String locking = CaptureProperties.DEFAULT_SNAPSHOT_LOCKING;
         boolean historyPresent = Files.isRegularFile(schemaHistory()) && size(schemaHistory()) > 0;
         if (!historyPresent && offsetsStored()) {
             // Offsets but no schema history (a stream right after its bulk copy, a reverse stream

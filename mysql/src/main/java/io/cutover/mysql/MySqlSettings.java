@@ -24,7 +24,6 @@ final class MySqlSettings {
     final long autoIncrementHeadroom;
     final Duration guardLockWait;
     final Duration startTimeout;
-    final String snapshotLocking;
     final Path stateDir;
     final long forwardServerId;
     final long reverseServerId;
@@ -40,7 +39,6 @@ final class MySqlSettings {
         this.autoIncrementHeadroom = b.autoIncrementHeadroom();
         this.guardLockWait = b.guardLockWait();
         this.startTimeout = b.startTimeout();
-        this.snapshotLocking = b.snapshotLocking();
         this.stateDir = b.stateDir();
         this.forwardServerId = b.forwardServerId();
         this.reverseServerId = b.reverseServerId();

@@ -50,7 +50,6 @@ class MySqlCutoverTest {
                 .hasMessageContaining("autoIncrementHeadroom");
         assertThatThrownBy(() -> b.guardLockWait(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("guardLockWait");
-        assertThatThrownBy(() -> b.snapshotLocking("global")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.serverIds(5, 5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.sslMode("SOMETIMES")).isInstanceOf(IllegalArgumentException.class);
     }
