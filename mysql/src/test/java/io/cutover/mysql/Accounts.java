@@ -18,6 +18,28 @@ final class Accounts {
     }
 
     /**
+     * Starts a cutover between two test servers, both as the apply account, TLS off.
+     *
+     * @param blue the blue server
+     * @param green the green server
+     * @param stateDir where the streams keep their schema history
+     * @param db the schema on both
+     * @param name the cutover's name
+     * @param serverId the forward stream's replica id; the reverse one gets the next
+     * @return the builder, for the test to add its tables and settings
+     */
+    static MySqlCutover.Builder cutover(MariaDbServer blue, MariaDbServer green, java.nio.file.Path stateDir, String db,
+            String name, long serverId) {
+        return MySqlCutover.builder()
+                .name(name)
+                .blue(blue.host(), blue.port(), db, APPLY, PASSWORD)
+                .green(green.host(), green.port(), db, APPLY, PASSWORD)
+                .sslMode("DISABLED")
+                .stateDir(stateDir)
+                .serverIds(serverId, serverId + 1);
+    }
+
+    /**
      * Creates the schema and the accounts on a server.
      *
      * @param server the server

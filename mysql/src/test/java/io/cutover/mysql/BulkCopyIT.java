@@ -69,22 +69,7 @@ class BulkCopyIT {
     }
 
     private static MySqlCutover.Builder builder(String db, String name, long serverId) {
-        return MySqlCutover.builder()
-                .name(name)
-                .blue(blue.host(), blue.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .green(green.host(), green.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .sslMode("DISABLED")
-                .stateDir(state)
-                .startTimeout(Duration.ofSeconds(60))
-                .serverIds(serverId, serverId + 1);
-    }
-
-    private static void on(MariaDbServer server, String db, String... sql) throws SQLException {
-        try (Connection c = server.admin(db); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        }
+        return Accounts.cutover(blue, green, state, db, name, serverId).startTimeout(Duration.ofSeconds(60));
     }
 
     private static long count(MariaDbServer server, String db, String table) throws SQLException {
@@ -96,7 +81,7 @@ class BulkCopyIT {
     }
 
     private static void fill(String db, int rows) throws SQLException {
-        on(blue, db, "INSERT INTO items SELECT seq, seq % 1000, CONCAT('v\\t', seq, '\\n\\\\'), NOW(6) - INTERVAL seq SECOND,"
+        blue.exec(db, "INSERT INTO items SELECT seq, seq % 1000, CONCAT('v\\t', seq, '\\n\\\\'), NOW(6) - INTERVAL seq SECOND,"
                 + " IF(seq % 3 = 0, NULL, UNHEX(MD5(seq))) FROM seq_1_to_" + rows);
     }
 
@@ -172,7 +157,7 @@ class BulkCopyIT {
         schema(db, ITEMS, ITEMS);
         fill(db, 150_000);
         // Fails the copy after its first chunks landed (each chunk commits on its own).
-        on(green, db, "CREATE TRIGGER boom BEFORE INSERT ON items FOR EACH ROW"
+        green.exec(db, "CREATE TRIGGER boom BEFORE INSERT ON items FOR EACH ROW"
                 + " IF NEW.id = 120000 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'; END IF");
         try (ReplicationLink link = builder(db, "redo", 9011).tables("items").build()) {
             ReplicationStream stream = link.stream();
@@ -181,12 +166,12 @@ class BulkCopyIT {
             assertThat(stream.failure()).get().asString().contains("initial copy failed");
             assertThat(count(green, db, "items")).as("rows the failed copy left").isPositive();
 
-            on(green, db, "DROP TRIGGER boom");
+            green.exec(db, "DROP TRIGGER boom");
             // Rows the first copy wrote and blue deletes now must not survive the redo.
-            on(blue, db, "DELETE FROM items WHERE id <= 5000", "UPDATE items SET v = 'changed' WHERE id % 100 = 0");
+            blue.exec(db, "DELETE FROM items WHERE id <= 5000", "UPDATE items SET v = 'changed' WHERE id % 100 = 0");
             stream.start();
             awaitStreaming(stream);
-            on(blue, db, "INSERT INTO items (id, k) VALUES (999999, 9)");
+            blue.exec(db, "INSERT INTO items (id, k) VALUES (999999, 9)");
             stream.awaitFence(Duration.ofSeconds(60));
             assertSame(db, "items");
         }
@@ -204,7 +189,7 @@ class BulkCopyIT {
                     || stream.state() != ReplicationStream.State.COPYING);
             boolean stoppedMidCopy = stream.state() == ReplicationStream.State.COPYING;
             stream.stop();
-            on(blue, db, "DELETE FROM items WHERE id <= 1000");
+            blue.exec(db, "DELETE FROM items WHERE id <= 1000");
             stream.start();
             awaitStreaming(stream);
             stream.awaitFence(Duration.ofSeconds(60));
@@ -219,7 +204,7 @@ class BulkCopyIT {
         schema(db, ITEMS, ITEMS);
         fill(db, 5_000);
         // Green already holds stale versions of some keys and a row blue does not have.
-        on(green, db, "INSERT INTO items (id, k, v) SELECT seq, -1, 'stale' FROM seq_1_to_2000",
+        green.exec(db, "INSERT INTO items (id, k, v) SELECT seq, -1, 'stale' FROM seq_1_to_2000",
                 "INSERT INTO items (id, k, v) VALUES (777777, 7, 'only on green')");
         try (ReplicationLink link = builder(db, "upsert", 9031).tables("items").build()) {
             link.stream().start();
@@ -237,7 +222,7 @@ class BulkCopyIT {
         schema(db, "CREATE TABLE users (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(100) NOT NULL)",
                 "CREATE TABLE users (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(100) NOT NULL,"
                         + " phone VARCHAR(30) NOT NULL)");
-        on(blue, db, "INSERT INTO users SELECT seq, CONCAT('User ', seq), CONCAT('u', seq, '@example.org')"
+        blue.exec(db, "INSERT INTO users SELECT seq, CONCAT('User ', seq), CONCAT('u', seq, '@example.org')"
                 + " FROM seq_1_to_5000");
         RowTransform v1ToV2 = row -> {
             Map<String, Object> v = new LinkedHashMap<>(row.values());
@@ -254,7 +239,7 @@ class BulkCopyIT {
         try (ReplicationLink link = builder(db, "phone", 9041).tables("users").transform("users", v1ToV2, v2ToV1).build()) {
             link.stream().start();
             awaitStreaming(link.stream());
-            on(blue, db, "INSERT INTO users VALUES (5001, 'Streamed', 's@example.org')");
+            blue.exec(db, "INSERT INTO users VALUES (5001, 'Streamed', 's@example.org')");
             link.stream().awaitFence(Duration.ofSeconds(60));
             assertThat(count(green, db, "users")).isEqualTo(5001);
             assertThat(count(green, db, "users WHERE phone = CONCAT('+1-555-', id)")).isEqualTo(5001);
@@ -280,7 +265,7 @@ class BulkCopyIT {
             Path history = state.resolve(CaptureProperties.topicPrefix("restart_blue_to_green") + "-schema-history.dat");
             assertThat(history).exists();
             assertThat(Files.size(history)).isPositive();
-            on(blue, db, "UPDATE items SET k = -k WHERE id <= 100", "DELETE FROM items WHERE id > 9000",
+            blue.exec(db, "UPDATE items SET k = -k WHERE id <= 100", "DELETE FROM items WHERE id > 9000",
                     "INSERT INTO items (id, k) VALUES (20001, 1)");
             stream.start();
             assertThat(stream.state()).as("no copy the second time").isEqualTo(ReplicationStream.State.STREAMING);

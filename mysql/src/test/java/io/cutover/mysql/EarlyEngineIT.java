@@ -64,29 +64,14 @@ class EarlyEngineIT {
         Accounts.create(green, db);
         blue.exec(db, ITEMS);
         green.exec(db, ITEMS);
-        on(blue, db, "INSERT INTO items SELECT seq, seq % 1000, CONCAT('v', seq) FROM seq_1_to_" + ROWS);
-        on(green, db, "CREATE TABLE gate (id INT PRIMARY KEY, g INT NOT NULL)", "INSERT INTO gate VALUES (1, 0)",
+        blue.exec(db, "INSERT INTO items SELECT seq, seq % 1000, CONCAT('v', seq) FROM seq_1_to_" + ROWS);
+        green.exec(db, "CREATE TABLE gate (id INT PRIMARY KEY, g INT NOT NULL)", "INSERT INTO gate VALUES (1, 0)",
                 "CREATE TRIGGER gated BEFORE INSERT ON items FOR EACH ROW"
                         + " IF NEW.id = " + ROWS / 2 + " THEN UPDATE gate SET g = g + 1 WHERE id = 1; END IF");
     }
 
     private static MySqlCutover.Builder builder(String db, String name, long serverId) {
-        return MySqlCutover.builder()
-                .name(name)
-                .blue(blue.host(), blue.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .green(green.host(), green.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .sslMode("DISABLED")
-                .stateDir(state)
-                .startTimeout(Duration.ofSeconds(60))
-                .serverIds(serverId, serverId + 1);
-    }
-
-    private static void on(MariaDbServer server, String db, String... sql) throws SQLException {
-        try (Connection c = server.admin(db); Statement st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        }
+        return Accounts.cutover(blue, green, state, db, name, serverId).startTimeout(Duration.ofSeconds(60));
     }
 
     // Closes the gate: the copy blocks on the gate's row lock until the returned connection rolls back.
@@ -232,7 +217,7 @@ class EarlyEngineIT {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
                     assertThat(streamThreads(streamName)).as("threads of the stopped stream").isEmpty());
 
-            on(blue, db, "DELETE FROM items WHERE id <= 1000");
+            blue.exec(db, "DELETE FROM items WHERE id <= 1000");
             stream.start();
             awaitStreaming(stream);
             writers.awaitMore(100);

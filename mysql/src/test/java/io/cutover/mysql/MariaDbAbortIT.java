@@ -57,10 +57,7 @@ class MariaDbAbortIT {
             Accounts.create(s, db);
             s.exec(db, "CREATE TABLE items (id INT PRIMARY KEY, n INT NOT NULL)");
         }
-        return MySqlCutover.builder().name(db)
-                .blue(blue.host(), blue.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .green(green.host(), green.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .sslMode("DISABLED").stateDir(state).serverIds(serverId, serverId + 1).tables("items");
+        return Accounts.cutover(blue, green, state, db, db, serverId).tables("items");
     }
 
     private static EndpointDataSource app(MariaDbServer s, String db) {

@@ -82,13 +82,7 @@ class MySqlLinkIT {
     }
 
     private static MySqlCutover.Builder builder(String db, String name, long serverId) {
-        return MySqlCutover.builder()
-                .name(name)
-                .blue(blue.host(), blue.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .green(green.host(), green.port(), db, Accounts.APPLY, Accounts.PASSWORD)
-                .sslMode("DISABLED")
-                .stateDir(state)
-                .serverIds(serverId, serverId + 1)
+        return Accounts.cutover(blue, green, state, db, name, serverId)
                 .appUsers(Accounts.APP);
     }
 
