@@ -114,11 +114,32 @@ final class MySqlLink implements ReplicationLink {
         }
         List<String> captured = new ArrayList<>(settings.tables.on(sourceSide));
         captured.add(io.cutover.internal.capture.FenceTable.DEFAULT_NAME);
-        Properties p = CaptureProperties.of(flavour, source, streamName, settings.serverId(sourceSide), captured,
-                settings.stateDir, mode, locking);
+        Properties p = CaptureProperties.of(flavour, captureEndpoint(flavour), streamName, settings.serverId(sourceSide),
+                captured, settings.stateDir, mode, locking);
         LOG.info("stream '{}': {} capture from {}, snapshot.mode={}, locking={}, server id {}", streamName, flavour,
                 source.describe(), mode, locking, settings.serverId(sourceSide));
         return p;
+    }
+
+    // MariaDB's connector has no "preferred" TLS mode: what PREFERRED maps to insists on TLS, and a
+    // server without it refuses the connector ("ssl not enabled in the server"). Connector/J's
+    // PREFERRED means "TLS when the server offers it", so ask the server and say so.
+    private Endpoint captureEndpoint(Flavour flavour) {
+        if (flavour != Flavour.MARIADB || !"PREFERRED".equalsIgnoreCase(source.sslMode())) {
+            return source;
+        }
+        try (Connection c = sourceData.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT @@have_ssl");
+                ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && "YES".equalsIgnoreCase(rs.getString(1))) {
+                return source;
+            }
+        } catch (SQLException e) {
+            LOG.debug("stream '{}': could not read have_ssl on {}: {}", streamName, source.describe(), e.getMessage());
+            return source;
+        }
+        LOG.info("stream '{}': {} offers no TLS (have_ssl is not YES); sslMode PREFERRED captures without it", streamName,
+                source.describe());
+        return new Endpoint(source.host(), source.port(), source.database(), source.user(), source.password(), "DISABLED");
     }
 
     private static long size(Path p) {
