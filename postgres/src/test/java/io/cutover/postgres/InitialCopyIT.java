@@ -238,14 +238,7 @@ class InitialCopyIT {
         schema(t, 30_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (ReplicationLink link = pg.builder("held", t).copyParallelism(2).afterCopyChunk(() -> {
-            firstChunk.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }).build()) {
+        try (ReplicationLink link = pg.builder("held", t).copyParallelism(2).afterCopyChunk(holdUntil(release, new AtomicBoolean(true), firstChunk)).build()) {
             link.stream().start();
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             awaitSlotActive("cutover_held_b2g");
@@ -278,14 +271,7 @@ class InitialCopyIT {
         // for wal_sender_timeout ends the connection: with the engine started early this test's
         // stream failed with "Connection reset by peer" as the copy ended.
         pg.blue.exec("ALTER SYSTEM SET wal_sender_timeout = '1s'", "SELECT pg_reload_conf()");
-        try (ReplicationLink link = pg.builder("long_hold", t).copyParallelism(2).afterCopyChunk(() -> {
-            firstChunk.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }).build()) {
+        try (ReplicationLink link = pg.builder("long_hold", t).copyParallelism(2).afterCopyChunk(holdUntil(release, new AtomicBoolean(true), firstChunk)).build()) {
             link.stream().start();
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             for (int round = 0; round < 2; round++) {
@@ -334,12 +320,16 @@ class InitialCopyIT {
 
     // While hold is set, each worker stops after its chunk until the stream's stop() interrupts it.
     private static Runnable holdAfterFirstChunk(AtomicBoolean hold, CountDownLatch firstChunk) {
-        CountDownLatch never = new CountDownLatch(1);
+        return holdUntil(new CountDownLatch(1), hold, firstChunk);
+    }
+
+    // While hold is set, each worker stops after its chunk until release (or an interrupt).
+    private static Runnable holdUntil(CountDownLatch release, AtomicBoolean hold, CountDownLatch firstChunk) {
         return () -> {
             if (hold.get()) {
                 firstChunk.countDown();
                 try {
-                    never.await();
+                    release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
