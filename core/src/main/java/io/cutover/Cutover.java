@@ -1,7 +1,7 @@
 package io.cutover;
 
 import io.cutover.internal.SteppedCutover;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -14,7 +14,7 @@ import io.cutover.PhaseTiming;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,18 +85,8 @@ public final class SteppedCutover implements Cutover {
      * @param settings validated settings
      */
     public SteppedCutover(Settings settings) {
-        this(settings, WriteSite.of(settings.switcher()));
-    }
-
-    /**
-     * Creates a cutover over any write site (for coordinators of many instances).
-     *
-     * @param settings validated settings
-     * @param site what to pause, flip and resume
-     */
-    public SteppedCutover(Settings settings, WriteSite site) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.site = Objects.requireNonNull(site, "site");
+        this.site = WriteSite.of(settings.switcher());
         this.listeners = new Listeners(settings.name(), settings.listeners());
     }
 

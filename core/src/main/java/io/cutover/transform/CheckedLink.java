@@ -4,7 +4,7 @@ import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
 import io.cutover.spi.KeyHandoff;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.util.ArrayList;
 import java.util.List;

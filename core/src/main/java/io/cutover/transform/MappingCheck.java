@@ -3,7 +3,7 @@ package io.cutover.transform;
 import io.cutover.PreflightException;
 import io.cutover.Row;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;

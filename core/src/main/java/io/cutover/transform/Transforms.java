@@ -2,7 +2,7 @@ package io.cutover.transform;
 
 import io.cutover.PreflightException;
 import io.cutover.Row;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

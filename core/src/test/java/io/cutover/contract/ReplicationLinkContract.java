@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cutover.Fence;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;

@@ -1,6 +1,6 @@
 package io.cutover.mysql;
 
-import io.cutover.internal.capture.InitialLoad;
+import io.cutover.spi.InitialLoad;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -128,7 +128,7 @@ final class BulkCopy implements InitialLoad {
     // snapshot so that its id reaches the stream.
     private static void reemitFence(Context context) throws SQLException {
         try (Connection c = context.source().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "UPDATE " + io.cutover.internal.capture.FenceTable.DEFAULT_NAME + " SET written_at = written_at + 1 WHERE stream = ?")) {
+                "UPDATE " + io.cutover.spi.CaptureSpec.DEFAULT_FENCE_TABLE + " SET written_at = written_at + 1 WHERE stream = ?")) {
             ps.setString(1, context.stream());
             ps.executeUpdate();
         }

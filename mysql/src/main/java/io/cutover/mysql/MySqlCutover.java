@@ -2,8 +2,8 @@ package io.cutover.mysql;
 
 import io.cutover.RowTransform;
 import io.cutover.Side;
-import io.cutover.internal.SideTables;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.spi.SideTables;
+import io.cutover.ReplicationLink;
 import io.cutover.transform.TableMapping;
 import java.nio.file.Path;
 import java.time.Duration;

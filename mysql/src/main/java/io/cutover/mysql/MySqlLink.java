@@ -5,10 +5,10 @@ import io.cutover.Phase;
 import io.cutover.ReplicationStream;
 import io.cutover.RowTransform;
 import io.cutover.Side;
-import io.cutover.internal.capture.CaptureConfig;
-import io.cutover.internal.capture.DebeziumReplicationStream;
+import io.cutover.spi.CaptureSpec;
+import io.cutover.spi.CaptureHost;
 import io.cutover.spi.KeyHandoff;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ final class MySqlLink implements ReplicationLink {
     private final boolean initialCopy;
     private final EndpointDataSource sourceData;
     private final EndpointDataSource targetData;
-    private final DebeziumReplicationStream stream;
+    private final ReplicationStream stream;
     private final ReadOnlyGuard sourceGuard;
     private final ReadOnlyGuard targetGuard;
     private volatile List<String> checks = List.of();
@@ -61,7 +61,7 @@ final class MySqlLink implements ReplicationLink {
         this.sourceData = new EndpointDataSource(source);
         this.targetData = new EndpointDataSource(target);
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
-        CaptureConfig.Builder config = CaptureConfig.builder()
+        CaptureSpec.Builder config = CaptureSpec.builder()
                 .name(streamName)
                 .dialect(new MySqlDialect(target.database(), this::connectorProperties))
                 .source(sourceData)
@@ -76,7 +76,7 @@ final class MySqlLink implements ReplicationLink {
                     settings.tables.on(sourceSide), streamName,
                     Math.max(1, (settings.guardLockWait.toMillis() + 999) / 1000)));
         }
-        this.stream = new DebeziumReplicationStream(config.build());
+        this.stream = CaptureHost.load().open(config.build());
         // Flavours are looked up on first use, so that building a link connects to nothing.
         this.sourceGuard = new ReadOnlyGuard(sourceSide.toString(), source, () -> settings.flavour(sourceSide),
                 settings.guardLockWait, false);
@@ -113,7 +113,7 @@ final class MySqlLink implements ReplicationLink {
             locking = "none";
         }
         List<String> captured = new ArrayList<>(settings.tables.on(sourceSide));
-        captured.add(io.cutover.internal.capture.FenceTable.DEFAULT_NAME);
+        captured.add(io.cutover.spi.CaptureSpec.DEFAULT_FENCE_TABLE);
         Properties p = CaptureProperties.of(flavour, captureEndpoint(flavour), streamName, settings.serverId(sourceSide),
                 captured, settings.stateDir, mode, locking);
         LOG.info("stream '{}': {} capture from {}, snapshot.mode={}, locking={}, server id {}", streamName, flavour,

@@ -3,7 +3,7 @@ package io.cutover.mysql;
 import io.cutover.CutoverException;
 import io.cutover.Phase;
 import io.cutover.Side;
-import io.cutover.internal.SideTables;
+import io.cutover.spi.SideTables;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

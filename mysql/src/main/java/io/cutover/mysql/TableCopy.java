@@ -3,7 +3,7 @@ package io.cutover.mysql;
 import com.mysql.cj.jdbc.JdbcStatement;
 import io.cutover.Row;
 import io.cutover.RowTransform;
-import io.cutover.internal.capture.InitialLoad;
+import io.cutover.spi.InitialLoad;
 import java.io.ByteArrayInputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

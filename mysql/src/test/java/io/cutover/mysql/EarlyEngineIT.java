@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cutover.ReplicationStream;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

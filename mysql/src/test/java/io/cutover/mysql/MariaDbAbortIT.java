@@ -8,7 +8,7 @@ import io.cutover.Cutover;
 import io.cutover.CutoverAbortedException;
 import io.cutover.Phase;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cutover.Phase;
 import io.cutover.PreflightException;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.cutover.mysql;
 
 import io.cutover.Side;
 import io.cutover.contract.ReplicationLinkContract;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

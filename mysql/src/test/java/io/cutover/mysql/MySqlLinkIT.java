@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cutover.Fence;
 import io.cutover.ReplicationStream;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -11,7 +11,7 @@ import io.cutover.Row;
 import io.cutover.Side;
 import io.cutover.contract.SchemaChangeTables;
 import io.cutover.contract.SchemaChangeWriters;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import io.cutover.transform.ColumnSplit;
 import io.cutover.transform.JdbcSchemas;
 import io.cutover.transform.LossyReverse;

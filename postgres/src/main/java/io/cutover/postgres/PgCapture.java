@@ -3,7 +3,7 @@ package io.cutover.postgres;
 import io.cutover.CutoverException;
 import io.cutover.Phase;
 import io.cutover.PreflightException;
-import io.cutover.internal.capture.FenceTable;
+import io.cutover.spi.CaptureHost;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +57,7 @@ final class PgCapture {
     }
 
     private void setUp(Connection c, boolean createSlot) throws SQLException {
-        FenceTable.create(c, names.schema() + "." + PgNames.FENCE_TABLE);
+        CaptureHost.load().createFenceTable(c, names.schema() + "." + PgNames.FENCE_TABLE);
         if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", names.publication())) {
             StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(names.publication()).append(" FOR TABLE ");
             for (String t : tables) {

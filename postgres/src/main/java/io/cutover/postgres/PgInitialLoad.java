@@ -1,6 +1,6 @@
 package io.cutover.postgres;
 
-import io.cutover.internal.capture.InitialLoad;
+import io.cutover.spi.InitialLoad;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -5,10 +5,10 @@ import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
 import io.cutover.RowTransform;
 import io.cutover.Side;
-import io.cutover.internal.capture.CaptureConfig;
-import io.cutover.internal.capture.DebeziumReplicationStream;
+import io.cutover.spi.CaptureSpec;
+import io.cutover.spi.CaptureHost;
 import io.cutover.spi.KeyHandoff;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ final class PgLink implements ReplicationLink {
     private final PgEndpoint target;
     private final PgNames names;
     private final PgCapture capture;
-    private final DebeziumReplicationStream stream;
+    private final ReplicationStream stream;
     private final PgGuard sourceGuard;
     private final PgGuard targetGuard;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,7 +42,7 @@ final class PgLink implements ReplicationLink {
         this.capture = new PgCapture(source, names, settings.tables.on(sourceSide));
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         PgDialect dialect = new PgDialect(source, names, settings.tables.on(sourceSide), settings.token);
-        CaptureConfig.Builder config = CaptureConfig.builder()
+        CaptureSpec.Builder config = CaptureSpec.builder()
                 .name(names.stream())
                 .dialect(dialect)
                 .source(source.dataSource())
@@ -64,7 +64,7 @@ final class PgLink implements ReplicationLink {
             config.initialLoad(new PgInitialLoad(source, target, names, capture, dialect, settings.tables.on(sourceSide),
                     settings.tables.on(sourceSide.other()), settings.copyParallelism, settings.afterCopyChunk));
         }
-        this.stream = new DebeziumReplicationStream(config.build());
+        this.stream = CaptureHost.load().open(config.build());
         this.sourceGuard = guard(source);
         this.targetGuard = guard(target);
     }
@@ -128,14 +128,8 @@ final class PgLink implements ReplicationLink {
     }
 
     /** The names this link uses on its source; for tests and logs. */
-    PgNames names() {
-        return names;
-    }
 
     /** The tables as this link's source names them; for tests and logs. */
-    List<String> tables() {
-        return settings.tables.on(source.side);
-    }
 
     @Override
     public void close() {

@@ -9,7 +9,7 @@ import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverResult;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -12,7 +12,7 @@ import io.cutover.CutoverResult;
 import io.cutover.Lag;
 import io.cutover.PreflightException;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -7,7 +7,7 @@ import io.cutover.CatchUpTimeoutException;
 import io.cutover.CutoverException;
 import io.cutover.Fence;
 import io.cutover.Phase;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -2,7 +2,7 @@ package io.cutover.postgres;
 
 import io.cutover.Side;
 import io.cutover.contract.ReplicationLinkContract;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;

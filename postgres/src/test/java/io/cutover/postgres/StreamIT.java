@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cutover.Fence;
 import io.cutover.ReplicationStream;
 import io.cutover.Row;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.cutover.Lag;
 import io.cutover.Phase;
 import io.cutover.ReplicationStream.State;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -2,7 +2,7 @@ package io.cutover.examples.bench;
 
 import io.cutover.ReplicationStream;
 import io.cutover.mysql.MySqlCutover;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.cutover.examples.bench;
 
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

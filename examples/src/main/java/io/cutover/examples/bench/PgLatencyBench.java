@@ -2,7 +2,7 @@ package io.cutover.examples.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,13 +3,12 @@ package io.cutover.examples.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.Side;
-import io.cutover.examples.OwnSlotPreflightLink;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import io.cutover.postgres.PostgresCutover;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
@@ -90,14 +89,14 @@ final class PgPair implements AutoCloseable {
 
     /** A Cutover blue-to-green link over the given tables. */
     ReplicationLink link(String name, boolean initialCopy, String... tables) {
-        return new OwnSlotPreflightLink(PostgresCutover.builder()
+        return PostgresCutover.builder()
                 .name(name)
                 .blueUrl(url(blue), USER, PASSWORD)
                 .greenUrl(url(green), USER, PASSWORD)
                 .tables(tables)
                 .initialCopy(initialCopy)
                 .startTimeout(Duration.ofSeconds(120))
-                .build());
+                .build();
     }
 
     @Override

@@ -3,10 +3,9 @@ package io.cutover.examples.demo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.Side;
-import io.cutover.examples.OwnSlotPreflightLink;
 import io.cutover.mysql.MySqlCutover;
 import io.cutover.postgres.PostgresCutover;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.io.PrintStream;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -104,14 +103,14 @@ final class DemoDatabases implements AutoCloseable {
                     .startTimeout(Duration.ofSeconds(60))
                     .build();
         }
-        return new OwnSlotPreflightLink(PostgresCutover.builder()
+        return PostgresCutover.builder()
                 .name(name)
                 .blueUrl(blueUrl, options.blueUser(), options.bluePassword())
                 .greenUrl(greenUrl, options.greenUser(), options.greenPassword())
                 .tables(table.name())
                 .transform(table.name(), table.mapping(), table.mapping().reverse())
                 .startTimeout(Duration.ofSeconds(60))
-                .build());
+                .build();
     }
 
     private static HikariDataSource pool(String name, String url, String user, String password, int size) {

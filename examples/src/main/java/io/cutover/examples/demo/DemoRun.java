@@ -9,7 +9,7 @@ import io.cutover.Lag;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
 import io.cutover.WritePauser;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

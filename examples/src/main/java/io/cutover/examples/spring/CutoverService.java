@@ -4,7 +4,7 @@ import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
 import io.cutover.CutoverResult;
 import io.cutover.Side;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,9 +3,8 @@ package io.cutover.examples.spring;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.ConnectionSwitcher;
-import io.cutover.examples.OwnSlotPreflightLink;
 import io.cutover.postgres.PostgresCutover;
-import io.cutover.spi.ReplicationLink;
+import io.cutover.ReplicationLink;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
@@ -54,13 +53,13 @@ public class DatabaseConfiguration {
     @Bean
     Supplier<ReplicationLink> forwardLink(CutoverProperties props) {
         UsersMapping users = new UsersMapping(props.table());
-        return () -> new OwnSlotPreflightLink(PostgresCutover.builder()
+        return () -> PostgresCutover.builder()
                 .name(props.name())
                 .blueUrl(props.blue().url(), props.blue().user(), props.blue().password())
                 .greenUrl(props.green().url(), props.green().user(), props.green().password())
                 .tables(props.table())
                 .transform(props.table(), users.forward(), users.forward().reverse())
-                .build());
+                .build();
     }
 
     private static HikariDataSource pool(String name, CutoverProperties.Database db) {

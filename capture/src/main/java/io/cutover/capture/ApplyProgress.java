@@ -1,0 +1,164 @@
+package io.cutover.capture;
+
+import io.cutover.spi.CaptureSpec;
+
+import io.cutover.CatchUpTimeoutException;
+import io.cutover.Lag;
+import io.cutover.Position;
+import io.cutover.ReplicationStream.State;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a stream has applied on its target, as its apply thread reports it: the lag, the applied
+ * position and the last fence applied, with the waits for a fence; it also moves the stream
+ * between {@code COPYING} and {@code STREAMING} as the connector's own snapshot reports. Thread-safe:
+ * the apply thread reports, any thread reads and waits; {@link #lock} guards only the fence
+ * condition, the rest is atomic or volatile.
+ */
+final class ApplyProgress implements BatchHandler.Progress {
+
+    // Logged under the stream's name, as before the stream was split.
+    private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
+
+    private static final long RECENT_ARRIVAL_MILLIS = 250;
+
+    private final CaptureSpec config;
+    private final AtomicReference<State> state;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lastFenceWritten = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition fenceApplied = lock.newCondition(); // signalled under lock
+    private volatile long oldestPendingMillis;
+    // How old the newest change of the last batch was when it arrived, and when that was: while
+    // batches keep coming, this shows a backlog still inside the connector or the server.
+    private volatile long lastArrivalDelayMillis;
+    private volatile long lastArrivalMillis;
+    private volatile long appliedFence; // set by start before a run; raised under lock by the apply thread
+    private volatile Position appliedPosition = Position.NONE;
+
+    ApplyProgress(CaptureSpec config, AtomicReference<State> state) {
+        this.config = config;
+        this.state = state;
+    }
+
+    @Override
+    public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
+        long now = config.clock().millis();
+        pending.addAndGet(events);
+        oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
+        if (newestSourceMillis > 0) {
+            lastArrivalDelayMillis = Math.max(0, now - newestSourceMillis);
+            lastArrivalMillis = now;
+        }
+    }
+
+    @Override
+    public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
+        appliedPosition = config.dialect().position(lastOffset);
+        pending.addAndGet(-events);
+        oldestPendingMillis = 0;
+        if (fenceId > appliedFence) {
+            lock.lock();
+            try {
+                appliedFence = fenceId;
+                fenceApplied.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void copying(boolean copying) {
+        if (copying) {
+            state.compareAndSet(State.STREAMING, State.COPYING);
+        } else {
+            copyDoneStreaming();
+        }
+    }
+
+    /** Moves a copying stream to {@code STREAMING}, saying so once. */
+    void copyDoneStreaming() {
+        if (state.compareAndSet(State.COPYING, State.STREAMING)) {
+            LOG.info("stream '{}': initial copy done, streaming", config.name());
+        }
+    }
+
+    /** Sets the last fence applied as the target stored it, before a run starts. */
+    void startFrom(long fence) {
+        appliedFence = fence;
+    }
+
+    /** Forgets the changes received and not applied, once a run ended. */
+    void reset() {
+        pending.set(0);
+        oldestPendingMillis = 0;
+    }
+
+    Lag lag() {
+        long now = config.clock().millis();
+        long events = pending.get();
+        long oldest = oldestPendingMillis;
+        long behind = events == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest);
+        // Changes still inside the connector or the server are not counted as events; while
+        // batches keep arriving, how old they arrive is the best sign of them.
+        if (now - lastArrivalMillis <= RECENT_ARRIVAL_MILLIS) {
+            behind = Math.max(behind, lastArrivalDelayMillis);
+        }
+        return new Lag(events, Duration.ofMillis(behind));
+    }
+
+    Position appliedPosition() {
+        return appliedPosition;
+    }
+
+    /** Returns a fence id above every one written or applied so far, and at least the clock's millis. */
+    long nextFenceId() {
+        return lastFenceWritten.updateAndGet(prev -> Math.max(Math.max(prev + 1, appliedFence + 1), config.clock().millis()));
+    }
+
+    /**
+     * Waits until fence {@code id} is applied on the target.
+     *
+     * @param id the fence written
+     * @param start {@link System#nanoTime()} when the caller began
+     * @param deadline {@link System#nanoTime()} to give up at
+     * @throws CatchUpTimeoutException at the deadline, once the stream failed, or if interrupted
+     */
+    void awaitApplied(long id, long start, long deadline) {
+        lock.lock();
+        try {
+            while (appliedFence < id) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || state.get() == State.FAILED) {
+                    throw new CatchUpTimeoutException("stream '" + config.name() + "': fence " + id + " not applied on the target after "
+                            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (state " + state.get() + ", lag " + lag()
+                            + ", applied " + appliedPosition + ")");
+                }
+                fenceApplied.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CatchUpTimeoutException("stream '" + config.name() + "': interrupted while waiting for fence " + id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every fence waiter to look again: a fence cannot arrive any more. */
+    void wakeFenceWaiters() {
+        lock.lock();
+        try {
+            fenceApplied.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.cutover.capture;
+
+import io.cutover.spi.CaptureSpec;
+
+import java.util.Properties;
+
+/**
+ * The embedded engine's properties: the host's defaults, then the dialect's connector settings,
+ * then what the host must own (engine name, offset store). Stateless.
+ */
+final class EngineProperties {
+
+    private EngineProperties() {
+    }
+
+    static Properties of(CaptureSpec config, String engineName, String token) {
+        Properties p = new Properties();
+        // Defaults a dialect may override.
+        p.setProperty("tombstones.on.delete", "false");
+        // The default 500 ms poll puts half a second on every catch-up.
+        p.setProperty("poll.interval.ms", "5");
+        // Small batches keep few records alive at once: in a PG backlog drain 1024 / 4096 cost the JVM
+        // about a quarter less CPU per change than 8192 / 32768 (GC copies less, caches hold more);
+        // 512 / 2048 was no better and commits twice as often.
+        p.setProperty("max.batch.size", "1024");
+        p.setProperty("max.queue.size", "4096");
+        // Heartbeats keep an idle source's replication position moving.
+        p.setProperty("heartbeat.interval.ms", "5000");
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("errors.max.retries", "0");
+        p.putAll(config.dialect().connectorProperties());
+        // Owned by the host.
+        p.setProperty("name", engineName);
+        p.setProperty("offset.storage", TargetOffsetStore.class.getName());
+        p.setProperty(TargetOffsetStore.TOKEN, token);
+        return p;
+    }
+}

@@ -1,0 +1,65 @@
+package io.cutover.capture;
+
+import io.cutover.spi.CaptureSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The fence control table on a stream's source, {@code cutover_fence(stream, id, written_at)}:
+ * one row per stream, captured with the user's tables. Writing a new id and seeing it arrive on
+ * the target proves that everything the source committed before it has been applied.
+ *
+ * <p>Public so dialect modules can create it before they set up capture (a PostgreSQL
+ * publication must list it); not part of the API. Stateless.
+ */
+final class FenceTable {
+
+    /** The default table name. */
+    public static final String DEFAULT_NAME = CaptureSpec.DEFAULT_FENCE_TABLE;
+
+    private FenceTable() {
+    }
+
+    /**
+     * Creates the table if it does not exist.
+     *
+     * @param source a source connection in auto-commit mode
+     * @param name the table name
+     * @throws SQLException if the source refuses
+     */
+    public static void create(Connection source, String name) throws SQLException {
+        try (Statement st = source.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + name
+                    + " (stream VARCHAR(190) NOT NULL PRIMARY KEY, id BIGINT NOT NULL, written_at BIGINT NOT NULL)");
+        }
+    }
+
+    /**
+     * Writes a stream's fence id, replacing the previous one.
+     *
+     * @param source a source connection in auto-commit mode
+     * @param name the table name
+     * @param stream the stream
+     * @param id the new fence id
+     * @param writtenAt epoch millis, for people reading the table
+     * @throws SQLException if the source refuses
+     */
+    static void write(Connection source, String name, String stream, long id, long writtenAt) throws SQLException {
+        try (PreparedStatement up = source.prepareStatement("UPDATE " + name + " SET id = ?, written_at = ? WHERE stream = ?")) {
+            up.setLong(1, id);
+            up.setLong(2, writtenAt);
+            up.setString(3, stream);
+            if (up.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement in = source.prepareStatement("INSERT INTO " + name + " (stream, id, written_at) VALUES (?, ?, ?)")) {
+            in.setString(1, stream);
+            in.setLong(2, id);
+            in.setLong(3, writtenAt);
+            in.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.cutover.capture;
+
+import io.cutover.spi.CaptureSpec;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Writes a stream's fences on its source through one cached connection: opening one costs more
+ * than the write, and the write happens while the application's writes are paused. A connection
+ * that broke is closed and replaced once per write. Thread-safe: writes and {@link #close()} are
+ * serialised on one lock.
+ */
+final class FenceWriter implements AutoCloseable {
+
+    private final CaptureSpec config;
+    private final Object lock = new Object();
+    private Connection connection; // guarded by lock
+
+    FenceWriter(CaptureSpec config) {
+        this.config = config;
+    }
+
+    /**
+     * Writes fence {@code id} into the stream's row of the fence table on the source.
+     *
+     * @param id the fence id
+     * @throws CutoverException if the write fails on a fresh connection too
+     */
+    void write(long id) {
+        synchronized (lock) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Connection c = connection;
+                    if (c == null || c.isClosed()) {
+                        c = config.source().getConnection();
+                        c.setAutoCommit(true);
+                        config.dialect().prepareFenceSession(c);
+                        connection = c;
+                    }
+                    FenceTable.write(c, config.fenceTable(), config.name(), id, config.clock().millis());
+                    return;
+                } catch (SQLException e) {
+                    close();
+                    if (attempt > 1) {
+                        throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "': writing fence " + id
+                                + " on the source failed: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Closes the cached connection, if any; the next write opens a new one. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            Connection c = connection;
+            connection = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // already broken
+                }
+            }
+        }
+    }
+}

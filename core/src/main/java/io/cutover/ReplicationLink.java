@@ -1,0 +1,101 @@
+package io.cutover;
+
+import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.WriteGuard;
+
+import io.cutover.ReplicationStream;
+import io.cutover.Side;
+
+/**
+ * Everything a cutover needs about one direction of replication, source to target: the stream,
+ * the guards on both ends, the key hand-off, the checks, and how to set up the opposite
+ * direction. Dialect modules implement it; {@code PostgresCutover} and {@code MySqlCutover} build
+ * it; {@link io.cutover.Cutover} drives it.
+ *
+ * <p>Closing the link closes its stream and releases server-side resources it created (slots,
+ * publications, control tables' rows). It does not release an engaged guard: a guard outlives
+ * the link that set it, so that the old side stays protected after a cutover. Thread-safe.
+ */
+public interface ReplicationLink extends AutoCloseable {
+
+    /**
+     * Returns the side changes come from.
+     *
+     * @return the source side
+     */
+    Side source();
+
+    /**
+     * Returns the side changes go to.
+     *
+     * @return the target side, {@code source().other()}
+     */
+    default Side target() {
+        return source().other();
+    }
+
+    /**
+     * Returns the stream carrying changes from source to target.
+     *
+     * @return the stream, never null
+     */
+    ReplicationStream stream();
+
+    /**
+     * Checks, without changing anything, that a cutover over this link can succeed: the target
+     * is reachable and writable, capture on the target is possible for the reverse direction,
+     * privileges are in place.
+     *
+     * @throws io.cutover.PreflightException listing every problem found, each with its fix
+     */
+    void preflight();
+
+    /**
+     * Returns what the link checked or accepted that the cutover's report should record, one line
+     * each: for example a reverse transform accepted as lossy, with the columns it loses. Called
+     * after a successful {@link #preflight()}.
+     *
+     * @return report lines; empty by default
+     */
+    default java.util.List<String> checks() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Returns the guard that makes the source refuse writes during and after the cutover.
+     *
+     * @return the guard; {@link WriteGuard#NONE} when the dialect has none
+     */
+    WriteGuard sourceGuard();
+
+    /**
+     * Returns the guard on the target, released just before the flip so the application can
+     * write there. On a first cutover the target usually has none engaged.
+     *
+     * @return the guard; {@link WriteGuard#NONE} when the dialect has none
+     */
+    WriteGuard targetGuard();
+
+    /**
+     * Returns the hand-off of sequences / AUTO_INCREMENT counters from source to target.
+     *
+     * @return the hand-off; {@link KeyHandoff#NONE} when there is nothing to move
+     */
+    KeyHandoff keyHandoff();
+
+    /**
+     * Sets up the opposite direction (target to source) positioned at the target's current
+     * point, so that every write on the target after this call is captured. Called while writes
+     * are paused, before the flip. The returned link's stream is not started.
+     *
+     * @return the reverse link
+     * @throws io.cutover.CutoverException (phase REVERSE) if capture on the target cannot be set up
+     */
+    ReplicationLink prepareReverse();
+
+    /**
+     * Closes the stream and releases what this link created on the servers. Idempotent.
+     */
+    @Override
+    void close();
+}

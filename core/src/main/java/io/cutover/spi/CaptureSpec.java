@@ -1,0 +1,384 @@
+package io.cutover.spi;
+
+import io.cutover.RowTransform;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * What a dialect asks a {@link CaptureHost} to run: one stream from a source to a target, with its
+ * dialect, its tables' transforms and, optionally, its bulk initial copy. Built by
+ * {@link #builder()}, which validates each value; immutable and thread-safe once built. A plain
+ * value: the host, not the spec, owns connections, threads and the control tables.
+ */
+public final class CaptureSpec {
+
+    /** The fence table's name when the builder is given none. */
+    public static final String DEFAULT_FENCE_TABLE = "cutover_fence";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,120}");
+
+    private final String name;
+    private final CaptureDialect dialect;
+    private final DataSource source;
+    private final DataSource target;
+    private final Map<String, RowTransform> transforms;
+    private final String fenceTable;
+    private final Duration startTimeout;
+    private final Clock clock;
+    private final Runnable onStart;
+    private final Runnable onClose;
+    private final Runnable onStopStalled;
+    private final Runnable beforeCommit;
+    private final InitialLoad initialLoad;
+
+    private CaptureSpec(Builder b) {
+        this.name = b.name;
+        this.dialect = b.dialect;
+        this.source = b.source;
+        this.target = b.target;
+        this.transforms = Map.copyOf(b.transforms);
+        this.fenceTable = b.fenceTable;
+        this.startTimeout = b.startTimeout;
+        this.clock = b.clock;
+        this.onStart = b.onStart;
+        this.onClose = b.onClose;
+        this.onStopStalled = b.onStopStalled;
+        this.beforeCommit = b.beforeCommit;
+        this.initialLoad = b.initialLoad;
+    }
+
+    /**
+     * Starts a configuration.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the stream's name, unique per target; it keys the stream's offsets and fences.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the dialect that supplies connector settings and SQL.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public CaptureDialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Returns the side the stream reads.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public DataSource source() {
+        return source;
+    }
+
+    /**
+     * Returns the side the stream writes.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public DataSource target() {
+        return target;
+    }
+
+    /**
+     * Returns the row transforms keyed by source table name.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Map<String, RowTransform> transforms() {
+        return transforms;
+    }
+
+    /**
+     * Returns the fence table's name on the source.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public String fenceTable() {
+        return fenceTable;
+    }
+
+    /**
+     * Returns how long {@code start()} waits for the stream to stream.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Returns the clock that times lag and progress.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Returns what runs before each start (the dialect's set-up and checks).
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Runnable onStart() {
+        return onStart;
+    }
+
+    /**
+     * Returns what runs when the stream closes (the dialect's tear-down).
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Runnable onClose() {
+        return onClose;
+    }
+
+    /**
+     * Returns what ends a capture session that did not stop when asked.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Runnable onStopStalled() {
+        return onStopStalled;
+    }
+
+    /**
+     * Returns what runs before each applied batch commits.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Runnable beforeCommit() {
+        return beforeCommit;
+    }
+
+    /**
+     * Returns the dialect's bulk initial copy, if the stream copies before it streams.
+     *
+     * @return the initial load, or empty
+     */
+    public Optional<InitialLoad> initialLoad() {
+        return Optional.ofNullable(initialLoad);
+    }
+
+    /**
+     * Returns the transform of a source table.
+     *
+     * @param table the source table's name
+     * @return its transform, or {@link RowTransform#IDENTITY}
+     */
+    public RowTransform transform(String table) {
+        return transforms.getOrDefault(table, RowTransform.IDENTITY);
+    }
+
+    /** Builds a {@link CaptureSpec}. Not thread-safe. */
+    public static final class Builder {
+        private String name;
+        private CaptureDialect dialect;
+        private DataSource source;
+        private DataSource target;
+        private final Map<String, RowTransform> transforms = new LinkedHashMap<>();
+        private String fenceTable = DEFAULT_FENCE_TABLE;
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private Clock clock = Clock.systemUTC();
+        private Runnable onStart = () -> { };
+        private Runnable onClose = () -> { };
+        private Runnable onStopStalled = () -> { };
+        private Runnable beforeCommit = () -> { };
+        private InitialLoad initialLoad;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the stream's name: the offset row's key, the fence row's key, the engine's name.
+         *
+         * @param name letters, digits, {@code _ . -}; at most 120
+         * @return this builder
+         * @throws IllegalArgumentException if the name has other characters
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("stream name must match " + NAME + ", was '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the dialect.
+         *
+         * @param dialect the dialect
+         * @return this builder
+         */
+        public Builder dialect(CaptureDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * Sets where fences are written (the source of the change stream).
+         *
+         * @param source the source
+         * @return this builder
+         */
+        public Builder source(DataSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Sets where changes and offsets are written.
+         *
+         * @param target the target
+         * @return this builder
+         */
+        public Builder target(DataSource target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /**
+         * Sets the transform of one source table (unqualified name); tables without one are copied as they are.
+         *
+         * @param table the source table
+         * @param transform the transform
+         * @return this builder
+         */
+        public Builder transform(String table, RowTransform transform) {
+            transforms.put(Objects.requireNonNull(table, "table"), Objects.requireNonNull(transform, "transform"));
+            return this;
+        }
+
+        /**
+         * Sets the fence table's name on the source (default {@value FenceTable#DEFAULT_NAME}).
+         *
+         * @param fenceTable the name
+         * @return this builder
+         */
+        public Builder fenceTable(String fenceTable) {
+            this.fenceTable = Objects.requireNonNull(fenceTable, "fenceTable");
+            return this;
+        }
+
+        /**
+         * Sets how long {@code start()} waits for the connector to be streaming.
+         *
+         * @param startTimeout positive
+         * @return this builder
+         */
+        public Builder startTimeout(Duration startTimeout) {
+            Objects.requireNonNull(startTimeout, "startTimeout");
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * Sets the clock for lag and fence timing.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets what {@code start()} runs first: the dialect's checks and setup (slot, publication).
+         * It may throw {@link io.cutover.PreflightException}.
+         *
+         * @param onStart the setup
+         * @return this builder
+         */
+        public Builder onStart(Runnable onStart) {
+            this.onStart = Objects.requireNonNull(onStart, "onStart");
+            return this;
+        }
+
+        /**
+         * Sets what {@code close()} runs after the engine stopped: the dialect's cleanup (slots, publications).
+         *
+         * @param onClose the cleanup
+         * @return this builder
+         */
+        public Builder onClose(Runnable onClose) {
+            this.onClose = Objects.requireNonNull(onClose, "onClose");
+            return this;
+        }
+
+        /**
+         * Sets what runs when the engine has not stopped a few seconds after being asked to: the
+         * dialect can end the server side of the capture connection (a PostgreSQL walsender) so a
+         * connector blocked on it gives up. Must not remove the stream's position (slot).
+         *
+         * @param onStopStalled the hook
+         * @return this builder
+         */
+        public Builder onStopStalled(Runnable onStopStalled) {
+            this.onStopStalled = Objects.requireNonNull(onStopStalled, "onStopStalled");
+            return this;
+        }
+
+        /**
+         * Sets a hook run inside every apply transaction just before its commit; for tests that
+         * simulate a crash (throw from it) at the worst moment.
+         *
+         * @param beforeCommit the hook
+         * @return this builder
+         */
+        public Builder beforeCommit(Runnable beforeCommit) {
+            this.beforeCommit = Objects.requireNonNull(beforeCommit, "beforeCommit");
+            return this;
+        }
+
+        /**
+         * Sets the bulk initial copy run before the engine when the target has no stored offset
+         * for the stream (default none: the connector's own settings decide whether and how it
+         * copies). The dialect's connector settings must then not snapshot data.
+         *
+         * @param initialLoad the copy
+         * @return this builder
+         */
+        public Builder initialLoad(InitialLoad initialLoad) {
+            this.initialLoad = Objects.requireNonNull(initialLoad, "initialLoad");
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalStateException if name, dialect, source or target is missing
+         */
+        public CaptureSpec build() {
+            if (name == null || dialect == null || source == null || target == null) {
+                throw new IllegalStateException("a capture stream needs name, dialect, source and target (name="
+                        + name + ", dialect=" + dialect + ")");
+            }
+            return new CaptureSpec(this);
+        }
+    }
+}
