@@ -20,7 +20,7 @@ import java.util.Objects;
  *     UPDATE that changed the primary key of a row with an unchanged TOASTed value): the applier
  *     reads them from the source by key; empty otherwise
  */
-public record Change(String table, Kind kind, Map<String, Object> key, Map<String, Object> values,
+record Change(String table, Kind kind, Map<String, Object> key, Map<String, Object> values,
         long sourceMillis, java.util.List<String> refetch) {
 
     /** What a change does to its row. */
