@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,6 +50,7 @@ public final class PostgresServer implements EmbeddedServer {
     public static final String HOST = "localhost";
 
     private static final Map<String, String> DEFAULTS = defaults();
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     private final EmbeddedPostgres pg;
     private final Path dataDirectory;
@@ -280,7 +282,9 @@ public final class PostgresServer implements EmbeddedServer {
                 EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                         .setDataDirectory(dir)
                         .setCleanDataDirectory(true)
-                        .setDataDirectoryCustomizer(file -> custom.accept(file.toPath()));
+                        .setDataDirectoryCustomizer(file -> custom.accept(file.toPath()))
+                        // The default 10 s is short on a busy shared host, where several builds boot servers at once.
+                        .setPGStartupWait(STARTUP_WAIT);
                 settings.forEach(b::setServerConfig);
                 return new PostgresServer(b.start(), dir);
             } catch (IOException e) {
