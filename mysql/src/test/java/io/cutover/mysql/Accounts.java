@@ -1,5 +1,7 @@
 package io.cutover.mysql;
 
+import io.cutover.testservers.MariaDbServer;
+
 /**
  * The accounts the integration tests create on a MariaDB server, each with only the privileges
  * the product documents for its role.

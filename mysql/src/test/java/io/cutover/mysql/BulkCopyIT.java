@@ -7,6 +7,8 @@ import io.cutover.ReplicationStream;
 import io.cutover.Row;
 import io.cutover.RowTransform;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,9 +49,9 @@ class BulkCopyIT {
 
     @BeforeAll
     static void start() {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 601, "green", 602);
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 601, "green", 602);
+        blue = pair.blue();
+        green = pair.green();
     }
 
     @AfterAll

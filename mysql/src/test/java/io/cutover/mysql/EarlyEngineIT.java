@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cutover.ReplicationStream;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,9 +44,9 @@ class EarlyEngineIT {
 
     @BeforeAll
     static void start() {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 1101, "green", 1102);
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 1101, "green", 1102);
+        blue = pair.blue();
+        green = pair.green();
         // The copy waits at the gate for as long as a test needs (the default gives up after 50 s).
         green.exec("mysql", "SET GLOBAL innodb_lock_wait_timeout = 600");
     }

@@ -9,6 +9,8 @@ import io.cutover.CutoverAbortedException;
 import io.cutover.Phase;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,9 +40,9 @@ class MariaDbAbortIT {
 
     @BeforeAll
     static void start() throws Exception {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 901, "green", 902);
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 901, "green", 902);
+        blue = pair.blue();
+        green = pair.green();
     }
 
     @AfterAll

@@ -3,6 +3,8 @@ package io.cutover.mysql;
 import io.cutover.Side;
 import io.cutover.contract.ReplicationLinkContract;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,9 +36,9 @@ class MariaDbContractIT extends ReplicationLinkContract {
 
     @BeforeAll
     static void servers() {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 1001, "green", 1002);
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 1001, "green", 1002);
+        blue = pair.blue();
+        green = pair.green();
         for (MariaDbServer s : List.of(blue, green)) {
             Accounts.create(s, DB);
             s.exec("", "CREATE USER '" + OWNER + "'@'%' IDENTIFIED BY '" + Accounts.PASSWORD + "'",

@@ -13,6 +13,8 @@ import io.cutover.Lag;
 import io.cutover.PreflightException;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,9 +57,9 @@ class MariaDbCutoverLoadIT {
 
     @BeforeAll
     static void start() {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 701, "green", 702);
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 701, "green", 702);
+        blue = pair.blue();
+        green = pair.green();
         for (MariaDbServer s : List.of(blue, green)) {
             Accounts.create(s, DB);
             s.exec(DB, "CREATE TABLE parent (id BIGINT PRIMARY KEY, writer INT NOT NULL, n INT NOT NULL)",

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cutover.CutoverException;
 import io.cutover.Phase;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,9 +27,9 @@ class MariaDbGuardHandoffIT {
 
     @BeforeAll
     static void start() {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 301, "green", 302);
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 301, "green", 302);
+        blue = pair.blue();
+        green = pair.green();
         for (MariaDbServer s : List.of(blue, green)) {
             Accounts.create(s, DB);
             s.exec(DB, "CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40))");

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cutover.Phase;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
@@ -23,10 +25,10 @@ class MariaDbPreflightIT {
 
     @BeforeAll
     static void start() {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 601, "green", 602);
-        blue = pair[0];
-        green = pair[1];
-        noBinlog = MariaDbServer.start("nobinlog", 603, "--skip-log-bin");
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 601, "green", 602);
+        blue = pair.blue();
+        green = pair.green();
+        noBinlog = MariaDbServer.builder().name("nobinlog").serverId(603).binaryLog(false).start();
         for (MariaDbServer s : List.of(blue, green, noBinlog)) {
             Accounts.create(s, DB);
             s.exec(DB, "CREATE TABLE orders (id INT PRIMARY KEY, note TEXT)");

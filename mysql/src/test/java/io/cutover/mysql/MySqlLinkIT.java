@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.cutover.Fence;
 import io.cutover.ReplicationStream;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -60,9 +62,9 @@ class MySqlLinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 501, "green", 502);
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 501, "green", 502);
+        blue = pair.blue();
+        green = pair.green();
     }
 
     @AfterAll

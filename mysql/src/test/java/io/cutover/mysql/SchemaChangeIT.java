@@ -12,6 +12,8 @@ import io.cutover.Side;
 import io.cutover.contract.SchemaChangeTables;
 import io.cutover.contract.SchemaChangeWriters;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import io.cutover.transform.ColumnSplit;
 import io.cutover.transform.JdbcSchemas;
 import io.cutover.transform.LossyReverse;
@@ -62,9 +64,9 @@ class SchemaChangeIT {
 
     @BeforeAll
     static void servers() throws Exception {
-        MariaDbServer[] pair = MariaDbServer.startPair("blue", 811, "green", 812);
-        blueServer = pair[0];
-        greenServer = pair[1];
+        ServerPair<MariaDbServer> pair = MariaDbServer.startPair("blue", 811, "green", 812);
+        blueServer = pair.blue();
+        greenServer = pair.green();
         state = Files.createTempDirectory("cutover-schema-change-");
     }
 

@@ -1,5 +1,6 @@
 package io.cutover.mysql;
 
+import io.cutover.testservers.MariaDbServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;

@@ -10,6 +10,7 @@ import io.cutover.CutoverResult;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,12 +37,12 @@ class CutoverIT {
         pg.close();
     }
 
-    static DataSource appPool(PgServer server) {
+    static DataSource appPool(PostgresServer server) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {"localhost"});
         ds.setPortNumbers(new int[] {server.port()});
-        ds.setDatabaseName(PgServer.DATABASE);
-        ds.setUser(PgServer.USER);
+        ds.setDatabaseName(PostgresServer.DATABASE);
+        ds.setUser(PostgresServer.USER);
         return ds;
     }
 
@@ -189,7 +190,7 @@ class CutoverIT {
         }
     }
 
-    private static List<List<String>> slots(PgServer server) {
+    private static List<List<String>> slots(PostgresServer server) {
         return server.rows("SELECT slot_name FROM pg_replication_slots ORDER BY 1");
     }
 }

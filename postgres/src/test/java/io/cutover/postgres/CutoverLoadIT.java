@@ -13,6 +13,7 @@ import io.cutover.Lag;
 import io.cutover.PreflightException;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.PostgresServer;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,10 +65,10 @@ class CutoverLoadIT {
         pg.close();
     }
 
-    private static HikariDataSource pool(PgServer server) {
+    private static HikariDataSource pool(PostgresServer server) {
         HikariConfig c = new HikariConfig();
-        c.setJdbcUrl("jdbc:postgresql://localhost:" + server.port() + "/" + PgServer.DATABASE);
-        c.setUsername(PgServer.USER);
+        c.setJdbcUrl("jdbc:postgresql://localhost:" + server.port() + "/" + PostgresServer.DATABASE);
+        c.setUsername(PostgresServer.USER);
         c.setMaximumPoolSize(WRITERS + 2);
         c.setPoolName("app-" + server.port());
         return new HikariDataSource(c);
@@ -308,7 +309,7 @@ class CutoverLoadIT {
         assertThat(pg.green.count("SELECT count(*) FROM pg_replication_slots")).isZero();
     }
 
-    private static long countPresent(PgServer side, String table, List<Long> ids) throws SQLException {
+    private static long countPresent(PostgresServer side, String table, List<Long> ids) throws SQLException {
         try (Connection c = side.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE id = ANY (?)")) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             ps.setArray(1, array);

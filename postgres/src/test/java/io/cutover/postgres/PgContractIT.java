@@ -3,6 +3,7 @@ package io.cutover.postgres;
 import io.cutover.Side;
 import io.cutover.contract.ReplicationLinkContract;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.PostgresServer;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -30,8 +31,8 @@ class PgContractIT extends ReplicationLinkContract {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {"localhost"});
         ds.setPortNumbers(new int[] {(side == Side.BLUE ? pg.blue : pg.green).port()});
-        ds.setDatabaseName(PgServer.DATABASE);
-        ds.setUser(PgServer.USER);
+        ds.setDatabaseName(PostgresServer.DATABASE);
+        ds.setUser(PostgresServer.USER);
         return ds;
     }
 
@@ -42,7 +43,7 @@ class PgContractIT extends ReplicationLinkContract {
 
     @Override
     protected List<String> leftovers(Side side, String name) {
-        PgServer server = side == Side.BLUE ? pg.blue : pg.green;
+        PostgresServer server = side == Side.BLUE ? pg.blue : pg.green;
         List<String> out = new ArrayList<>();
         server.rows("SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'cutover_" + name + "_%'")
                 .forEach(r -> out.add("slot " + r.get(0)));

@@ -1,30 +1,34 @@
 package io.cutover.postgres;
 
+import io.cutover.testservers.PostgresServer;
+import io.cutover.testservers.ServerPair;
+
 /**
- * Blue and green PostgreSQL servers for one test class, started in parallel.
+ * Blue and green PostgreSQL servers for one test class, started in parallel, with a cutover
+ * builder wired to both.
  */
 final class PgPair implements AutoCloseable {
 
-    final PgServer blue;
-    final PgServer green;
+    final PostgresServer blue;
+    final PostgresServer green;
+    private final ServerPair<PostgresServer> servers;
 
-    private PgPair(PgServer blue, PgServer green) {
-        this.blue = blue;
-        this.green = green;
+    private PgPair(ServerPair<PostgresServer> servers) {
+        this.servers = servers;
+        this.blue = servers.blue();
+        this.green = servers.green();
     }
 
     static PgPair start() {
-        java.util.concurrent.CompletableFuture<PgServer> g = java.util.concurrent.CompletableFuture.supplyAsync(PgServer::logical);
-        PgServer b = PgServer.logical();
-        return new PgPair(b, g.join());
+        return new PgPair(PostgresServer.startPair());
     }
 
     /** A builder wired to both servers, with the given cutover name and tables. */
     PostgresCutover.Builder builder(String name, String... tables) {
         return PostgresCutover.builder()
                 .name(name)
-                .blue("localhost", blue.port(), PgServer.DATABASE, PgServer.USER, PgServer.PASSWORD)
-                .green("localhost", green.port(), PgServer.DATABASE, PgServer.USER, PgServer.PASSWORD)
+                .blue("localhost", blue.port(), PostgresServer.DATABASE, PostgresServer.USER, PostgresServer.PASSWORD)
+                .green("localhost", green.port(), PostgresServer.DATABASE, PostgresServer.USER, PostgresServer.PASSWORD)
                 .tables(tables)
                 .startTimeout(java.time.Duration.ofSeconds(30));
     }
@@ -37,10 +41,6 @@ final class PgPair implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            blue.close();
-        } finally {
-            green.close();
-        }
+        servers.close();
     }
 }

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,14 +23,14 @@ class PreflightIT {
     private static final String WRONG_PASSWORD = "wrong-pass-4242";
 
     private static PgPair pg;
-    private static PgServer plain;
+    private static PostgresServer plain;
 
     @BeforeAll
     static void servers() {
         pg = PgPair.start();
         // wal_level=replica, one slot (taken), no WAL senders; password auth for one role.
-        plain = PgServer.start(Map.of("wal_level", "replica", "max_replication_slots", "1", "max_wal_senders", "0"),
-                PreflightIT::scramFor);
+        plain = PostgresServer.builder().config("wal_level", "replica").config("max_replication_slots", "1")
+                .config("max_wal_senders", "0").dataDirectoryCustomizer(PreflightIT::scramFor).start();
         plain.exec("SELECT pg_create_physical_replication_slot('someone_elses')",
                 "CREATE ROLE secret_user LOGIN PASSWORD 'right-password-1'",
                 "CREATE TABLE t (id int PRIMARY KEY)");
@@ -45,9 +45,9 @@ class PreflightIT {
         plain.close();
     }
 
-    private static void scramFor(java.io.File dataDir) {
+    private static void scramFor(Path dataDir) {
         try {
-            Path hba = dataDir.toPath().resolve("pg_hba.conf");
+            Path hba = dataDir.resolve("pg_hba.conf");
             String rules = "host all secret_user 127.0.0.1/32 scram-sha-256\nhost all secret_user ::1/128 scram-sha-256\n";
             Files.writeString(hba, rules + Files.readString(hba));
         } catch (IOException e) {
@@ -57,14 +57,14 @@ class PreflightIT {
 
     private static PostgresCutover.Builder plainAsBlue(String user, String password) {
         return PostgresCutover.builder().name("plain")
-                .blue("localhost", plain.port(), PgServer.DATABASE, user, password)
-                .green("localhost", pg.green.port(), PgServer.DATABASE, PgServer.USER, PgServer.PASSWORD)
+                .blue("localhost", plain.port(), PostgresServer.DATABASE, user, password)
+                .green("localhost", pg.green.port(), PostgresServer.DATABASE, PostgresServer.USER, PostgresServer.PASSWORD)
                 .tables("t");
     }
 
     @Test
     void preflight_namesWalLevelSlotsAndSenders_withTheirFixes() {
-        ReplicationLink link = plainAsBlue(PgServer.USER, PgServer.PASSWORD).build();
+        ReplicationLink link = plainAsBlue(PostgresServer.USER, PostgresServer.PASSWORD).build();
         assertThatThrownBy(link::preflight).isInstanceOfSatisfying(PreflightException.class, e -> {
             assertThat(e.problems()).hasSize(3);
             assertThat(e.getMessage())
@@ -93,7 +93,7 @@ class PreflightIT {
             closedPort = s.getLocalPort();
         }
         ReplicationLink link = pg.builder("gone", "t")
-                .green("localhost", closedPort, PgServer.DATABASE, PgServer.USER, PgServer.PASSWORD).build();
+                .green("localhost", closedPort, PostgresServer.DATABASE, PostgresServer.USER, PostgresServer.PASSWORD).build();
         assertThatThrownBy(link::preflight).isInstanceOf(PreflightException.class)
                 .hasMessageContaining("cannot reach green PostgreSQL at localhost:" + closedPort + "/postgres")
                 .hasMessageContaining("check host and port");
@@ -121,8 +121,8 @@ class PreflightIT {
     @Test
     void preflight_roleWithoutReplicationOrCreate_namesTheGrants() {
         ReplicationLink link = PostgresCutover.builder().name("norepl")
-                .blue("localhost", pg.blue.port(), PgServer.DATABASE, "norepl", "x")
-                .green("localhost", pg.green.port(), PgServer.DATABASE, PgServer.USER, PgServer.PASSWORD)
+                .blue("localhost", pg.blue.port(), PostgresServer.DATABASE, "norepl", "x")
+                .green("localhost", pg.green.port(), PostgresServer.DATABASE, PostgresServer.USER, PostgresServer.PASSWORD)
                 .tables("t").build();
         assertThatThrownBy(link::preflight).isInstanceOfSatisfying(PreflightException.class, e -> assertThat(e.getMessage())
                 .contains("role 'norepl' lacks the REPLICATION attribute; ALTER ROLE \"norepl\" REPLICATION")

@@ -12,6 +12,7 @@ import io.cutover.Side;
 import io.cutover.contract.SchemaChangeTables;
 import io.cutover.contract.SchemaChangeWriters;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.PostgresServer;
 import io.cutover.transform.ColumnSplit;
 import io.cutover.transform.JdbcSchemas;
 import io.cutover.transform.LossyReverse;
@@ -60,12 +61,12 @@ class SchemaChangeIT {
         pg.close();
     }
 
-    private static DataSource pool(PgServer server) {
+    private static DataSource pool(PostgresServer server) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {"localhost"});
         ds.setPortNumbers(new int[] {server.port()});
-        ds.setDatabaseName(PgServer.DATABASE);
-        ds.setUser(PgServer.USER);
+        ds.setDatabaseName(PostgresServer.DATABASE);
+        ds.setUser(PostgresServer.USER);
         return ds;
     }
 

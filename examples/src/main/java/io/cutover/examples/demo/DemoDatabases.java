@@ -6,6 +6,8 @@ import io.cutover.Side;
 import io.cutover.mysql.MySqlCutover;
 import io.cutover.postgres.PostgresCutover;
 import io.cutover.ReplicationLink;
+import io.cutover.testservers.PostgresServer;
+import io.cutover.testservers.ServerPair;
 import java.io.PrintStream;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -17,7 +19,7 @@ import javax.sql.DataSource;
  */
 final class DemoDatabases implements AutoCloseable {
 
-    private final EmbeddedPostgres[] servers;
+    private final ServerPair<PostgresServer> servers;
     private final DemoOptions options;
     private final Dialect dialect;
     private final String blueUrl;
@@ -27,7 +29,7 @@ final class DemoDatabases implements AutoCloseable {
     private final HikariDataSource blueAdmin;
     private final HikariDataSource greenAdmin;
 
-    private DemoDatabases(EmbeddedPostgres[] servers, DemoOptions options, String blueUrl, String greenUrl) {
+    private DemoDatabases(ServerPair<PostgresServer> servers, DemoOptions options, String blueUrl, String greenUrl) {
         this.servers = servers;
         this.options = options;
         this.blueUrl = blueUrl;
@@ -55,14 +57,16 @@ final class DemoDatabases implements AutoCloseable {
         if (options.embedded()) {
             long t0 = System.nanoTime();
             out.println("Starting two embedded PostgreSQL servers (wal_level=logical) ...");
-            EmbeddedPostgres[] pair = EmbeddedPostgres.startPair();
-            out.printf("  blue  on localhost:%d, green on localhost:%d  (%.1f s)%n", pair[0].port(), pair[1].port(),
-                    (System.nanoTime() - t0) / 1e9);
+            // A demo's data is disposable: commits do not wait for the WAL flush (the fence's own
+            // connection turns synchronous_commit back on, so catch-up is not slowed by it).
+            PostgresServer.Builder server = PostgresServer.builder().config("synchronous_commit", "off");
+            ServerPair<PostgresServer> pair = ServerPair.start(server::start, server::start);
+            out.printf("  blue  on localhost:%d, green on localhost:%d  (%.1f s)%n", pair.blue().port(),
+                    pair.green().port(), (System.nanoTime() - t0) / 1e9);
             try {
-                return new DemoDatabases(pair, options, pair[0].jdbcUrl(), pair[1].jdbcUrl());
+                return new DemoDatabases(pair, options, pair.blue().jdbcUrl(), pair.green().jdbcUrl());
             } catch (RuntimeException e) {
-                pair[0].close();
-                pair[1].close();
+                pair.close();
                 throw e;
             }
         }
@@ -134,8 +138,7 @@ final class DemoDatabases implements AutoCloseable {
             greenAdmin.close();
         } finally {
             if (servers != null) {
-                servers[0].close();
-                servers[1].close();
+                servers.close();
             }
         }
     }

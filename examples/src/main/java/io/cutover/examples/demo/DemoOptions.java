@@ -1,5 +1,6 @@
 package io.cutover.examples.demo;
 
+import io.cutover.testservers.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -98,8 +99,8 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
      * @return the default options
      */
     public static DemoOptions defaults() {
-        return new DemoOptions(null, null, EmbeddedPostgres.USER, EmbeddedPostgres.PASSWORD, EmbeddedPostgres.USER,
-                EmbeddedPostgres.PASSWORD, "users", 10_000, 4, 400, 1, Duration.ofSeconds(3),
+        return new DemoOptions(null, null, PostgresServer.USER, PostgresServer.PASSWORD, PostgresServer.USER,
+                PostgresServer.PASSWORD, "users", 10_000, 4, 400, 1, Duration.ofSeconds(3),
                 Path.of(System.getProperty("cutover.demo.reportDir", "target"), "cutover-demo-report.html"));
     }
 

@@ -7,6 +7,8 @@ import io.cutover.Side;
 import io.cutover.examples.demo.DemoOptions;
 import io.cutover.examples.demo.DemoResult;
 import io.cutover.examples.demo.DemoRun;
+import io.cutover.testservers.MariaDbServer;
+import io.cutover.testservers.ServerPair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,20 +20,23 @@ import org.junit.jupiter.api.Test;
  * Lives beside the benchmarks because it starts the same embedded servers they do.
  */
 class DemoOnMariaDbIT {
+    private static final String DB = "bench";
 
     @Test
     void demoFlags_onMariaDb_cutOverAndRollBackUnderLoad_losingNoAcknowledgedWrite() throws Exception {
-        Path base = Files.createTempDirectory("cutover-demo-mariadb-base-");
         Path report = Path.of("target", "demo-mariadb-it-report.html");
         Files.deleteIfExists(report);
-        try (MariaDbBenchServer blue = MariaDbBenchServer.start(base, true, 1);
-                MariaDbBenchServer green = MariaDbBenchServer.start(base, false, 2)) {
+        try (ServerPair<MariaDbServer> servers = ServerPair.start(
+                () -> MariaDbServer.builder().name("blue").serverId(1).database(DB).start(),
+                () -> MariaDbServer.builder().name("green").serverId(2).database(DB).start())) {
+            MariaDbServer blue = servers.blue();
+            MariaDbServer green = servers.green();
             DemoOptions options = DemoOptions.parse(new String[] {
-                "--blue-url", "jdbc:mariadb://127.0.0.1:" + blue.port() + "/" + MariaDbBenchServer.DATABASE,
-                "--green-url", "jdbc:mariadb://127.0.0.1:" + green.port() + "/" + MariaDbBenchServer.DATABASE,
+                "--blue-url", "jdbc:mariadb://127.0.0.1:" + blue.port() + "/" + DB,
+                "--green-url", "jdbc:mariadb://127.0.0.1:" + green.port() + "/" + DB,
                 "--rows", "800", "--rate", "200", "--seconds", "1", "--report", report.toString()},
-                    Map.of(DemoOptions.BLUE_USER, MariaDbBenchServer.USER, DemoOptions.BLUE_PASSWORD, MariaDbBenchServer.PASSWORD,
-                            DemoOptions.GREEN_USER, MariaDbBenchServer.USER, DemoOptions.GREEN_PASSWORD, MariaDbBenchServer.PASSWORD));
+                    Map.of(DemoOptions.BLUE_USER, MariaDbServer.ADMIN_USER, DemoOptions.BLUE_PASSWORD, MariaDbServer.ADMIN_PASSWORD,
+                            DemoOptions.GREEN_USER, MariaDbServer.ADMIN_USER, DemoOptions.GREEN_PASSWORD, MariaDbServer.ADMIN_PASSWORD));
 
             DemoResult result = new DemoRun(options, System.out).run();
 

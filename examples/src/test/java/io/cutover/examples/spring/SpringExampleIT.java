@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cutover.Side;
-import io.cutover.examples.demo.EmbeddedPostgres;
+import io.cutover.testservers.PostgresServer;
+import io.cutover.testservers.ServerPair;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,8 +59,8 @@ class SpringExampleIT {
 
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedPostgres blue;
-    private static EmbeddedPostgres green;
+    private static PostgresServer blue;
+    private static PostgresServer green;
 
     @LocalServerPort
     int port;
@@ -71,18 +72,18 @@ class SpringExampleIT {
 
     @DynamicPropertySource
     static void databases(DynamicPropertyRegistry registry) throws SQLException {
-        EmbeddedPostgres[] pair = EmbeddedPostgres.startPair();
-        blue = pair[0];
-        green = pair[1];
+        ServerPair<PostgresServer> pair = PostgresServer.startPair();
+        blue = pair.blue();
+        green = pair.green();
         exec(blue.dataSource(), "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL)",
                 "INSERT INTO users (name, email) SELECT 'user ' || g, 'user' || g || '@example.com' FROM generate_series(1, 2000) g");
         exec(green.dataSource(), "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL, phone text)");
         registry.add("cutover.blue.url", blue::jdbcUrl);
-        registry.add("cutover.blue.user", () -> EmbeddedPostgres.USER);
-        registry.add("cutover.blue.password", () -> EmbeddedPostgres.PASSWORD);
+        registry.add("cutover.blue.user", () -> PostgresServer.USER);
+        registry.add("cutover.blue.password", () -> PostgresServer.PASSWORD);
         registry.add("cutover.green.url", green::jdbcUrl);
-        registry.add("cutover.green.user", () -> EmbeddedPostgres.USER);
-        registry.add("cutover.green.password", () -> EmbeddedPostgres.PASSWORD);
+        registry.add("cutover.green.user", () -> PostgresServer.USER);
+        registry.add("cutover.green.password", () -> PostgresServer.PASSWORD);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.cutover.mysql;
+package io.cutover.testservers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The test harness itself: binlog settings in force, grants enforced. */
+/** The MariaDB harness itself: binlog settings in force, grants enforced, options and databases applied. */
 class MariaDbServerIT {
     private static MariaDbServer server;
 
@@ -26,6 +26,30 @@ class MariaDbServerIT {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Test
+    void builder_appliesOptions_withoutBinaryLog_andCreatesDatabases() throws SQLException {
+        try (MariaDbServer other = MariaDbServer.builder().name("options").serverId(42).binaryLog(false)
+                .option("binlog_format", "MIXED").database("made_at_start").start();
+                Connection c = other.admin("made_at_start"); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT @@log_bin, @@binlog_format, @@server_id, DATABASE()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isZero();
+            assertThat(rs.getString(2)).isEqualTo("MIXED");
+            assertThat(rs.getInt(3)).isEqualTo(42);
+            assertThat(rs.getString(4)).isEqualTo("made_at_start");
+            assertThat(other.binary("mariadb-dump")).isExecutable();
+        }
+    }
+
+    @Test
+    void builder_refusesTheOptionsItOwns() {
+        assertThatThrownBy(() -> MariaDbServer.builder().option("log-bin", "x"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("binaryLog(boolean)");
+        assertThatThrownBy(() -> MariaDbServer.builder().option("--port", "1"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MariaDbServer.builder().serverId(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
