@@ -1,0 +1,60 @@
+package io.cutover.scenario;
+
+import io.cutover.RowTransform;
+import io.cutover.spi.ReplicationLink;
+import java.util.function.Function;
+
+/**
+ * A dialect's link builder as the scenarios see it: the transforms they add and {@code build()}.
+ * The dialect factories' builders share these methods but no type, so a dialect IT adapts its
+ * own with {@link #of}.
+ */
+public interface LinkRecipe {
+
+    /** Adds a transform for a table kept under its name (or renamed by the transform's mapping). */
+    LinkRecipe transform(String table, RowTransform blueToGreen, RowTransform greenToBlue);
+
+    /** Adds a transform for a blue table replicated to a green table of another name. */
+    LinkRecipe transform(String blueTable, String greenTable, RowTransform blueToGreen, RowTransform greenToBlue);
+
+    /** Builds the link, not started. */
+    ReplicationLink build();
+
+    /** A {@code transform(table, b2g, g2b)} method of a dialect builder. */
+    @FunctionalInterface
+    interface SameName<B> {
+        B transform(B builder, String table, RowTransform blueToGreen, RowTransform greenToBlue);
+    }
+
+    /** A {@code transform(blueTable, greenTable, b2g, g2b)} method of a dialect builder. */
+    @FunctionalInterface
+    interface Renamed<B> {
+        B transform(B builder, String blueTable, String greenTable, RowTransform blueToGreen, RowTransform greenToBlue);
+    }
+
+    /**
+     * Adapts a dialect builder, e.g. {@code LinkRecipe.of(b, Builder::transform, Builder::transform, Builder::build)}.
+     * The builder's own exceptions pass through unchanged.
+     */
+    static <B> LinkRecipe of(B builder, SameName<B> sameName, Renamed<B> renamed, Function<B, ReplicationLink> build) {
+        return new LinkRecipe() {
+            @Override
+            public LinkRecipe transform(String table, RowTransform blueToGreen, RowTransform greenToBlue) {
+                sameName.transform(builder, table, blueToGreen, greenToBlue);
+                return this;
+            }
+
+            @Override
+            public LinkRecipe transform(String blueTable, String greenTable, RowTransform blueToGreen,
+                    RowTransform greenToBlue) {
+                renamed.transform(builder, blueTable, greenTable, blueToGreen, greenToBlue);
+                return this;
+            }
+
+            @Override
+            public ReplicationLink build() {
+                return build.apply(builder);
+            }
+        };
+    }
+}
