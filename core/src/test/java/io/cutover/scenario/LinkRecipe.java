@@ -2,6 +2,7 @@ package io.cutover.scenario;
 
 import io.cutover.RowTransform;
 import io.cutover.spi.ReplicationLink;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,15 @@ public interface LinkRecipe {
 
     /** Adds a transform for a blue table replicated to a green table of another name. */
     LinkRecipe transform(String blueTable, String greenTable, RowTransform blueToGreen, RowTransform greenToBlue);
+
+    /** Whether the stream copies blue's rows first (on unless told). */
+    LinkRecipe initialCopy(boolean initialCopy);
+
+    /**
+     * Runs a hook in the applier just before each commit on the target: a test throws from it to
+     * crash the stream there, or blocks in it to hold the apply.
+     */
+    LinkRecipe beforeCommit(Runnable hook);
 
     /** Builds the link, not started. */
     ReplicationLink build();
@@ -33,10 +43,12 @@ public interface LinkRecipe {
     }
 
     /**
-     * Adapts a dialect builder, e.g. {@code LinkRecipe.of(b, Builder::transform, Builder::transform, Builder::build)}.
-     * The builder's own exceptions pass through unchanged.
+     * Adapts a dialect builder, e.g. {@code LinkRecipe.of(b, Builder::transform, Builder::transform,
+     * Builder::initialCopy, Builder::beforeCommit, Builder::build)}. The builder's own exceptions
+     * pass through unchanged.
      */
-    static <B> LinkRecipe of(B builder, SameName<B> sameName, Renamed<B> renamed, Function<B, ReplicationLink> build) {
+    static <B> LinkRecipe of(B builder, SameName<B> sameName, Renamed<B> renamed, BiFunction<B, Boolean, B> initialCopy,
+            BiFunction<B, Runnable, B> beforeCommit, Function<B, ReplicationLink> build) {
         return new LinkRecipe() {
             @Override
             public LinkRecipe transform(String table, RowTransform blueToGreen, RowTransform greenToBlue) {
@@ -48,6 +60,18 @@ public interface LinkRecipe {
             public LinkRecipe transform(String blueTable, String greenTable, RowTransform blueToGreen,
                     RowTransform greenToBlue) {
                 renamed.transform(builder, blueTable, greenTable, blueToGreen, greenToBlue);
+                return this;
+            }
+
+            @Override
+            public LinkRecipe initialCopy(boolean on) {
+                initialCopy.apply(builder, on);
+                return this;
+            }
+
+            @Override
+            public LinkRecipe beforeCommit(Runnable hook) {
+                beforeCommit.apply(builder, hook);
                 return this;
             }
 

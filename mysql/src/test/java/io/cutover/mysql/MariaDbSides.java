@@ -45,6 +45,25 @@ final class MariaDbSides implements Sides {
         this.serverIds = serverIds;
     }
 
+    /**
+     * Creates a database with the test accounts on both servers, and the sides over it with the
+     * application account's connections (TLS off).
+     *
+     * @param blue the blue server
+     * @param green the green server
+     * @param db the database to create
+     * @param state where the streams keep their schema history
+     * @param firstServerId the first replica server id to hand out, two a link
+     * @return the sides
+     */
+    static MariaDbSides onNewDatabase(MariaDbServer blue, MariaDbServer green, String db, Path state,
+            long firstServerId) {
+        Accounts.create(blue, db);
+        Accounts.create(green, db);
+        return new MariaDbSides(blue, green, db, new EndpointDataSource(Accounts.endpoint(blue, db, Accounts.APP)),
+                new EndpointDataSource(Accounts.endpoint(green, db, Accounts.APP)), state, new AtomicLong(firstServerId));
+    }
+
     MariaDbServer server(Side side) {
         return side == Side.BLUE ? blue : green;
     }
@@ -64,7 +83,7 @@ final class MariaDbSides implements Sides {
         MySqlCutover.Builder builder = Accounts.cutover(blue, green, state, db, name, serverIds.getAndAdd(2))
                 .appUsers(Accounts.APP).tables(tables);
         return LinkRecipe.of(builder, MySqlCutover.Builder::transform, MySqlCutover.Builder::transform,
-                MySqlCutover.Builder::build);
+                MySqlCutover.Builder::initialCopy, MySqlCutover.Builder::beforeCommit, MySqlCutover.Builder::build);
     }
 
     /** Binlog capture reserves nothing on the server; what a cutover can leave behind is read_only. */

@@ -40,7 +40,8 @@ final class PgSides implements Sides {
     @Override
     public LinkRecipe link(String name, String... tables) {
         return LinkRecipe.of(pg.builder(name, tables), PostgresCutover.Builder::transform,
-                PostgresCutover.Builder::transform, PostgresCutover.Builder::build);
+                PostgresCutover.Builder::transform, PostgresCutover.Builder::initialCopy,
+                PostgresCutover.Builder::beforeCommit, PostgresCutover.Builder::build);
     }
 
     /** Replication slots: the guard is lifted with the links, a slot outlives a process that dies. */
