@@ -1,5 +1,9 @@
 package io.cutover.mysql;
 
+import io.cutover.testservers.ServerPair;
+
+import io.cutover.testservers.MariaDbServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,9 +12,9 @@ import io.cutover.Cutover;
 import io.cutover.CutoverAbortedException;
 import io.cutover.Phase;
 import io.cutover.Side;
+import io.cutover.scenario.AbortScenario;
+import io.cutover.scenario.Sides;
 import io.cutover.ReplicationLink;
-import io.cutover.testservers.MariaDbServer;
-import io.cutover.testservers.ServerPair;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,21 +22,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Abort paths with the real {@link Cutover} on MariaDB: a session holding {@code LOCK TABLES …
- * WRITE} that keeps the guard from engaging, and a fence that does not arrive in time. Either
- * way writes resume on blue, read_only is off again, the forward stream keeps going and nothing
- * written on blue is lost.
+ * Abort paths with the real {@link Cutover} on MariaDB: the shared ones (a drain past its budget, a
+ * fence that does not arrive in time), and a session holding {@code LOCK TABLES … WRITE} that keeps
+ * the guard from engaging. Either way writes resume on blue, read_only is off again, the forward
+ * stream keeps going and nothing written on blue is lost.
  */
-class MariaDbAbortIT {
+class MariaDbAbortIT extends AbortScenario {
+    private static final String SCENARIO_DB = "a_scenario";
     private static MariaDbServer blue;
     private static MariaDbServer green;
     @TempDir
@@ -52,6 +54,17 @@ class MariaDbAbortIT {
                 s.close();
             }
         }
+    }
+
+    private static MariaDbSides scenarioSides;
+
+    /** The shared abort scenario's database, made on first use. */
+    @Override
+    protected Sides sides() {
+        if (scenarioSides == null) {
+            scenarioSides = MariaDbSides.onNewDatabase(blue, green, SCENARIO_DB, state, 7211);
+        }
+        return scenarioSides;
     }
 
     private static MySqlCutover.Builder builder(String db, long serverId) {
@@ -102,40 +115,6 @@ class MariaDbAbortIT {
             assertThat(switcher.current()).isEqualTo(Side.BLUE);
             assertThat(readOnly(blue)).isFalse();
             write(switcher, 2);
-            link.stream().awaitFence(Duration.ofSeconds(30));
-            assertThat(TablesCompared.rows(green, db, "items", "id"))
-                    .containsExactlyElementsOf(TablesCompared.rows(blue, db, "items", "id")).hasSize(2);
-        }
-    }
-
-    @Test
-    void fenceNotArrivingInTime_abortsCleanly_andNothingIsLostOnceTheStreamCatchesUp() throws Exception {
-        String db = "a_fence";
-        AtomicBoolean hold = new AtomicBoolean();
-        CountDownLatch released = new CountDownLatch(1);
-        try (ReplicationLink link = builder(db, 7211).beforeCommit(() -> {
-            if (hold.get()) {
-                try {
-                    released.await(30, TimeUnit.SECONDS); // the applier is stuck (a slow green)
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }).build(); ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
-            link.stream().start();
-            link.stream().awaitFence(Duration.ofSeconds(30));
-            hold.set(true);
-            write(switcher, 1);
-            Cutover cutover = Cutover.builder().name("fence").switcher(switcher).link(link)
-                    .catchUpBudget(Duration.ofMillis(500)).totalBudget(Duration.ofSeconds(5))
-                    .fenceBeforePause(false).build(); // the abort under test is the one inside the pause
-            assertThatThrownBy(cutover::execute).isInstanceOf(CutoverAbortedException.class)
-                    .satisfies(e -> assertThat(((CutoverAbortedException) e).phase()).isEqualTo(Phase.CATCH_UP));
-            assertThat(switcher.current()).isEqualTo(Side.BLUE);
-            assertThat(readOnly(blue)).isFalse();
-            write(switcher, 2);
-            hold.set(false);
-            released.countDown();
             link.stream().awaitFence(Duration.ofSeconds(30));
             assertThat(TablesCompared.rows(green, db, "items", "id"))
                     .containsExactlyElementsOf(TablesCompared.rows(blue, db, "items", "id")).hasSize(2);

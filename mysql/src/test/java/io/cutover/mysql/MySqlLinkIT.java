@@ -1,14 +1,18 @@
 package io.cutover.mysql;
 
+import io.cutover.testservers.ServerPair;
+
+import io.cutover.testservers.MariaDbServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.cutover.Fence;
 import io.cutover.ReplicationStream;
+import io.cutover.scenario.CrashResumeScenario;
+import io.cutover.scenario.Sides;
 import io.cutover.ReplicationLink;
-import io.cutover.testservers.MariaDbServer;
-import io.cutover.testservers.ServerPair;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link MySqlCutover}'s link on real MariaDB servers, through core's capture host: streaming with
- * the type matrix, crash and resume, the fence, the guard, the AUTO_INCREMENT hand-off, and the
+ * the type matrix, crash and resume (the shared scenario), the fence, the guard, the AUTO_INCREMENT hand-off, and the
  * reverse stream with a rollback. Each test uses its own schema on one pair of servers.
  */
-class MySqlLinkIT {
+class MySqlLinkIT extends CrashResumeScenario {
+    private static final String CRASH_DB = "s_crash";
     private static final String ALL_TYPES = "CREATE TABLE all_types ("
             + " id INT PRIMARY KEY,"
             + " ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED,"
@@ -74,6 +78,27 @@ class MySqlLinkIT {
                 s.close();
             }
         }
+    }
+
+    private static MariaDbSides crashSides;
+
+    /** The crash scenario's database, made on first use. */
+    @Override
+    protected Sides sides() {
+        if (crashSides == null) {
+            crashSides = MariaDbSides.onNewDatabase(blue, green, CRASH_DB, state, 7011);
+        }
+        return crashSides;
+    }
+
+    @Override
+    protected String[] applyLog(String table) {
+        return new String[] {
+            "CREATE TRIGGER " + table + "_ins AFTER INSERT ON " + table + " FOR EACH ROW INSERT INTO " + table
+                    + "_log VALUES (NEW.id, NEW.v)",
+            "CREATE TRIGGER " + table + "_upd AFTER UPDATE ON " + table + " FOR EACH ROW INSERT INTO " + table
+                    + "_log VALUES (NEW.id, NEW.v)"
+        };
     }
 
     private static void schema(String db, String... ddl) {
@@ -156,51 +181,6 @@ class MySqlLinkIT {
             System.out.println("idle commit -> applied (fence) ms: p50 " + waits.get(7) + ", max " + waits.get(14));
             assertThat(waits.get(7)).as("median fence wait, ms").isLessThan(500);
             assertThat(TablesCompared.rows(green, "s_latency", "items", "id")).hasSize(15);
-        }
-    }
-
-    @Test
-    void stream_resumesAfterACrashBetweenApplyAndCommit_andConverges() throws Exception {
-        schema("s_crash", "CREATE TABLE items (id INT PRIMARY KEY, n INT NOT NULL)");
-        AtomicInteger commits = new AtomicInteger();
-        AtomicInteger crashAt = new AtomicInteger(3);
-        try (ReplicationLink link = builder("s_crash", "crash", 7011).tables("items").initialCopy(false)
-                .beforeCommit(() -> {
-                    if (commits.incrementAndGet() == crashAt.get()) {
-                        throw new IllegalStateException("simulated crash before commit");
-                    }
-                }).build()) {
-            ReplicationStream stream = link.stream();
-            stream.start();
-            for (int batch = 0; batch < 10; batch++) {
-                StringBuilder values = new StringBuilder();
-                for (int i = 0; i < 100; i++) {
-                    int id = batch * 100 + i;
-                    values.append(i == 0 ? "" : ",").append('(').append(id).append(',').append(id).append(')');
-                }
-                on(blue, "s_crash", "INSERT INTO items VALUES " + values,
-                        "UPDATE items SET n = n + 1 WHERE id % 7 = " + batch % 7,
-                        "DELETE FROM items WHERE id % 11 = 0 AND id < " + (batch * 100));
-            }
-            // The host may fold many source transactions into one apply commit; keep writing
-            // until the crash point is reached.
-            AtomicInteger extra = new AtomicInteger(5000);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                if (stream.state() != ReplicationStream.State.FAILED) {
-                    int id = extra.incrementAndGet();
-                    on(blue, "s_crash", "INSERT INTO items VALUES (" + id + ", " + id + ")");
-                }
-                return stream.state() == ReplicationStream.State.FAILED;
-            });
-            assertThat(stream.failure()).isPresent();
-
-            crashAt.set(-1);
-            on(blue, "s_crash", "UPDATE items SET n = -n WHERE id < 50");
-            stream.start();
-            stream.awaitFence(Duration.ofSeconds(30));
-            assertThat(TablesCompared.rows(green, "s_crash", "items", "id"))
-                    .containsExactlyElementsOf(TablesCompared.rows(blue, "s_crash", "items", "id"));
-            assertThat(count(green, "s_crash", "items")).isGreaterThan(900);
         }
     }
 

@@ -1,16 +1,18 @@
 package io.cutover.postgres;
 
+import io.cutover.testservers.PostgresServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
-import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverResult;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
+import io.cutover.scenario.AbortScenario;
+import io.cutover.scenario.Sides;
 import io.cutover.ReplicationLink;
-import io.cutover.testservers.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,8 +24,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** The link under the real Cutover: flip to green, write there, roll back to blue; and cleanup. */
-class CutoverIT {
+/**
+ * The link under the real Cutover: flip to green, write there, roll back to blue; cleanup; and the
+ * shared abort scenario.
+ */
+class CutoverIT extends AbortScenario {
 
     private static PgPair pg;
 
@@ -35,6 +40,11 @@ class CutoverIT {
     @AfterAll
     static void stop() {
         pg.close();
+    }
+
+    @Override
+    protected Sides sides() {
+        return new PgSides(pg, appPool(pg.blue), appPool(pg.green));
     }
 
     static DataSource appPool(PostgresServer server) {
@@ -115,70 +125,6 @@ class CutoverIT {
             assertThat(pg.green.rows("SELECT * FROM acct ORDER BY id")).isEqualTo(pg.blue.rows("SELECT * FROM acct ORDER BY id"));
             again.close();
             reverse.sourceGuard().release();
-        }
-        assertThat(slots(pg.blue)).isEmpty();
-        assertThat(slots(pg.green)).isEmpty();
-    }
-
-    @Test
-    void abort_onDrainTimeout_orFenceTooLate_resumesOnBlue_liftsTheGuard_andLosesNothing() throws Exception {
-        pg.both("CREATE TABLE ab (id int PRIMARY KEY, v text)");
-        ReplicationLink link = pg.builder("ab", "ab").initialCopy(false).build();
-        link.stream().start();
-        try (ConnectionSwitcher switcher = ConnectionSwitcher.between(appPool(pg.blue), appPool(pg.green))) {
-            write(switcher, "INSERT INTO ab VALUES (1, 'before')");
-
-            // A writer holds its connection past the drain budget.
-            try (Connection held = switcher.getConnection()) {
-                Cutover drain = Cutover.builder().name("ab-drain").switcher(switcher).link(link)
-                        .drainBudget(Duration.ofMillis(200)).build();
-                assertThatThrownBy(drain::execute).isInstanceOf(CutoverAbortedException.class)
-                        .hasMessageContaining("PAUSE");
-                try (Statement st = held.createStatement()) {
-                    st.execute("INSERT INTO ab VALUES (2, 'held through the abort')");
-                }
-            }
-            assertThat(switcher.current()).isEqualTo(Side.BLUE);
-            assertThat(link.sourceGuard().engaged()).isFalse();
-
-            // Green's apply is stuck: the fence cannot arrive within the catch-up budget. The row
-            // is written after the lock is taken, so the fence always queues behind a blocked change.
-            try (Connection locker = pg.green.connect()) {
-                locker.setAutoCommit(false);
-                try (Statement st = locker.createStatement()) {
-                    st.execute("LOCK TABLE ab IN ACCESS EXCLUSIVE MODE");
-                }
-                write(switcher, "INSERT INTO ab VALUES (3, 'after drain abort')");
-                Cutover late = Cutover.builder().name("ab-late").switcher(switcher).link(link)
-                        .catchUpBudget(Duration.ofMillis(500))
-                        .fenceBeforePause(false).build(); // the abort under test is the one inside the pause
-                assertThatThrownBy(late::execute).isInstanceOf(CutoverAbortedException.class)
-                        .hasMessageContaining("CATCH_UP");
-                assertThat(switcher.current()).isEqualTo(Side.BLUE);
-                assertThat(link.sourceGuard().engaged()).isFalse();
-                write(switcher, "INSERT INTO ab VALUES (4, 'after late-fence abort')");
-                locker.rollback();
-            }
-            assertThat(slots(pg.green)).isEmpty();
-            assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.STREAMING);
-            link.stream().awaitFence(Duration.ofSeconds(30));
-            assertThat(pg.green.rows("SELECT * FROM ab ORDER BY id")).isEqualTo(pg.blue.rows("SELECT * FROM ab ORDER BY id"))
-                    .hasSize(4);
-
-            // A rehearsal runs every step but the flip and leaves everything as it was.
-            CutoverResult rehearsal = Cutover.builder().name("ab-rehearse").switcher(switcher).link(link).build().rehearse();
-            assertThat(rehearsal.outcome()).isEqualTo(CutoverResult.Outcome.REHEARSED);
-            assertThat(rehearsal.writePause()).isLessThan(Duration.ofSeconds(2));
-            assertThat(switcher.current()).isEqualTo(Side.BLUE);
-            assertThat(link.sourceGuard().engaged()).isFalse();
-            assertThat(slots(pg.green)).isEmpty();
-            write(switcher, "INSERT INTO ab VALUES (5, 'after rehearsal')");
-
-            // Nothing is left in the way of a cutover that then succeeds.
-            Cutover ok = Cutover.builder().name("ab-ok").switcher(switcher).link(link).build();
-            assertThat(ok.execute().outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
-            ok.reverseLink().orElseThrow().close();
-            link.sourceGuard().release();
         }
         assertThat(slots(pg.blue)).isEmpty();
         assertThat(slots(pg.green)).isEmpty();
