@@ -37,6 +37,24 @@ final class FenceTable {
     }
 
     /**
+     * Rewrites a stream's fence row without changing its id, so that the row, with the latest id,
+     * travels through the change stream again. The change to {@code written_at} makes the update
+     * a real one: MySQL logs no row event for an update that changes nothing.
+     *
+     * @param source a source connection in auto-commit mode
+     * @param name the table name
+     * @param stream the stream
+     * @return whether the stream had a fence row
+     * @throws SQLException if the source refuses
+     */
+    static boolean touch(Connection source, String name, String stream) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("UPDATE " + name + " SET written_at = written_at + 1 WHERE stream = ?")) {
+            ps.setString(1, stream);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /**
      * Writes a stream's fence id, replacing the previous one.
      *
      * @param source a source connection in auto-commit mode
