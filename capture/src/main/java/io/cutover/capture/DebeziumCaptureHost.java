@@ -5,6 +5,8 @@ import io.cutover.spi.CaptureHost;
 import io.cutover.spi.CaptureSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +30,12 @@ public final class DebeziumCaptureHost implements CaptureHost {
     @Override
     public void createFenceTable(Connection source, String table) throws SQLException {
         FenceTable.create(Objects.requireNonNull(source, "source"), Objects.requireNonNull(table, "table"));
+    }
+
+    @Override
+    public void removeFenceRows(Connection source, String table, Collection<String> keys) throws SQLException {
+        FenceTable.delete(Objects.requireNonNull(source, "source"), Objects.requireNonNull(table, "table"),
+                List.copyOf(Objects.requireNonNull(keys, "keys")));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The fence control table on a stream's source, {@code cutover_fence(stream, id, written_at)}:
@@ -51,6 +52,23 @@ final class FenceTable {
         try (PreparedStatement ps = source.prepareStatement("UPDATE " + name + " SET written_at = written_at + 1 WHERE stream = ?")) {
             ps.setString(1, stream);
             return ps.executeUpdate() > 0;
+        }
+    }
+
+    /**
+     * Deletes rows by key.
+     *
+     * @param source a source connection in auto-commit mode
+     * @param name the table name
+     * @param keys the rows' {@code stream} values
+     * @throws SQLException if the source refuses
+     */
+    static void delete(Connection source, String name, List<String> keys) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("DELETE FROM " + name + " WHERE stream = ?")) {
+            for (String key : keys) {
+                ps.setString(1, key);
+                ps.executeUpdate();
+            }
         }
     }
 

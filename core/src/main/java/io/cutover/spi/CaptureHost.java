@@ -3,6 +3,7 @@ package io.cutover.spi;
 import io.cutover.ReplicationStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -37,6 +38,19 @@ public interface CaptureHost {
      * @throws SQLException if the source refuses
      */
     void createFenceTable(Connection source, String table) throws SQLException;
+
+    /**
+     * Deletes rows of a fence table on a source: a stream's own once the stream is gone, and any a
+     * dialect's connector writes there (a heartbeat row keyed by another name). Missing rows are
+     * not an error.
+     *
+     * @param source a connection to the source, in auto-commit mode
+     * @param table the fence table's name ({@link CaptureSpec#fenceTable()})
+     * @param keys the rows' keys: stream names, heartbeat keys
+     * @throws NullPointerException if an argument is null
+     * @throws SQLException if the source refuses
+     */
+    void removeFenceRows(Connection source, String table, Collection<String> keys) throws SQLException;
 
     /**
      * Records where a stream that is not running begins: its next start reads the source from
