@@ -13,7 +13,6 @@ module io.cutover.mysql {
     requires debezium.connector.mysql;
     requires debezium.connector.mariadb;
     requires connect.api;
-    requires connect.json;
 
     exports io.cutover.mysql;
 }

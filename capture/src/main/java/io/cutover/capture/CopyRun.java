@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of a stream's bulk initial copy on its capture thread, and the copy's view of the
  * stream ({@link InitialLoad.Context}): moves the stream to {@code COPYING}, runs the dialect's
- * copy (after discarding an unfinished one), records on the target where the engine starts,
+ * copy (after discarding an unfinished one), keeps the copy's ledger of target tables ({@link
+ * CopyLedger}), rewrites the stream's fence row, records on the target where the engine starts,
  * registers that offset for the engine and releases the changes held while it copied. The engine
  * starts after it, or during it once the copy fixes where it begins ({@link #positionFixed}).
  * Confined to the capture thread, except {@link #copied} (any copying thread) and {@link
@@ -36,6 +37,7 @@ final class CopyRun implements InitialLoad.Context {
     private final EngineRun engine;
     private final HeldUntilCopied held;
     private final CopyProgress progress;
+    private final CopyLedger ledger;
     private InitialLoad.Start early; // confined to the capture thread
 
     /**
@@ -58,6 +60,7 @@ final class CopyRun implements InitialLoad.Context {
         this.failure = failure;
         this.applied = applied;
         this.progress = new CopyProgress(config.name(), config.clock());
+        this.ledger = new CopyLedger(config.target(), config.name());
         this.copy = copy;
         this.token = token;
         this.engineName = engineName;
@@ -79,6 +82,7 @@ final class CopyRun implements InitialLoad.Context {
             if (copy == StartPoint.CopyNeeded.REDO) {
                 LOG.info("stream '{}': an earlier initial copy did not finish; discarding what it left and copying again", config.name());
                 config.initialLoad().orElseThrow().discardPartialCopy(this);
+                ledger.forget();
             }
             InitialLoad.Start start = config.initialLoad().orElseThrow().copy(this);
             if (engine.cancelled()) {
@@ -87,6 +91,8 @@ final class CopyRun implements InitialLoad.Context {
             if (early != null && !early.equals(start)) {
                 throw new IllegalStateException("the copy fixed the stream's start at " + early + " but returned " + start);
             }
+            reemitFence();
+            ledger.forget();
             OffsetTable.Stored done = stored(start);
             try (Connection target = config.target().getConnection()) {
                 target.setAutoCommit(true);
@@ -128,6 +134,33 @@ final class CopyRun implements InitialLoad.Context {
         return start.offset() == null ? CopyMarker.DONE
                 : new OffsetTable.Stored(new OffsetCodec(engineName).key(start.partition()),
                         new OffsetCodec(engineName).value(start.offset()), 0L);
+    }
+
+    // A fence written while the copy began (awaitFence is allowed while COPYING) may sit before the
+    // copy's snapshot or slot, where the stream never sees it, and its waiter would time out. The
+    // copy holds everything committed before it, so the fence may be acknowledged: rewriting the
+    // row now streams its latest id after the copy.
+    private void reemitFence() throws SQLException {
+        try (Connection source = config.source().getConnection()) {
+            source.setAutoCommit(true);
+            config.dialect().prepareFenceSession(source);
+            FenceTable.touch(source, config.fenceTable(), config.name());
+        }
+    }
+
+    @Override
+    public void recordTable(String targetTable, boolean wasEmpty) throws SQLException {
+        ledger.record(java.util.Objects.requireNonNull(targetTable, "targetTable"), wasEmpty);
+    }
+
+    @Override
+    public java.util.Map<String, Boolean> recordedTables() throws SQLException {
+        return ledger.recorded();
+    }
+
+    @Override
+    public void forgetRecordedTables() throws SQLException {
+        ledger.forget();
     }
 
     @Override

@@ -86,7 +86,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
             throw e;
         }
         String token = config.name() + "-" + UUID.randomUUID();
-        String engineName = "cutover-" + config.name();
+        String engineName = OffsetCodec.engineName(config.name());
         StartPoint prepared = StartPoint.prepare(config, token, state, applied);
         long storedFence = prepared.fence();
         boolean copying = prepared.copy() != StartPoint.CopyNeeded.NONE;

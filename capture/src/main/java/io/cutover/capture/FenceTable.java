@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The fence control table on a stream's source, {@code cutover_fence(stream, id, written_at)}:
@@ -33,6 +34,41 @@ final class FenceTable {
         try (Statement st = source.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + name
                     + " (stream VARCHAR(190) NOT NULL PRIMARY KEY, id BIGINT NOT NULL, written_at BIGINT NOT NULL)");
+        }
+    }
+
+    /**
+     * Rewrites a stream's fence row without changing its id, so that the row, with the latest id,
+     * travels through the change stream again. The change to {@code written_at} makes the update
+     * a real one: MySQL logs no row event for an update that changes nothing.
+     *
+     * @param source a source connection in auto-commit mode
+     * @param name the table name
+     * @param stream the stream
+     * @return whether the stream had a fence row
+     * @throws SQLException if the source refuses
+     */
+    static boolean touch(Connection source, String name, String stream) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("UPDATE " + name + " SET written_at = written_at + 1 WHERE stream = ?")) {
+            ps.setString(1, stream);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /**
+     * Deletes rows by key.
+     *
+     * @param source a source connection in auto-commit mode
+     * @param name the table name
+     * @param keys the rows' {@code stream} values
+     * @throws SQLException if the source refuses
+     */
+    static void delete(Connection source, String name, List<String> keys) throws SQLException {
+        try (PreparedStatement ps = source.prepareStatement("DELETE FROM " + name + " WHERE stream = ?")) {
+            for (String key : keys) {
+                ps.setString(1, key);
+                ps.executeUpdate();
+            }
         }
     }
 

@@ -22,6 +22,26 @@ final class OffsetCodec {
         values.configure(Map.of("schemas.enable", "false"), false);
     }
 
+    /**
+     * Returns the codec of a stream's engine, whose name is the offset key's namespace.
+     *
+     * @param stream the stream's name
+     * @return a new codec
+     */
+    static OffsetCodec forStream(String stream) {
+        return new OffsetCodec(engineName(stream));
+    }
+
+    /**
+     * Returns the name the host gives a stream's engine.
+     *
+     * @param stream the stream's name
+     * @return the engine's name
+     */
+    static String engineName(String stream) {
+        return "cutover-" + stream;
+    }
+
     String key(Map<String, ?> partition) {
         return new String(keys.fromConnectData(namespace, null, Arrays.asList(namespace, partition)), StandardCharsets.UTF_8);
     }

@@ -3,7 +3,9 @@ package io.cutover.spi;
 import io.cutover.ReplicationStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -36,6 +38,58 @@ public interface CaptureHost {
      * @throws SQLException if the source refuses
      */
     void createFenceTable(Connection source, String table) throws SQLException;
+
+    /**
+     * Deletes rows of a fence table on a source: a stream's own once the stream is gone, and any a
+     * dialect's connector writes there (a heartbeat row keyed by another name). Missing rows are
+     * not an error.
+     *
+     * @param source a connection to the source, in auto-commit mode
+     * @param table the fence table's name ({@link CaptureSpec#fenceTable()})
+     * @param keys the rows' keys: stream names, heartbeat keys
+     * @throws NullPointerException if an argument is null
+     * @throws SQLException if the source refuses
+     */
+    void removeFenceRows(Connection source, String table, Collection<String> keys) throws SQLException;
+
+    /**
+     * Records where a stream that is not running begins: its next start reads the source from
+     * this connector position, as if everything before it had been applied, and runs no initial
+     * copy. Replaces whatever the target held for the stream (an offset, a copy's marker) but
+     * keeps the last fence applied. A dialect calls it with a position it has just read from the
+     * source, for instance inside the write pause for the reverse stream, so that every write
+     * after that moment is captured.
+     *
+     * @param spec the stream (its name, target and dialect; it need not have been opened)
+     * @param partition the connector's source partition
+     * @param offset the connector's offset in that partition
+     * @throws NullPointerException if an argument is null
+     * @throws SQLException if the target refuses
+     */
+    void startAt(CaptureSpec spec, Map<String, ?> partition, Map<String, ?> offset) throws SQLException;
+
+    /**
+     * Tells what the target holds for a stream's start, creating the host's table for it there if
+     * it is missing. Safe to call while the stream runs; the answer may be stale at once.
+     *
+     * @param spec the stream (its name and target)
+     * @return what is stored
+     * @throws NullPointerException if {@code spec} is null
+     * @throws SQLException if the target refuses
+     */
+    StoredStart storedStart(CaptureSpec spec) throws SQLException;
+
+    /** What a target holds for a stream's start, as {@link #storedStart} reports it. */
+    enum StoredStart {
+        /** Nothing: the stream never ran against this target, or was closed. */
+        NOTHING,
+        /** An initial copy began and did not finish; the next start discards it and copies again. */
+        COPY_STARTED,
+        /** An initial copy finished without a connector offset: the source's own position (a slot) is next. */
+        COPY_FINISHED,
+        /** A connector offset: applied changes, a finished copy's position, or {@link #startAt}. */
+        OFFSET
+    }
 
     /**
      * Returns the capture host on the class path or module path: the first {@link ServiceLoader}

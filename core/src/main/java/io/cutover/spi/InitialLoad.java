@@ -18,8 +18,12 @@ import javax.sql.DataSource;
  * created and its snapshot imported by every reader) may say so with {@link
  * Context#positionFixed}; the host then starts the engine while the copy runs, but applies none
  * of its changes until the copy has returned. It records on the target that a copy started; a copy
- * interrupted by a crash is {@linkplain #discardPartialCopy() discarded} and run again on the
- * next start. Implementations are used by one thread at a time.
+ * interrupted by a crash is {@linkplain #discardPartialCopy discarded} and run again on the
+ * next start. Which target tables a copy wrote to, and whether each was empty then, it records
+ * through {@link Context#recordTable}; the host keeps that ledger on the target until the copy
+ * returns or its leftovers are discarded. After a copy returns, the host rewrites the stream's
+ * fence row on the source, so that a fence written while the copy began is streamed after it.
+ * Implementations are used by one thread at a time.
  */
 public interface InitialLoad {
 
@@ -146,5 +150,37 @@ public interface InitialLoad {
          */
         default void positionFixed(Start start) {
         }
+
+        /**
+         * Records on the target, before the copy writes its first row to a table, that it writes
+         * there and whether the table was empty then, so that a copy cut short can be undone
+         * ({@link #recordedTables}). The first record of a table stands until it is forgotten: a
+         * second one for the same table changes nothing. Durable once it returns. Thread-safe.
+         *
+         * @param targetTable the target table as the dialect names it
+         * @param wasEmpty whether the table held no rows before the copy
+         * @throws NullPointerException if {@code targetTable} is null
+         * @throws SQLException if the target refuses
+         */
+        void recordTable(String targetTable, boolean wasEmpty) throws SQLException;
+
+        /**
+         * Returns the tables recorded by {@link #recordTable} for this stream and not forgotten
+         * yet: in {@link #discardPartialCopy}, or at the start of a {@link #copy}, those a copy
+         * that did not finish wrote to.
+         *
+         * @return target table to whether it was empty, in no particular order
+         * @throws SQLException if the target refuses
+         */
+        Map<String, Boolean> recordedTables() throws SQLException;
+
+        /**
+         * Forgets the tables recorded for this stream. The host does so itself once a copy
+         * returns and once {@link #discardPartialCopy} returns; a copy calls it to start from a
+         * clean ledger without undoing what an earlier attempt left.
+         *
+         * @throws SQLException if the target refuses
+         */
+        void forgetRecordedTables() throws SQLException;
     }
 }

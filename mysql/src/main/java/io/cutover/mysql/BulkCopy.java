@@ -82,8 +82,8 @@ final class BulkCopy implements InitialLoad {
     public Start copy(Context context) throws SQLException, InterruptedException {
         long t0 = System.nanoTime();
         Flavour f = flavour.get();
-        CopyLedger ledger = new CopyLedger(context.target(), context.stream());
-        ledger.clear();
+        // Tables an attempt cancelled by close() wrote to stay as they are: this copy upserts into them.
+        context.forgetRecordedTables();
         boolean loadAllowed = localInfile(context);
         int parallel = f == Flavour.MARIADB ? 1 : Math.min(MYSQL_PARALLEL, tables.size());
         try (CopySnapshot snapshot = CopySnapshot.open(f, context.source(), parallel, lockWaitSeconds)) {
@@ -108,29 +108,16 @@ final class BulkCopy implements InitialLoad {
                 LOG.info("stream '{}': ~{} rows to copy; the engine starts after the copy, so that its held changes"
                         + " cannot stall the binlog connection past the source's net_write_timeout", context.stream(), estimated);
             }
-            TableCopy copier = new TableCopy(context, f, source.database(), target.database(), ledger, loadAllowed);
+            TableCopy copier = new TableCopy(context, f, source.database(), target.database(), loadAllowed);
             List<Connection> readers = snapshot.connections();
             if (readers.size() == 1) {
                 copyTables(copier, readers.get(0), tables, context);
             } else {
                 copyInParallel(copier, readers, context);
             }
-            reemitFence(context);
             LOG.info("stream '{}': rows copied in {} ms after the snapshot; the change stream starts at binlog {}",
                     context.stream(), millisSince(snapped), snapshot.position());
             return start;
-        }
-    }
-
-    // A fence written while the copy started (awaitFence is allowed while COPYING) may sit before
-    // the snapshot, where the stream never sees it, and its waiter would time out. The copy holds
-    // everything committed before it, so it is safe to acknowledge: rewrite the row after the
-    // snapshot so that its id reaches the stream.
-    private static void reemitFence(Context context) throws SQLException {
-        try (Connection c = context.source().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "UPDATE " + io.cutover.spi.CaptureSpec.DEFAULT_FENCE_TABLE + " SET written_at = written_at + 1 WHERE stream = ?")) {
-            ps.setString(1, context.stream());
-            ps.executeUpdate();
         }
     }
 
@@ -241,8 +228,7 @@ final class BulkCopy implements InitialLoad {
 
     @Override
     public void discardPartialCopy(Context context) throws SQLException {
-        CopyLedger ledger = new CopyLedger(context.target(), context.stream());
-        Map<String, Boolean> written = ledger.recorded();
+        Map<String, Boolean> written = context.recordedTables();
         try (Connection c = context.target().getConnection(); Statement st = c.createStatement()) {
             st.execute("SET SESSION foreign_key_checks = 0");
             for (Map.Entry<String, Boolean> e : written.entrySet()) {
@@ -261,7 +247,6 @@ final class BulkCopy implements InitialLoad {
             }
             st.execute("SET SESSION foreign_key_checks = 1");
         }
-        ledger.clear();
     }
 
     @Override

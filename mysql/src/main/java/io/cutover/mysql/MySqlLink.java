@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MySqlLink implements ReplicationLink {
     private static final Logger LOG = LoggerFactory.getLogger(MySqlLink.class);
-    // The offset key the host stores for a bulk copy that has begun (core's CopyMarker), in place of an offset.
-    private static final String COPY_MARKER_KEY = "cutover:initial-copy";
 
     private final MySqlSettings settings;
     private final Side sourceSide;
@@ -45,6 +42,7 @@ final class MySqlLink implements ReplicationLink {
     private final boolean initialCopy;
     private final EndpointDataSource sourceData;
     private final EndpointDataSource targetData;
+    private final CaptureSpec spec;
     private final ReplicationStream stream;
     private final ReadOnlyGuard sourceGuard;
     private final ReadOnlyGuard targetGuard;
@@ -76,7 +74,8 @@ final class MySqlLink implements ReplicationLink {
                     settings.tables.on(sourceSide), streamName,
                     Math.max(1, (settings.guardLockWait.toMillis() + 999) / 1000)));
         }
-        this.stream = CaptureHost.load().open(config.build());
+        this.spec = config.build();
+        this.stream = CaptureHost.load().open(spec);
         // Flavours are looked up on first use, so that building a link connects to nothing.
         this.sourceGuard = new ReadOnlyGuard(sourceSide.toString(), source, () -> settings.flavour(sourceSide),
                 settings.guardLockWait, false);
@@ -113,7 +112,7 @@ final class MySqlLink implements ReplicationLink {
             locking = "none";
         }
         List<String> captured = new ArrayList<>(settings.tables.on(sourceSide));
-        captured.add(io.cutover.spi.CaptureSpec.DEFAULT_FENCE_TABLE);
+        captured.add(spec.fenceTable());
         Properties p = CaptureProperties.of(flavour, captureEndpoint(flavour), streamName, settings.serverId(sourceSide),
                 captured, settings.stateDir, mode, locking);
         LOG.info("stream '{}': {} capture from {}, snapshot.mode={}, locking={}, server id {}", streamName, flavour,
@@ -151,20 +150,16 @@ final class MySqlLink implements ReplicationLink {
     }
 
     private boolean offsetsStored() {
-        return storedOffsetKey().isPresent();
+        return storedStart() != CaptureHost.StoredStart.NOTHING;
     }
 
-    // The key of the stream's offset row on the target, empty if none.
-    private Optional<String> storedOffsetKey() {
-        try (Connection c = targetData.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT offset_key FROM " + MySqlSql.qualified(target.database(), ReverseSeed.OFFSETS_TABLE) + " WHERE stream = ?")) {
-            ps.setString(1, streamName);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(String.valueOf(rs.getString(1))) : Optional.empty();
-            }
+    // What the host keeps on the target for the stream's start.
+    private CaptureHost.StoredStart storedStart() {
+        try {
+            return CaptureHost.load().storedStart(spec);
         } catch (SQLException e) {
-            // No offsets table yet: nothing stored.
-            return Optional.empty();
+            LOG.debug("stream '{}': could not read its stored start on {}: {}", streamName, target.describe(), e.getMessage());
+            return CaptureHost.StoredStart.NOTHING;
         }
     }
 
@@ -182,9 +177,9 @@ final class MySqlLink implements ReplicationLink {
         // The engine parses the schema with the connector's DDL parser once it starts; the first
         // parse in a JVM is slow, so it happens now, alongside the copy.
         DdlParserWarmUp.start(settings.flavour(sourceSide));
-        Optional<String> storedKey = storedOffsetKey();
-        boolean stored = storedKey.isPresent();
-        if (!stored || COPY_MARKER_KEY.equals(storedKey.get())) {
+        CaptureHost.StoredStart storedStart = storedStart();
+        boolean stored = storedStart != CaptureHost.StoredStart.NOTHING;
+        if (storedStart != CaptureHost.StoredStart.OFFSET) {
             // A history without offsets is left over from a closed stream of the same name. One
             // beside a copy's marker was written by an engine started during a copy that did not
             // finish: it belongs to that copy's start, and the copy about to run fixes another, so
@@ -195,7 +190,7 @@ final class MySqlLink implements ReplicationLink {
             // Without a copy the connector would read the binlog position only after its schema
             // snapshot, and miss what commits in between although start() has returned. Taking
             // the position now makes "every commit after start()" hold.
-            ReverseSeed.seed(settings.flavour(sourceSide), sourceData, targetData, streamName);
+            ReverseSeed.seed(settings.flavour(sourceSide), sourceData, spec);
         }
         LOG.debug("stream '{}': preflight took {} ms", streamName, (System.nanoTime() - t0) / 1_000_000);
     }
@@ -266,7 +261,7 @@ final class MySqlLink implements ReplicationLink {
         Side reverseSource = sourceSide.other();
         MySqlLink reverse = new MySqlLink(settings, reverseSource, false);
         reverse.deleteSchemaHistory();
-        ReverseSeed.seed(settings.flavour(reverseSource), targetData, sourceData, streamName(settings, reverseSource));
+        ReverseSeed.seed(settings.flavour(reverseSource), targetData, reverse.spec);
         return reverse;
     }
 

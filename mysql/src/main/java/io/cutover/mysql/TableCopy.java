@@ -48,18 +48,15 @@ final class TableCopy {
     private final Flavour flavour;
     private final String sourceDb;
     private final String targetDb;
-    private final CopyLedger ledger;
     private final boolean loadAllowed;
     private final MySqlDialect dialect;
     private final Map<String, CopyColumns> targetColumns = new ConcurrentHashMap<>();
 
-    TableCopy(InitialLoad.Context context, Flavour flavour, String sourceDb, String targetDb, CopyLedger ledger,
-            boolean loadAllowed) {
+    TableCopy(InitialLoad.Context context, Flavour flavour, String sourceDb, String targetDb, boolean loadAllowed) {
         this.context = context;
         this.flavour = flavour;
         this.sourceDb = sourceDb;
         this.targetDb = targetDb;
-        this.ledger = ledger;
         this.loadAllowed = loadAllowed;
         this.dialect = new MySqlDialect(targetDb, java.util.Properties::new);
     }
@@ -90,7 +87,7 @@ final class TableCopy {
         RowTransform transform = context.transform(table);
         if (transform == RowTransform.IDENTITY) {
             CopyColumns dst = targetColumns(target, table);
-            boolean empty = ledger.record(MySqlSql.qualified(targetDb, table), table);
+            boolean empty = record(target, table);
             boolean json = source.columns().stream().anyMatch(c -> c.dataType().equals("json"));
             // MySQL refuses JSON from a binary character set; MariaDB's JSON is LONGTEXT.
             if (empty && loadAllowed && source.sameShapeAs(dst) && !(json && flavour == Flavour.MYSQL)) {
@@ -100,6 +97,18 @@ final class TableCopy {
         }
         upsert(snapshot, source, transform, pipe);
         return "upserts";
+    }
+
+    // Has the host record, before the table's first row, whether it is empty: a copy cut short
+    // empties again only the tables it found empty. Returns whether it is.
+    private boolean record(Connection target, String table) throws SQLException {
+        boolean empty;
+        try (Statement st = target.createStatement();
+                ResultSet rs = st.executeQuery("SELECT 1 FROM " + MySqlSql.qualified(targetDb, table) + " LIMIT 1")) {
+            empty = !rs.next();
+        }
+        context.recordTable(table, empty);
+        return empty;
     }
 
     private CopyColumns targetColumns(Connection target, String table) throws SQLException {
@@ -200,7 +209,9 @@ final class TableCopy {
                 }
                 Row row = transform.apply(new Row(table, values));
                 if (recorded.add(row.table())) {
-                    ledger.record(MySqlSql.qualified(targetDb, row.table()), row.table());
+                    try (Connection target = context.target().getConnection()) {
+                        record(target, row.table());
+                    }
                 }
                 chunk.add(row);
                 if (chunk.size() >= UPSERT_CHUNK_ROWS) {

@@ -78,7 +78,7 @@ class MariaDbContractIT extends ReplicationLinkContract {
     protected List<String> leftovers(Side side, String name) {
         List<String> out = new ArrayList<>();
         try (Connection c = server(side).admin(DB); PreparedStatement ps = c.prepareStatement(
-                "SELECT stream FROM " + ReverseSeed.OFFSETS_TABLE + " WHERE stream LIKE ?")) {
+                "SELECT stream FROM cutover_offsets WHERE stream LIKE ?")) {
             ps.setString(1, name + "\\_%");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -49,8 +49,8 @@ abstract class MySqlContainerContract extends ReplicationLinkContract {
     protected List<String> leftovers(Side side, String name) {
         List<String> out = new ArrayList<>();
         try (Connection c = MySqlPair.endpoint(server(side), MySqlPair.CUTOVER).connect();
-                PreparedStatement ps = c.prepareStatement("SELECT stream FROM " + ReverseSeed.OFFSETS_TABLE
-                        + " WHERE stream LIKE ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT stream FROM cutover_offsets WHERE stream LIKE ?")) {
             ps.setString(1, name + "\\_%");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -57,13 +57,13 @@ final class PgCapture {
     }
 
     private void setUp(Connection c, boolean createSlot) throws SQLException {
-        CaptureHost.load().createFenceTable(c, names.schema() + "." + PgNames.FENCE_TABLE);
+        CaptureHost.load().createFenceTable(c, names.fenceTable());
         if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", names.publication())) {
             StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(names.publication()).append(" FOR TABLE ");
             for (String t : tables) {
                 sql.append(names.schema()).append('.').append(PgDialect.quote(t)).append(", ");
             }
-            sql.append(names.schema()).append('.').append(PgNames.FENCE_TABLE);
+            sql.append(names.fenceTable());
             try (Statement st = c.createStatement()) {
                 st.execute(sql.toString());
             }
@@ -154,12 +154,7 @@ final class PgCapture {
             try (Statement st = c.createStatement()) {
                 st.execute("DROP PUBLICATION IF EXISTS " + names.publication());
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + names.schema() + "." + PgNames.FENCE_TABLE
-                    + " WHERE stream IN (?, ?)")) {
-                ps.setString(1, names.stream());
-                ps.setString(2, names.heartbeatKey());
-                ps.executeUpdate();
-            }
+            CaptureHost.load().removeFenceRows(c, names.fenceTable(), List.of(names.stream(), names.heartbeatKey()));
             LOG.info("capture removed on {}: slot {}, publication {}", source, names.slot(), names.publication());
         } catch (SQLException e) {
             LOG.warn("could not remove slot {} / publication {} on {}: {}; drop them by hand or the slot retains WAL",

@@ -59,7 +59,7 @@ final class PgDialect implements CaptureDialect {
         p.put("hstore.handling.mode", "json");
         p.put("include.unknown.datatypes", "false");
         // An idle source still moves the slot forward: the heartbeat writes a row we capture.
-        p.put("heartbeat.action.query", "INSERT INTO " + names.schema() + "." + PgNames.FENCE_TABLE
+        p.put("heartbeat.action.query", "INSERT INTO " + names.fenceTable()
                 + " (stream, id, written_at) VALUES ('" + names.heartbeatKey() + "', 0, 0)"
                 + " ON CONFLICT (stream) DO UPDATE SET written_at = (extract(epoch from clock_timestamp()) * 1000)::bigint");
         p.put("status.update.interval.ms", "1000");
@@ -71,7 +71,7 @@ final class PgDialect implements CaptureDialect {
         for (String t : tables) {
             out.add(names.schema() + "." + t);
         }
-        out.add(names.schema() + "." + PgNames.FENCE_TABLE);
+        out.add(names.fenceTable());
         return out;
     }
 

@@ -29,15 +29,14 @@ import org.slf4j.LoggerFactory;
  * table already held rows. The engine streams from the slot with no snapshot of its own; it
  * starts as soon as the slot is free, while the rows are copied, and its changes wait for the copy.
  *
- * <p>The target tables found empty are recorded on the target ({@value #COPY_TABLE}) before any
- * row is written and the record dropped when the copy ends; a copy cut short leaves the record,
- * and the next attempt empties exactly those tables again. Used by one thread at a time.
+ * <p>Before any row is written, each target table is recorded with the capture host
+ * ({@link Context#recordTable}), saying whether it was empty; the host forgets the record when the
+ * copy ends. A copy cut short leaves it, and the next attempt empties exactly the tables found
+ * empty again. Used by one thread at a time.
  */
 final class PgInitialLoad implements InitialLoad {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgInitialLoad.class);
-
-    static final String COPY_TABLE = "cutover_copy_tables";
 
     private final PgEndpoint source;
     private final PgEndpoint target;
@@ -68,7 +67,7 @@ final class PgInitialLoad implements InitialLoad {
     @Override
     public Start copy(Context context) throws SQLException, InterruptedException {
         // Rows of an attempt that never finished (a close() while copying forgets the marker, not the record).
-        emptyRecordedTables();
+        emptyRecordedTables(context);
         // A slot left by an earlier attempt starts where a snapshot that is gone was taken.
         capture.dropSlot();
         PgCopyPlanner planner = new PgCopyPlanner(names.schema(), sourceTables, targetTables, context::transform, workers);
@@ -89,11 +88,14 @@ final class PgInitialLoad implements InitialLoad {
             if (earlyStartFits(context, readers.get(0))) {
                 context.positionFixed(Start.SOURCE_POSITION);
             }
-            rewriteFence();
+            // A fence written before the slot existed is never streamed: the host rewrites the
+            // stream's fence row once this copy returns, and the slot streams that.
             List<PgCopyTable> tables;
             try (Connection t = target.dataSource().getConnection()) {
                 tables = planner.tables(readers.get(0), t);
-                record(t, tables);
+            }
+            for (PgCopyTable table : tables) {
+                context.recordTable(table.targetTable(), table.targetWasEmpty());
             }
             List<PgCopyChunk> chunks = planner.chunks(readers.get(0), tables);
             for (PgCopyTable t : tables) {
@@ -101,11 +103,6 @@ final class PgInitialLoad implements InitialLoad {
                         t.targetWasEmpty() ? "" : " upserts (the target table already holds rows)");
             }
             run(context, planner, readers, chunks);
-            try (Connection t = target.dataSource().getConnection();
-                    PreparedStatement ps = t.prepareStatement("DELETE FROM " + copyTable() + " WHERE stream = ?")) {
-                ps.setString(1, names.stream());
-                ps.executeUpdate();
-            }
             return Start.SOURCE_POSITION;
         } finally {
             for (Connection r : readers) {
@@ -145,19 +142,7 @@ final class PgInitialLoad implements InitialLoad {
     @Override
     public void discardPartialCopy(Context context) throws SQLException {
         capture.dropSlot();
-        emptyRecordedTables();
-    }
-
-    // start() returns while the copy runs, so a fence may have been written before the slot
-    // existed and will never be streamed; rewriting the stream's fence row, now that the slot
-    // exists, streams its latest id after the copy. Later fences are streamed anyway.
-    private void rewriteFence() throws SQLException {
-        try (Connection c = source.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE " + names.schema() + "." + PgNames.FENCE_TABLE
-                        + " SET written_at = written_at WHERE stream = ?")) {
-            ps.setString(1, names.stream());
-            ps.executeUpdate();
-        }
+        emptyRecordedTables(context);
     }
 
     // A source connection in a repeatable-read transaction on the exported snapshot.
@@ -227,50 +212,16 @@ final class PgInitialLoad implements InitialLoad {
         }
     }
 
-    private String copyTable() {
-        return PgDialect.quote(names.schema()) + "." + COPY_TABLE;
-    }
-
-    private void ensureCopyTable(Connection t) throws SQLException {
-        try (Statement st = t.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS " + copyTable()
-                    + " (stream text NOT NULL, target_table text NOT NULL, PRIMARY KEY (stream, target_table))");
-        }
-    }
-
-    private void record(Connection t, List<PgCopyTable> tables) throws SQLException {
-        ensureCopyTable(t);
-        try (PreparedStatement del = t.prepareStatement("DELETE FROM " + copyTable() + " WHERE stream = ?");
-                PreparedStatement ins = t.prepareStatement("INSERT INTO " + copyTable() + " VALUES (?, ?)")) {
-            del.setString(1, names.stream());
-            del.executeUpdate();
-            for (PgCopyTable table : tables) {
-                if (table.targetWasEmpty()) {
-                    ins.setString(1, names.stream());
-                    ins.setString(2, table.targetTable());
-                    ins.addBatch();
-                }
-            }
-            ins.executeBatch();
-        }
-    }
-
     // Empties the target tables an unfinished copy recorded as empty when it began; others it only upserted into.
-    private void emptyRecordedTables() throws SQLException {
+    private void emptyRecordedTables(Context context) throws SQLException {
+        List<String> tables = context.recordedTables().entrySet().stream().filter(java.util.Map.Entry::getValue)
+                .map(java.util.Map.Entry::getKey).sorted().toList();
+        if (tables.isEmpty()) {
+            // Tables that held rows before are only upserted into: nothing to undo.
+            context.forgetRecordedTables();
+            return;
+        }
         try (Connection t = target.dataSource().getConnection()) {
-            ensureCopyTable(t);
-            List<String> tables = new ArrayList<>();
-            try (PreparedStatement ps = t.prepareStatement("SELECT target_table FROM " + copyTable() + " WHERE stream = ?")) {
-                ps.setString(1, names.stream());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        tables.add(rs.getString(1));
-                    }
-                }
-            }
-            if (tables.isEmpty()) {
-                return;
-            }
             dialect.prepareApplierSession(t);
             List<String> qualified = tables.stream().map(n -> PgDialect.quote(names.schema()) + "." + PgDialect.quote(n)).toList();
             try (Statement st = t.createStatement()) {
@@ -282,10 +233,7 @@ final class PgInitialLoad implements InitialLoad {
                 // A table outside the copy references one of them: TRUNCATE refuses, DELETE checks row by row.
                 deleteAll(t, qualified);
             }
-            try (PreparedStatement ps = t.prepareStatement("DELETE FROM " + copyTable() + " WHERE stream = ?")) {
-                ps.setString(1, names.stream());
-                ps.executeUpdate();
-            }
+            context.forgetRecordedTables();
             LOG.info("stream '{}': emptied {} on {}, which an unfinished initial copy had written to", names.stream(), tables, target);
         }
     }

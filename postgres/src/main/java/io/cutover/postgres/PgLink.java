@@ -47,7 +47,7 @@ final class PgLink implements ReplicationLink {
                 .dialect(dialect)
                 .source(source.dataSource())
                 .target(target.dataSource())
-                .fenceTable(settings.schema + "." + PgNames.FENCE_TABLE)
+                .fenceTable(names.fenceTable())
                 .startTimeout(settings.startTimeout)
                 .onStart(() -> {
                     // After a stop in this process the slot's holder, if any, is our own walsender, ending.

@@ -1,11 +1,12 @@
 package io.cutover.postgres;
 
 import io.cutover.Side;
+import io.cutover.spi.CaptureSpec;
 import java.util.Locale;
 
 /**
- * The names one stream uses on its source: slot, publication, Debezium topic prefix, guard
- * objects. Derived from the cutover's name and the direction, so two cutovers on one server never
+ * The names one stream uses on its source: slot, publication, Debezium topic prefix, fence table,
+ * guard objects. Derived from the cutover's name and the direction, so two cutovers on one server never
  * share a slot. Immutable.
  *
  * @param base the cutover's name, lower case, letters digits and underscores
@@ -13,8 +14,6 @@ import java.util.Locale;
  * @param schema the schema of the replicated tables
  */
 record PgNames(String base, Side source, String schema) {
-
-    static final String FENCE_TABLE = "cutover_fence";
 
     static String sanitize(String name) {
         String s = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
@@ -42,6 +41,11 @@ record PgNames(String base, Side source, String schema) {
 
     String topicPrefix() {
         return "cutover_" + base + "_" + direction();
+    }
+
+    /** The capture host's fence table, in the replicated tables' schema. */
+    String fenceTable() {
+        return schema + "." + CaptureSpec.DEFAULT_FENCE_TABLE;
     }
 
     String heartbeatKey() {
