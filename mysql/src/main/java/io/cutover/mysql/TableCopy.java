@@ -61,7 +61,7 @@ final class TableCopy {
         this.targetDb = targetDb;
         this.ledger = ledger;
         this.loadAllowed = loadAllowed;
-        this.dialect = new MySqlDialect(targetDb, java.util.Properties::new);
+        this.dialect = new MySqlDialect(targetDb);
     }
 
     /**
