@@ -115,7 +115,12 @@ final class DebeziumReplicationStream implements ReplicationStream {
             }
         });
         if (!copying) {
-            engine.build(); // as before: a bad setting fails start() itself
+            try {
+                engine.build(); // as before: a bad setting fails start() itself
+            } catch (RuntimeException e) {
+                lifecycle.startFailed(e);
+                throw e;
+            }
         } else {
             engine.buildAhead();
         }
