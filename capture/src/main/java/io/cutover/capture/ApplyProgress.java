@@ -9,28 +9,23 @@ import io.cutover.ReplicationStream.State;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a stream has applied on its target, as its apply thread reports it: the lag, the applied
- * position and the last fence applied, with the waits for a fence; it also moves the stream
- * between {@code COPYING} and {@code STREAMING} as the connector's own snapshot reports. Thread-safe:
+ * position and the last fence applied, with the waits for a fence; it reports the connector's own
+ * snapshot to the stream's lifecycle, which moves the stream between {@code COPYING} and
+ * {@code STREAMING}. Thread-safe:
  * the apply thread reports, any thread reads and waits; {@link #lock} guards only the fence
  * condition, the rest is atomic or volatile.
  */
 final class ApplyProgress implements BatchHandler.Progress {
 
-    // Logged under the stream's name, as before the stream was split.
-    private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
-
     private static final long RECENT_ARRIVAL_MILLIS = 250;
 
     private final CaptureSpec config;
-    private final AtomicReference<State> state;
+    private final StreamLifecycle lifecycle;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lastFenceWritten = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
@@ -43,9 +38,15 @@ final class ApplyProgress implements BatchHandler.Progress {
     private volatile long appliedFence; // set by start before a run; raised under lock by the apply thread
     private volatile Position appliedPosition = Position.NONE;
 
-    ApplyProgress(CaptureSpec config, AtomicReference<State> state) {
+    /**
+     * Creates the progress of a stream.
+     *
+     * @param config the stream's configuration
+     * @param lifecycle the stream's lifecycle: read by fence waiters, told of the connector's snapshot
+     */
+    ApplyProgress(CaptureSpec config, StreamLifecycle lifecycle) {
         this.config = config;
-        this.state = state;
+        this.lifecycle = lifecycle;
     }
 
     @Override
@@ -78,16 +79,9 @@ final class ApplyProgress implements BatchHandler.Progress {
     @Override
     public void copying(boolean copying) {
         if (copying) {
-            state.compareAndSet(State.STREAMING, State.COPYING);
+            lifecycle.snapshotStarted();
         } else {
-            copyDoneStreaming();
-        }
-    }
-
-    /** Moves a copying stream to {@code STREAMING}, saying so once. */
-    void copyDoneStreaming() {
-        if (state.compareAndSet(State.COPYING, State.STREAMING)) {
-            LOG.info("stream '{}': initial copy done, streaming", config.name());
+            lifecycle.copyDone();
         }
     }
 
@@ -137,9 +131,10 @@ final class ApplyProgress implements BatchHandler.Progress {
         try {
             while (appliedFence < id) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || state.get() == State.FAILED) {
+                State s = lifecycle.state();
+                if (left <= 0 || s == State.FAILED) {
                     throw new CatchUpTimeoutException("stream '" + config.name() + "': fence " + id + " not applied on the target after "
-                            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (state " + state.get() + ", lag " + lag()
+                            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (state " + s + ", lag " + lag()
                             + ", applied " + appliedPosition + ")");
                 }
                 fenceApplied.awaitNanos(left);
@@ -152,7 +147,7 @@ final class ApplyProgress implements BatchHandler.Progress {
         }
     }
 
-    /** Wakes every fence waiter to look again: a fence cannot arrive any more. */
+    /** Wakes every fence waiter to look again: a fence cannot arrive any more. Called by the lifecycle only. */
     void wakeFenceWaiters() {
         lock.lock();
         try {

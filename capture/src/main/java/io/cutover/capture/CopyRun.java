@@ -5,19 +5,18 @@ import io.cutover.spi.InitialLoad;
 
 import io.cutover.CutoverException;
 import io.cutover.Phase;
-import io.cutover.ReplicationStream.State;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One run of a stream's bulk initial copy on its capture thread, and the copy's view of the
- * stream ({@link InitialLoad.Context}): moves the stream to {@code COPYING}, runs the dialect's
- * copy (after discarding an unfinished one), keeps the copy's ledger of target tables ({@link
- * CopyLedger}), rewrites the stream's fence row, records on the target where the engine starts,
- * registers that offset for the engine and releases the changes held while it copied. The engine
+ * stream ({@link InitialLoad.Context}): reports to the stream's lifecycle that it copies, runs the
+ * dialect's copy (after discarding an unfinished one), keeps the copy's ledger of target tables
+ * ({@link CopyLedger}), rewrites the stream's fence row, records on the target where the engine
+ * starts, registers that offset for the engine, releases the changes held while it copied and
+ * reports how the copy ended; it writes no state itself. The engine
  * starts after it, or during it once the copy fixes where it begins ({@link #positionFixed}).
  * Confined to the capture thread, except {@link #copied} (any copying thread) and {@link
  * #cancelled} (any thread).
@@ -28,9 +27,7 @@ final class CopyRun implements InitialLoad.Context {
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
 
     private final CaptureSpec config;
-    private final AtomicReference<State> state;
-    private final AtomicReference<Throwable> failure;
-    private final ApplyProgress applied;
+    private final StreamLifecycle lifecycle;
     private final StartPoint.CopyNeeded copy;
     private final String token;
     private final String engineName;
@@ -44,21 +41,16 @@ final class CopyRun implements InitialLoad.Context {
      * Prepares a copy.
      *
      * @param config the stream's configuration
-     * @param state the stream's state, moved to {@code COPYING} and on
-     * @param failure where the stream's failure is set
-     * @param applied the stream's applied progress, for its fence waiters and the move to {@code STREAMING}
+     * @param lifecycle told when the copy starts, is done or failed
      * @param copy whether the copy is fresh or redone
      * @param token the registration of the stream's offset for the engine
      * @param engineName the engine's name
      * @param engine the run's engine, launched by this copy early or cancelled by a stop
      * @param held the engine's consumer, released once the copy finished
      */
-    CopyRun(CaptureSpec config, AtomicReference<State> state, AtomicReference<Throwable> failure, ApplyProgress applied,
-            StartPoint.CopyNeeded copy, String token, String engineName, EngineRun engine, HeldUntilCopied held) {
+    CopyRun(CaptureSpec config, StreamLifecycle lifecycle, StartPoint.CopyNeeded copy, String token, String engineName, EngineRun engine, HeldUntilCopied held) {
         this.config = config;
-        this.state = state;
-        this.failure = failure;
-        this.applied = applied;
+        this.lifecycle = lifecycle;
         this.progress = new CopyProgress(config.name(), config.clock());
         this.ledger = new CopyLedger(config.target(), config.name());
         this.copy = copy;
@@ -74,7 +66,7 @@ final class CopyRun implements InitialLoad.Context {
      * @return false if the copy failed (the stream then failed) or was cancelled
      */
     boolean run() {
-        if (!state.compareAndSet(State.STARTING, State.COPYING)) {
+        if (!lifecycle.copyStarted()) {
             return false;
         }
         engine.markStarted();
@@ -107,7 +99,7 @@ final class CopyRun implements InitialLoad.Context {
                 return false;
             }
             if (engine.polling()) {
-                applied.copyDoneStreaming();
+                lifecycle.copyDone();
             }
             return true;
         } catch (InterruptedException e) {
@@ -122,10 +114,7 @@ final class CopyRun implements InitialLoad.Context {
             CutoverException failed = new CutoverException(Phase.PREFLIGHT, "stream '" + config.name()
                     + "': the initial copy failed after " + progress.summary() + ": " + e.getMessage()
                     + "; the next start discards what it copied and copies again", e);
-            failure.set(failed);
-            state.set(State.FAILED);
-            LOG.error(failed.getMessage(), e);
-            applied.wakeFenceWaiters();
+            lifecycle.copyFailed(failed);
             return false;
         }
     }

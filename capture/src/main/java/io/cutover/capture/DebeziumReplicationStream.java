@@ -12,11 +12,11 @@ import io.cutover.ReplicationStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * transaction with the stream's offset. Dialect-neutral: the {@link io.cutover.spi.CaptureDialect}
  * supplies the connector settings and the SQL.
  *
- * <p>This class owns the lifecycle (start, stop, close, moved by compare-and-set on its state)
- * and composes the parts that do the work: {@link StartPoint} reads where a run starts, {@link
+ * <p>This class composes the parts that do the work: {@link StreamLifecycle} owns the state and
+ * the dialect's session, {@link StartPoint} reads where a run starts, {@link
  * CopyRun} runs a bulk initial copy on the capture thread, {@link EngineRun} builds, launches and
  * closes the engine, {@link ApplyProgress} tracks what the target applied and wakes fence waiters,
  * {@link FenceWriter} writes fences on the source. Thread-safe.
@@ -37,11 +37,10 @@ final class DebeziumReplicationStream implements ReplicationStream {
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
 
     private final CaptureSpec config;
-    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final StreamLifecycle lifecycle;
     private final ApplyProgress applied;
     private final FenceWriter fences;
-    private volatile Running running; // guarded by lifecycle (start/stop are serialised by the state CAS)
+    private volatile Running running; // start/stop/close are serialised by the lifecycle's moves
 
     /**
      * One run of the engine, from start to stop. {@code thread} is the capture thread (the copy,
@@ -59,8 +58,13 @@ final class DebeziumReplicationStream implements ReplicationStream {
      */
     DebeziumReplicationStream(CaptureSpec config) {
         this.config = java.util.Objects.requireNonNull(config, "config");
-        this.applied = new ApplyProgress(config, state);
+        this.lifecycle = new StreamLifecycle(config.name(), config.session(), this::wakeFenceWaiters);
+        this.applied = new ApplyProgress(config, lifecycle);
         this.fences = new FenceWriter(config);
+    }
+
+    private void wakeFenceWaiters() {
+        applied.wakeFenceWaiters();
     }
 
     @Override
@@ -70,67 +74,59 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public void start() {
-        State from = state.get();
-        if (from != State.NEW && from != State.STOPPED && from != State.FAILED) {
-            throw new IllegalStateException("stream '" + config.name() + "' cannot start: expected NEW, STOPPED or FAILED, was " + from);
-        }
-        if (!state.compareAndSet(from, State.STARTING)) {
-            throw new IllegalStateException("stream '" + config.name() + "' cannot start: state changed concurrently, now " + state.get());
-        }
-        failure.set(null);
-        try {
-            config.onStart().run();
-        } catch (RuntimeException e) {
-            state.set(State.FAILED);
-            failure.set(e);
-            throw e;
-        }
+        Map<String, String> connector = lifecycle.start();
         String token = config.name() + "-" + UUID.randomUUID();
         String engineName = OffsetCodec.engineName(config.name());
-        StartPoint prepared = StartPoint.prepare(config, token, state, applied);
+        StartPoint prepared;
+        try {
+            prepared = StartPoint.prepare(config, token, applied);
+        } catch (RuntimeException e) {
+            lifecycle.startFailed(e);
+            throw e;
+        }
         long storedFence = prepared.fence();
         boolean copying = prepared.copy() != StartPoint.CopyNeeded.NONE;
         CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);
         BatchHandler handler = new BatchHandler(config, engineName, storedFence, applied);
         HeldUntilCopied held = copying ? new HeldUntilCopied(config.name(), handler) : null;
-        EngineRun engine = new EngineRun(config, engineName, token, copying ? held : handler, new EngineRun.Listener() {
+        EngineRun engine = new EngineRun(config, connector, engineName, token, copying ? held : handler, new EngineRun.Listener() {
             @Override
             public void pollingStarted() {
                 // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
                 if (copying && held.released()) {
-                    applied.copyDoneStreaming();
+                    lifecycle.copyDone();
                 }
             }
 
             @Override
             public void engineFailed(String message, Throwable error) {
-                if (state.get() != State.STOPPED && state.get() != State.CLOSED) {
-                    Throwable t = error != null ? error : new CutoverException(Phase.CATCH_UP, message);
-                    // A failed copy ends an engine launched early; its failure is the copy's.
-                    if (failure.compareAndSet(null, t)) {
-                        LOG.error("stream '{}' failed: {}", config.name(), message, error);
-                    }
-                    state.set(State.FAILED);
-                    applied.wakeFenceWaiters(); // a fence cannot arrive any more: do not let awaitFence sleep out its timeout
-                }
+                // A failed copy ends an engine launched early; its failure, the first, is the copy's.
+                lifecycle.engineFailed(message, error);
             }
 
             @Override
             public void buildFailed(RuntimeException e) {
-                failure.compareAndSet(null, e);
-                state.set(State.FAILED);
-                LOG.error("stream '{}': cannot create its engine: {}", config.name(), e.getMessage(), e);
-                applied.wakeFenceWaiters();
+                lifecycle.buildFailed(e);
+            }
+
+            @Override
+            public void stalled() {
+                lifecycle.engineStalled();
             }
         });
         if (!copying) {
-            engine.build(); // as before: a bad setting fails start() itself
+            try {
+                engine.build(); // as before: a bad setting fails start() itself
+            } catch (RuntimeException e) {
+                lifecycle.startFailed(e);
+                throw e;
+            }
         } else {
             engine.buildAhead();
         }
         Thread thread = new Thread(() -> {
             if (copying) {
-                CopyRun load = new CopyRun(config, state, failure, applied, prepared.copy(), token, engineName, engine, held);
+                CopyRun load = new CopyRun(config, lifecycle, prepared.copy(), token, engineName, engine, held);
                 boolean copied;
                 try {
                     copied = load.run();
@@ -172,32 +168,25 @@ final class DebeziumReplicationStream implements ReplicationStream {
             stop();
             throw new CutoverException(Phase.PREFLIGHT, "interrupted while starting stream '" + config.name() + "'", e);
         }
-        Throwable t = failure.get();
+        Throwable t = lifecycle.failure().orElse(null);
         if (t != null) {
             stopEngine();
-            state.set(State.FAILED);
             throw new PreflightException("stream '" + config.name() + "' could not start: " + t.getMessage(), t);
         }
         if (!ok) {
-            stop();
-            state.set(State.FAILED);
-            throw new PreflightException(java.util.List.of("stream '" + config.name() + "' did not start streaming within "
-                    + config.startTimeout().toMillis() + " ms; check the source's logs and the connector settings"));
+            PreflightException timedOut = new PreflightException(java.util.List.of("stream '" + config.name()
+                    + "' did not start streaming within " + config.startTimeout().toMillis()
+                    + " ms; check the source's logs and the connector settings"));
+            lifecycle.startFailed(timedOut);
+            stopEngine();
+            throw timedOut;
         }
-        state.compareAndSet(State.STARTING, State.STREAMING);
+        lifecycle.started();
     }
 
     @Override
     public void stop() {
-        State s = state.get();
-        if (s == State.CLOSED || s == State.NEW) {
-            return;
-        }
-        if (s == State.STOPPED) {
-            return;
-        }
-        state.set(State.STOPPED);
-        stopEngine();
+        lifecycle.stop(this::stopEngine);
     }
 
     private void stopEngine() {
@@ -243,7 +232,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public State state() {
-        return state.get();
+        return lifecycle.state();
     }
 
     @Override
@@ -262,7 +251,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
-        State s = state.get();
+        State s = lifecycle.state();
         if (s != State.STREAMING && s != State.COPYING) {
             throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "' is " + s + ", not STREAMING; cannot write a fence");
         }
@@ -276,15 +265,16 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure.get());
+        return lifecycle.failure();
     }
 
     @Override
     public void close() {
-        State s = state.getAndSet(State.CLOSED);
-        if (s == State.CLOSED) {
-            return;
-        }
+        lifecycle.close(this::release);
+    }
+
+    // Ends the run and releases what the host holds: the fence connection, the offset row.
+    private void release() {
         stopEngine();
         fences.close();
         try (Connection target = config.target().getConnection()) {
@@ -292,16 +282,10 @@ final class DebeziumReplicationStream implements ReplicationStream {
         } catch (SQLException e) {
             LOG.warn("stream '{}': could not delete its offset row on the target: {}", config.name(), e.getMessage());
         }
-        try {
-            config.onClose().run();
-        } catch (RuntimeException e) {
-            LOG.warn("stream '{}': cleanup failed: {}", config.name(), e.getMessage(), e);
-        }
-        applied.wakeFenceWaiters();
     }
 
     @Override
     public String toString() {
-        return "stream '" + config.name() + "' (" + state.get() + ")";
+        return lifecycle.toString();
     }
 }

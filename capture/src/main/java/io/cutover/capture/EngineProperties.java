@@ -1,11 +1,10 @@
 package io.cutover.capture;
 
-import io.cutover.spi.CaptureSpec;
-
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * The embedded engine's properties: the host's defaults, then the dialect's connector settings,
+ * The embedded engine's properties: the host's defaults, then the session's connector settings,
  * then what the host must own (engine name, offset store). Stateless.
  */
 final class EngineProperties {
@@ -13,7 +12,7 @@ final class EngineProperties {
     private EngineProperties() {
     }
 
-    static Properties of(CaptureSpec config, String engineName, String token) {
+    static Properties of(Map<String, String> connector, String engineName, String token) {
         Properties p = new Properties();
         // Defaults a dialect may override.
         p.setProperty("tombstones.on.delete", "false");
@@ -31,7 +30,7 @@ final class EngineProperties {
         p.setProperty("binary.handling.mode", "bytes");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("errors.max.retries", "0");
-        p.putAll(config.dialect().connectorProperties());
+        p.putAll(connector);
         // Owned by the host.
         p.setProperty("name", engineName);
         p.setProperty("offset.storage", TargetOffsetStore.class.getName());

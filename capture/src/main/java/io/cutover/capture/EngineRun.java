@@ -47,6 +47,12 @@ final class EngineRun {
          * @param e what the build threw
          */
         void buildFailed(RuntimeException e);
+
+        /**
+         * The engine has not stopped two seconds after being asked to; its thread was
+         * interrupted. Called on the thread closing the engine, which then waits on.
+         */
+        void stalled();
     }
 
     /**
@@ -120,17 +126,18 @@ final class EngineRun {
      * Prepares a run; nothing is built until {@link #build()}, {@link #buildAhead()} or {@link #run()}.
      *
      * @param config the stream's configuration
+     * @param connector the connector settings of this start
      * @param engineName the engine's name
      * @param token the registration of the stream's stored offset
      * @param consumer the engine's batch consumer
      * @param listener told what the engine does
      */
-    EngineRun(CaptureSpec config, String engineName, String token,
+    EngineRun(CaptureSpec config, java.util.Map<String, String> connector, String engineName, String token,
             DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer, Listener listener) {
         this.config = config;
         this.listener = listener;
         this.engine = new EngineRef(() -> DebeziumEngine.create(ChangeEventFormat.of(io.debezium.embedded.Connect.class))
-                .using(EngineProperties.of(config, engineName, token))
+                .using(EngineProperties.of(connector, engineName, token))
                 .using(new DebeziumEngine.ConnectorCallback() {
                     // Polling, not just a started task: the engine refuses to stop while tasks start.
                     @Override
@@ -287,11 +294,7 @@ final class EngineRun {
                 if (engineThread != null) {
                     engineThread.interrupt();
                 }
-                try {
-                    config.onStopStalled().run();
-                } catch (RuntimeException e) {
-                    LOG.warn("stream '{}': ending the capture connection failed: {}", config.name(), e.getMessage());
-                }
+                listener.stalled();
                 if (!done.await(28, TimeUnit.SECONDS)) {
                     LOG.warn("stream '{}': engine did not stop within 30 s", config.name());
                 }

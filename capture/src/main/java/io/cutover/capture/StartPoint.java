@@ -3,11 +3,9 @@ package io.cutover.capture;
 import io.cutover.spi.CaptureSpec;
 
 import io.cutover.PreflightException;
-import io.cutover.ReplicationStream.State;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +35,14 @@ record StartPoint(long fence, CopyNeeded copy) {
      *
      * @param config the stream's configuration
      * @param token the registration the engine's offset store loads
-     * @param state the stream's state, set to {@code FAILED} if the source or target refuses
      * @param applied told the last fence applied
      * @return where the run starts
      * @throws PreflightException if the source or target refuses
      */
-    static StartPoint prepare(CaptureSpec config, String token, AtomicReference<State> state, ApplyProgress applied) {
+    static StartPoint prepare(CaptureSpec config, String token, ApplyProgress applied) {
         try (Connection source = config.source().getConnection()) {
             FenceTable.create(source, config.fenceTable());
         } catch (SQLException e) {
-            state.set(State.FAILED);
             throw new PreflightException("stream '" + config.name() + "': cannot create fence table " + config.fenceTable()
                     + " on the source: " + e.getMessage(), e);
         }
@@ -68,7 +64,6 @@ record StartPoint(long fence, CopyNeeded copy) {
                     : CopyMarker.isMarker(stored.get()) ? "where its initial copy ended" : "from its stored offset");
             return new StartPoint(fence, copy);
         } catch (SQLException e) {
-            state.set(State.FAILED);
             throw new PreflightException("stream '" + config.name() + "': cannot read offsets on the target: " + e.getMessage(), e);
         }
     }

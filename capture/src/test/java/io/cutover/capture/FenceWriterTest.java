@@ -86,7 +86,7 @@ class FenceWriterTest {
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
-        CaptureSpec config = CaptureSpec.builder().name("orders").dialect(dialect).source(source).target(source).build();
+        CaptureSpec config = CaptureSpec.builder().name("orders").dialect(dialect).session(java.util.Map::of).source(source).target(source).build();
         return new FenceWriter(config);
     }
 

@@ -24,7 +24,7 @@ final class H2Target {
     }
 
     CaptureSpec spec(String stream) {
-        return CaptureSpec.builder().name(stream).dialect(new Dialect()).source(dataSource).target(dataSource).build();
+        return CaptureSpec.builder().name(stream).dialect(new Dialect()).session(Map::of).source(dataSource).target(dataSource).build();
     }
 
     void execute(String sql) throws SQLException {
@@ -42,11 +42,6 @@ final class H2Target {
 
     /** H2's upsert; values bound as they come. */
     static final class Dialect implements CaptureDialect {
-        @Override
-        public Map<String, String> connectorProperties() {
-            return Map.of();
-        }
-
         @Override
         public String upsertSql(String table, List<String> columns, List<String> keyColumns) {
             return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a database dialect tells the generic change-capture host in core: how to configure the
- * Debezium connector that reads the source, and how to write rows on the target. The host
- * (Debezium engine, batching, ordering, offsets, fence, lag) is the same for every dialect; only
- * the SQL text, value binding and connector settings differ.
+ * What a database dialect tells the generic change-capture host: how to write rows on the target
+ * and how to read positions. The host (Debezium engine, batching, ordering, offsets, fence, lag)
+ * is the same for every dialect; only the SQL text, value binding and positions differ. The
+ * connector settings, which depend on each start, come from the stream's {@link CaptureSession}.
  *
  * <p>Values handed to {@link #bind} are plain Java values already converted from Kafka Connect
  * and Debezium logical types: {@code Boolean}, {@code Short}, {@code Integer}, {@code Long},
@@ -23,16 +23,6 @@ import java.util.Map;
  * <p>Implementations are immutable and thread-safe; the host calls them from its apply thread.
  */
 public interface CaptureDialect {
-
-    /**
-     * Returns the Debezium connector configuration for this stream's source: connector class,
-     * connection settings, the captured tables (which must include the fence table named by the
-     * host's configuration), slot or server id, and any tuning. The host adds the engine's own
-     * settings (name, offset store, converters) and overrides nothing else.
-     *
-     * @return connector properties; never null
-     */
-    Map<String, String> connectorProperties();
 
     /**
      * Returns the statement that inserts one row, or updates it when a row with the same key

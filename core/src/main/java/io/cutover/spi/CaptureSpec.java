@@ -31,9 +31,7 @@ public final class CaptureSpec {
     private final String fenceTable;
     private final Duration startTimeout;
     private final Clock clock;
-    private final Runnable onStart;
-    private final Runnable onClose;
-    private final Runnable onStopStalled;
+    private final CaptureSession session;
     private final Runnable beforeCommit;
     private final InitialLoad initialLoad;
 
@@ -46,9 +44,7 @@ public final class CaptureSpec {
         this.fenceTable = b.fenceTable;
         this.startTimeout = b.startTimeout;
         this.clock = b.clock;
-        this.onStart = b.onStart;
-        this.onClose = b.onClose;
-        this.onStopStalled = b.onStopStalled;
+        this.session = b.session;
         this.beforeCommit = b.beforeCommit;
         this.initialLoad = b.initialLoad;
     }
@@ -135,30 +131,12 @@ public final class CaptureSpec {
     }
 
     /**
-     * Returns what runs before each start (the dialect's set-up and checks).
+     * Returns the stream's capture session: the dialect's set-up, connector settings and tear-down.
      *
-     * @return the value given to the builder, or its default
+     * @return the value given to the builder
      */
-    public Runnable onStart() {
-        return onStart;
-    }
-
-    /**
-     * Returns what runs when the stream closes (the dialect's tear-down).
-     *
-     * @return the value given to the builder, or its default
-     */
-    public Runnable onClose() {
-        return onClose;
-    }
-
-    /**
-     * Returns what ends a capture session that did not stop when asked.
-     *
-     * @return the value given to the builder, or its default
-     */
-    public Runnable onStopStalled() {
-        return onStopStalled;
+    public CaptureSession session() {
+        return session;
     }
 
     /**
@@ -199,9 +177,7 @@ public final class CaptureSpec {
         private String fenceTable = DEFAULT_FENCE_TABLE;
         private Duration startTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
-        private Runnable onStart = () -> { };
-        private Runnable onClose = () -> { };
-        private Runnable onStopStalled = () -> { };
+        private CaptureSession session;
         private Runnable beforeCommit = () -> { };
         private InitialLoad initialLoad;
 
@@ -307,38 +283,15 @@ public final class CaptureSpec {
         }
 
         /**
-         * Sets what {@code start()} runs first: the dialect's checks and setup (slot, publication).
-         * It may throw {@link io.cutover.PreflightException}.
+         * Sets the stream's capture session: what the host's lifecycle calls before each start
+         * (the dialect's checks and set-up, returning the connector settings), when the engine
+         * does not stop, and after close (the dialect's clean-up).
          *
-         * @param onStart the setup
+         * @param session the session
          * @return this builder
          */
-        public Builder onStart(Runnable onStart) {
-            this.onStart = Objects.requireNonNull(onStart, "onStart");
-            return this;
-        }
-
-        /**
-         * Sets what {@code close()} runs after the engine stopped: the dialect's cleanup (slots, publications).
-         *
-         * @param onClose the cleanup
-         * @return this builder
-         */
-        public Builder onClose(Runnable onClose) {
-            this.onClose = Objects.requireNonNull(onClose, "onClose");
-            return this;
-        }
-
-        /**
-         * Sets what runs when the engine has not stopped a few seconds after being asked to: the
-         * dialect can end the server side of the capture connection (a PostgreSQL walsender) so a
-         * connector blocked on it gives up. Must not remove the stream's position (slot).
-         *
-         * @param onStopStalled the hook
-         * @return this builder
-         */
-        public Builder onStopStalled(Runnable onStopStalled) {
-            this.onStopStalled = Objects.requireNonNull(onStopStalled, "onStopStalled");
+        public Builder session(CaptureSession session) {
+            this.session = Objects.requireNonNull(session, "session");
             return this;
         }
 
@@ -371,12 +324,12 @@ public final class CaptureSpec {
          * Builds the configuration.
          *
          * @return the configuration
-         * @throws IllegalStateException if name, dialect, source or target is missing
+         * @throws IllegalStateException if name, dialect, session, source or target is missing
          */
         public CaptureSpec build() {
-            if (name == null || dialect == null || source == null || target == null) {
-                throw new IllegalStateException("a capture stream needs name, dialect, source and target (name="
-                        + name + ", dialect=" + dialect + ")");
+            if (name == null || dialect == null || session == null || source == null || target == null) {
+                throw new IllegalStateException("a capture stream needs name, dialect, session, source and target (name="
+                        + name + ", dialect=" + dialect + ", session=" + session + ")");
             }
             return new CaptureSpec(this);
         }

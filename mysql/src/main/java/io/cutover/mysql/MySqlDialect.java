@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 /**
  * What the capture host needs from the MySQL family: connector settings from
@@ -36,24 +35,28 @@ final class MySqlDialect implements CaptureDialect {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
 
     private final String targetDatabase;
-    private final Supplier<Properties> connector;
 
     /**
      * Creates the dialect.
      *
      * @param targetDatabase the schema rows are written into
-     * @param connector builds the connector settings when the stream starts (the snapshot mode
-     *     depends on what is stored by then)
      */
-    MySqlDialect(String targetDatabase, Supplier<Properties> connector) {
+    MySqlDialect(String targetDatabase) {
         this.targetDatabase = Objects.requireNonNull(targetDatabase, "targetDatabase");
-        this.connector = Objects.requireNonNull(connector, "connector");
     }
 
-    @Override
-    public Map<String, String> connectorProperties() {
+    /**
+     * Returns the connector settings of one start, from what {@link MySqlSession} found before
+     * it; reads nothing itself.
+     *
+     * @param start what the start found
+     * @return the settings, a new map
+     */
+    Map<String, String> connectorProperties(MySqlStart start) {
+        Properties p = CaptureProperties.of(start.flavour(), start.capture(), start.streamName(), start.serverId(),
+                start.captured(), start.stateDir(), start.snapshotMode(), start.snapshotLocking());
         Map<String, String> out = new HashMap<>();
-        connector.get().forEach((k, v) -> out.put(k.toString(), v.toString()));
+        p.forEach((k, v) -> out.put(k.toString(), v.toString()));
         return out;
     }
 

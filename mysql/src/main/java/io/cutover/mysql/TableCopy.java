@@ -58,7 +58,7 @@ final class TableCopy {
         this.sourceDb = sourceDb;
         this.targetDb = targetDb;
         this.loadAllowed = loadAllowed;
-        this.dialect = new MySqlDialect(targetDb, java.util.Properties::new);
+        this.dialect = new MySqlDialect(targetDb);
     }
 
     /**

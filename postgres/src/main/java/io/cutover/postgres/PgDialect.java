@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * PostgreSQL's half of the capture host: the pgoutput connector settings for one stream, and
+ * PostgreSQL's half of the capture host: the pgoutput connector settings for one stream (handed
+ * to the host by {@link PgSession}), and
  * {@code INSERT ... ON CONFLICT} / {@code DELETE} on the target. Immutable.
  */
 final class PgDialect implements CaptureDialect {
@@ -30,8 +31,12 @@ final class PgDialect implements CaptureDialect {
         this.applierToken = applierToken;
     }
 
-    @Override
-    public Map<String, String> connectorProperties() {
+    /**
+     * Returns the pgoutput connector settings of the stream; the same for every start.
+     *
+     * @return the settings, a new map
+     */
+    Map<String, String> connectorProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.put("database.hostname", source.host);

@@ -31,7 +31,6 @@ final class PgLink implements ReplicationLink {
     private final PgGuard sourceGuard;
     private final PgGuard targetGuard;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean startedBefore = new AtomicBoolean();
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
         this.settings = settings;
@@ -45,18 +44,11 @@ final class PgLink implements ReplicationLink {
         CaptureSpec.Builder config = CaptureSpec.builder()
                 .name(names.stream())
                 .dialect(dialect)
+                .session(new PgSession(source, names, settings.tables.on(sourceSide), capture, dialect, !initialCopy))
                 .source(source.dataSource())
                 .target(target.dataSource())
                 .fenceTable(names.fenceTable())
                 .startTimeout(settings.startTimeout)
-                .onStart(() -> {
-                    // After a stop in this process the slot's holder, if any, is our own walsender, ending.
-                    capture.awaitSlotReleased(java.time.Duration.ofSeconds(3), startedBefore.getAndSet(true));
-                    PgPreflight.source(source, names, settings.tables.on(source.side), false);
-                    capture.setUp(Phase.PREFLIGHT, !initialCopy);
-                })
-                .onClose(capture::tearDown)
-                .onStopStalled(capture::endWalsender)
                 .beforeCommit(settings.beforeCommit);
         transforms.forEach(config::transform);
         if (initialCopy) {
