@@ -34,7 +34,6 @@ public final class CaptureSpec {
     private final Runnable onStart;
     private final Runnable onClose;
     private final Runnable onStopStalled;
-    private final Runnable beforeCommit;
     private final InitialLoad initialLoad;
 
     private CaptureSpec(Builder b) {
@@ -49,7 +48,6 @@ public final class CaptureSpec {
         this.onStart = b.onStart;
         this.onClose = b.onClose;
         this.onStopStalled = b.onStopStalled;
-        this.beforeCommit = b.beforeCommit;
         this.initialLoad = b.initialLoad;
     }
 
@@ -162,15 +160,6 @@ public final class CaptureSpec {
     }
 
     /**
-     * Returns what runs before each applied batch commits.
-     *
-     * @return the value given to the builder, or its default
-     */
-    public Runnable beforeCommit() {
-        return beforeCommit;
-    }
-
-    /**
      * Returns the dialect's bulk initial copy, if the stream copies before it streams.
      *
      * @return the initial load, or empty
@@ -202,7 +191,6 @@ public final class CaptureSpec {
         private Runnable onStart = () -> { };
         private Runnable onClose = () -> { };
         private Runnable onStopStalled = () -> { };
-        private Runnable beforeCommit = () -> { };
         private InitialLoad initialLoad;
 
         private Builder() {
@@ -339,18 +327,6 @@ public final class CaptureSpec {
          */
         public Builder onStopStalled(Runnable onStopStalled) {
             this.onStopStalled = Objects.requireNonNull(onStopStalled, "onStopStalled");
-            return this;
-        }
-
-        /**
-         * Sets a hook run inside every apply transaction just before its commit; for tests that
-         * simulate a crash (throw from it) at the worst moment.
-         *
-         * @param beforeCommit the hook
-         * @return this builder
-         */
-        public Builder beforeCommit(Runnable beforeCommit) {
-            this.beforeCommit = Objects.requireNonNull(beforeCommit, "beforeCommit");
             return this;
         }
 
