@@ -56,13 +56,12 @@ final class PgLink implements ReplicationLink {
                     capture.setUp(Phase.PREFLIGHT, !initialCopy);
                 })
                 .onClose(capture::tearDown)
-                .onStopStalled(capture::endWalsender)
-                .beforeCommit(settings.beforeCommit);
+                .onStopStalled(capture::endWalsender);
         transforms.forEach(config::transform);
         if (initialCopy) {
             // The copy creates the slot itself, to read the tables under the snapshot the slot exports.
             config.initialLoad(new PgInitialLoad(source, target, names, capture, dialect, settings.tables.on(sourceSide),
-                    settings.tables.on(sourceSide.other()), settings.copyParallelism, settings.afterCopyChunk));
+                    settings.tables.on(sourceSide.other()), settings.copyParallelism));
         }
         this.stream = CaptureHost.load().open(config.build());
         this.sourceGuard = guard(source);

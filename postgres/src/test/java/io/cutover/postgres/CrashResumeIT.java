@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cutover.ReplicationStream;
 import io.cutover.ReplicationLink;
+import io.cutover.Side;
+import io.cutover.faults.FaultyDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,12 +84,17 @@ class CrashResumeIT {
         schema(t);
         AtomicBoolean crashNext = new AtomicBoolean();
         AtomicInteger crashes = new AtomicInteger();
-        try (ReplicationLink link = pg.builder("crash", t).initialCopy(false).beforeCommit(() -> {
-            if (crashNext.compareAndSet(true, false)) {
-                crashes.incrementAndGet();
-                throw new IllegalStateException("simulated crash before commit");
+        // Green's connections fail the next commit of an apply transaction (it wrote the offset row).
+        DataSource green = FaultyDataSource.wrap(PgDataSources.of(pg.green), new FaultyDataSource.CommitHook() {
+            @Override
+            public void beforeCommit(FaultyDataSource.Commit commit) throws SQLException {
+                if (commit.mentions("cutover_offsets") && crashNext.compareAndSet(true, false)) {
+                    crashes.incrementAndGet();
+                    throw new SQLException("simulated crash before commit");
+                }
             }
-        }).build()) {
+        });
+        try (ReplicationLink link = pg.builder("crash", t).initialCopy(false).dataSource(Side.GREEN, green).build()) {
             ReplicationStream stream = link.stream();
             stream.start();
             AtomicInteger written = new AtomicInteger();

@@ -91,8 +91,8 @@ final class PgPair implements AutoCloseable {
     ReplicationLink link(String name, boolean initialCopy, String... tables) {
         return PostgresCutover.builder()
                 .name(name)
-                .blueUrl(url(blue), USER, PASSWORD)
-                .greenUrl(url(green), USER, PASSWORD)
+                .blue(url(blue), USER, PASSWORD)
+                .green(url(green), USER, PASSWORD)
                 .tables(tables)
                 .initialCopy(initialCopy)
                 .startTimeout(Duration.ofSeconds(120))
