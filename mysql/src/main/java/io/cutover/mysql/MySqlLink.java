@@ -58,8 +58,8 @@ final class MySqlLink implements ReplicationLink {
         this.target = settings.endpoint(sourceSide.other());
         this.streamName = streamName(settings, sourceSide);
         this.initialCopy = initialCopy;
-        this.sourceData = new EndpointDataSource(source);
-        this.targetData = new EndpointDataSource(target);
+        this.sourceData = settings.dataSource(sourceSide);
+        this.targetData = settings.dataSource(sourceSide.other());
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         CaptureSpec.Builder config = CaptureSpec.builder()
                 .name(streamName)
@@ -68,12 +68,11 @@ final class MySqlLink implements ReplicationLink {
                 .target(targetData)
                 .startTimeout(settings.startTimeout)
                 .onStart(this::preflightStream)
-                .onClose(this::deleteSchemaHistory)
-                .beforeCommit(settings.beforeCommit);
+                .onClose(this::deleteSchemaHistory);
         transforms.forEach(config::transform);
         if (initialCopy) {
             config.initialLoad(new BulkCopy(() -> settings.flavour(sourceSide), source, target,
-                    settings.tables.on(sourceSide), streamName,
+                    settings.tables.on(sourceSide), streamName, settings.copyParallelism,
                     Math.max(1, (settings.guardLockWait.toMillis() + 999) / 1000)));
         }
         this.stream = CaptureHost.load().open(config.build());

@@ -1,5 +1,7 @@
 package io.cutover.mysql;
 
+import io.cutover.TlsMode;
+
 /**
  * The accounts the integration tests create on a MariaDB server, each with only the privileges
  * the product documents for its role.
@@ -34,7 +36,7 @@ final class Accounts {
                 .name(name)
                 .blue(blue.host(), blue.port(), db, APPLY, PASSWORD)
                 .green(green.host(), green.port(), db, APPLY, PASSWORD)
-                .sslMode("DISABLED")
+                .tls(TlsMode.DISABLE)
                 .stateDir(stateDir)
                 .serverIds(serverId, serverId + 1);
     }

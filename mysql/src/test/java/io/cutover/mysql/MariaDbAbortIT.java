@@ -9,6 +9,7 @@ import io.cutover.CutoverAbortedException;
 import io.cutover.Phase;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
+import io.cutover.faults.FaultyDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +83,7 @@ class MariaDbAbortIT {
     @Test
     void guardBlockedByLockTablesWrite_abortsCleanly_andBlueStaysAuthoritative() throws Exception {
         String db = "a_lock";
-        try (ReplicationLink link = builder(db, 7201).guardLockWait(Duration.ofMillis(300)).build();
+        try (ReplicationLink link = builder(db, 7201).guardLockTimeout(Duration.ofMillis(300)).build();
                 ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
             link.stream().start();
             write(switcher, 1);
@@ -111,15 +113,21 @@ class MariaDbAbortIT {
         String db = "a_fence";
         AtomicBoolean hold = new AtomicBoolean();
         CountDownLatch released = new CountDownLatch(1);
-        try (ReplicationLink link = builder(db, 7211).beforeCommit(() -> {
-            if (hold.get()) {
-                try {
-                    released.await(30, TimeUnit.SECONDS); // the applier is stuck (a slow green)
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }).build(); ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
+        // Green's connections hold every apply commit (one that wrote the offset row) while hold is set: a slow green.
+        DataSource slowGreen = FaultyDataSource.wrap(new EndpointDataSource(Accounts.endpoint(green, db, Accounts.APPLY)),
+                new FaultyDataSource.CommitHook() {
+                    @Override
+                    public void beforeCommit(FaultyDataSource.Commit commit) {
+                        if (hold.get() && commit.mentions("cutover_offsets")) {
+                            try {
+                                released.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }
+                });
+        try (ReplicationLink link = builder(db, 7211).dataSource(Side.GREEN, slowGreen).build(); ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
             link.stream().start();
             link.stream().awaitFence(Duration.ofSeconds(30));
             hold.set(true);

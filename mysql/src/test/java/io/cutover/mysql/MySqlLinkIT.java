@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.cutover.Fence;
 import io.cutover.ReplicationStream;
 import io.cutover.ReplicationLink;
+import io.cutover.Side;
+import io.cutover.faults.FaultyDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,12 +165,18 @@ class MySqlLinkIT {
         schema("s_crash", "CREATE TABLE items (id INT PRIMARY KEY, n INT NOT NULL)");
         AtomicInteger commits = new AtomicInteger();
         AtomicInteger crashAt = new AtomicInteger(3);
-        try (ReplicationLink link = builder("s_crash", "crash", 7011).tables("items").initialCopy(false)
-                .beforeCommit(() -> {
-                    if (commits.incrementAndGet() == crashAt.get()) {
-                        throw new IllegalStateException("simulated crash before commit");
+        // Green's connections fail the commit of the third apply transaction (one that wrote the offset row).
+        DataSource greenData = FaultyDataSource.wrap(
+                new EndpointDataSource(Accounts.endpoint(green, "s_crash", Accounts.APPLY)), new FaultyDataSource.CommitHook() {
+                    @Override
+                    public void beforeCommit(FaultyDataSource.Commit commit) throws SQLException {
+                        if (commit.mentions("cutover_offsets") && commits.incrementAndGet() == crashAt.get()) {
+                            throw new SQLException("simulated crash before commit");
+                        }
                     }
-                }).build()) {
+                });
+        try (ReplicationLink link = builder("s_crash", "crash", 7011).tables("items").initialCopy(false)
+                .dataSource(Side.GREEN, greenData).build()) {
             ReplicationStream stream = link.stream();
             stream.start();
             for (int batch = 0; batch < 10; batch++) {
@@ -231,7 +240,7 @@ class MySqlLinkIT {
         schema("s_ai", "CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))");
         on(blue, "s_ai", "INSERT INTO orders (note) SELECT CONCAT('n', seq) FROM seq_1_to_500",
                 "DELETE FROM orders WHERE id > 400");
-        try (ReplicationLink link = builder("s_ai", "ai", 7031).tables("orders").autoIncrementHeadroom(100).build()) {
+        try (ReplicationLink link = builder("s_ai", "ai", 7031).tables("orders").sequenceHeadroom(100).build()) {
             link.stream().start();
             link.stream().awaitFence(Duration.ofSeconds(30));
             awaitSame("s_ai", "orders", "id");

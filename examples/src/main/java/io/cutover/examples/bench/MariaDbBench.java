@@ -1,5 +1,6 @@
 package io.cutover.examples.bench;
 
+import io.cutover.TlsMode;
 import io.cutover.ReplicationStream;
 import io.cutover.mysql.MySqlCutover;
 import io.cutover.ReplicationLink;
@@ -104,7 +105,7 @@ final class MariaDbBench {
                         MariaDbBenchServer.PASSWORD)
                 .tables(DATA)
                 .initialCopy(initialCopy)
-                .sslMode("DISABLED")
+                .tls(TlsMode.DISABLE)
                 .startTimeout(Duration.ofMinutes(2))
                 .build();
     }
