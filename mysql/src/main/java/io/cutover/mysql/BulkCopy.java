@@ -87,8 +87,8 @@ final class BulkCopy implements InitialLoad {
         CopyLedger ledger = new CopyLedger(context.target(), context.stream());
         ledger.clear();
         boolean loadAllowed = localInfile(context);
-        int parallel = f == Flavour.MARIADB ? 1 : Math.min(parallel, tables.size());
-        try (CopySnapshot snapshot = CopySnapshot.open(f, context.source(), parallel, lockWaitSeconds)) {
+        int connections = f == Flavour.MARIADB ? 1 : Math.min(parallel, tables.size());
+        try (CopySnapshot snapshot = CopySnapshot.open(f, context.source(), connections, lockWaitSeconds)) {
             long snapped = System.nanoTime();
             LOG.info("stream '{}': copying {} table(s) from a snapshot at binlog {}{} (taken {} ms after the copy began),"
                     + " {} reader(s), {}", context.stream(), tables.size(), snapshot.position(),
