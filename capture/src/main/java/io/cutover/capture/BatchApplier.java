@@ -73,11 +73,9 @@ final class BatchApplier implements AutoCloseable {
      * @param changes the changes in source order
      * @param stream the stream's name (offset row key)
      * @param stored the offset row to write
-     * @param beforeCommit called after every statement ran and before the commit (tests inject crashes here)
      * @throws SQLException if the target refuses anything; nothing of the batch is then committed
      */
-    void apply(List<Change> changes, String stream, OffsetTable.Stored stored, Runnable beforeCommit)
-            throws SQLException {
+    void apply(List<Change> changes, String stream, OffsetTable.Stored stored) throws SQLException {
         Connection c = connection();
         try {
             List<ApplyPlan.Item> items = items(c, changes);
@@ -94,7 +92,6 @@ final class BatchApplier implements AutoCloseable {
                 execute(c, ApplyPlan.ordered(items));
             }
             offsets.write(c, stream, stored, System.currentTimeMillis());
-            beforeCommit.run();
             c.commit();
         } catch (SQLException | RuntimeException e) {
             discard();

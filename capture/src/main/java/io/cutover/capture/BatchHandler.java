@@ -82,7 +82,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         OffsetTable.Stored stored = new OffsetTable.Stored(codec.key(last.sourcePartition()), codec.value(last.sourceOffset()), fence);
         long t0 = System.nanoTime();
         try {
-            applier.apply(changes, config.name(), stored, config.beforeCommit());
+            applier.apply(changes, config.name(), stored);
         } catch (SQLException e) {
             throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "': applying " + changes.size()
                     + " changes on the target failed: " + e.getMessage(), e);

@@ -22,13 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,7 +156,8 @@ public final class SteppedCutover implements Cutover {
         private final List<PhaseTiming> phases = new ArrayList<>();
         private final List<String> checks = new ArrayList<>();
         private Phase current = Phase.PREFLIGHT;
-        private Instant pausedAt;
+        private final PauseBudget budget = new PauseBudget(name(), clock, settings.totalBudget(),
+                settings.catchUpBudget(), settings.executor());
         private boolean paused;
         private boolean guardEngaged;
         private boolean targetGuardReleased;
@@ -224,32 +220,32 @@ public final class SteppedCutover implements Cutover {
 
         CutoverResult switchOver() {
             try {
-                pausedAt = clock.instant();
+                budget.pausing();
                 timed(Phase.PAUSE, () -> {
                     site.pause(settings.drainBudget());
                     paused = true;
                     return null;
                 });
-                withinBudget();
+                budget.check(current);
                 if (settings.guard()) {
-                    timed(Phase.GUARD, () -> bounded(Phase.GUARD, () -> {
+                    timed(Phase.GUARD, () -> budget.bounded(Phase.GUARD, () -> {
                         link.sourceGuard().engage();
                         return Boolean.TRUE;
                     }, late -> link.sourceGuard().release()));
                     guardEngaged = true;
-                    withinBudget();
+                    budget.check(current);
                 }
                 fence = timed(Phase.CATCH_UP, () -> {
-                    Duration wait = catchUpTime();
-                    return bounded(Phase.CATCH_UP, () -> link.stream().awaitFence(wait), late -> { });
+                    Duration wait = budget.catchUpTime();
+                    return budget.bounded(Phase.CATCH_UP, () -> link.stream().awaitFence(wait), late -> { });
                 });
                 checks.add("fence " + fence.id() + " at " + fence.position() + " applied on " + to + " in "
                         + fence.waited().toMillis() + " ms");
-                withinBudget();
-                checks.addAll(timed(Phase.HANDOFF, () -> bounded(Phase.HANDOFF, link.keyHandoff()::handOff, late -> { })));
-                withinBudget();
-                reverseLink = timed(Phase.REVERSE, () -> bounded(Phase.REVERSE, link::prepareReverse, ReplicationLink::close));
-                withinBudget();
+                budget.check(current);
+                checks.addAll(timed(Phase.HANDOFF, () -> budget.bounded(Phase.HANDOFF, link.keyHandoff()::handOff, late -> { })));
+                budget.check(current);
+                reverseLink = timed(Phase.REVERSE, () -> budget.bounded(Phase.REVERSE, link::prepareReverse, ReplicationLink::close));
+                budget.check(current);
                 if (flip) {
                     timed(Phase.FLIP, () -> {
                         link.targetGuard().release();
@@ -267,7 +263,7 @@ public final class SteppedCutover implements Cutover {
                 site.resume();
                 return null;
             });
-            Duration pause = Duration.between(pausedAt, clock.instant());
+            Duration pause = budget.paused();
             if (flip) {
                 afterFlip();
             }
@@ -293,69 +289,6 @@ public final class SteppedCutover implements Cutover {
                     checks.add("reverse stream failed to start: " + e.getMessage());
                 }
             }
-        }
-
-        /**
-         * Runs a step that talks to a database on the executor and waits for it no longer than
-         * the budget has left: a step blocked by a lock or a long transaction must not keep
-         * writes paused. A step that finishes after it was given up is undone then.
-         */
-        private <T> T bounded(Phase phase, Supplier<T> step, Consumer<T> undoIfLate) {
-            Duration left = Duration.between(clock.instant(), pausedAt.plus(settings.totalBudget()));
-            if (left.isNegative() || left.isZero()) {
-                throw overBudget();
-            }
-            CompletableFuture<T> future = CompletableFuture.supplyAsync(step, settings.executor());
-            try {
-                return future.get(left.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                future.whenComplete((value, failure) -> {
-                    if (value != null) {
-                        try {
-                            undoIfLate.accept(value);
-                            log.info("cutover '{}': {} finished after the cutover gave up on it; undone", name(), phase);
-                        } catch (RuntimeException undo) {
-                            log.error("cutover '{}': {} finished late and could not be undone", name(), phase, undo);
-                        }
-                    }
-                });
-                throw new CutoverException(phase, phase + " did not finish within what was left of the total budget of "
-                        + settings.totalBudget().toMillis() + " ms (a lock or a long transaction on a database?); it is"
-                        + " undone if it finishes later");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new CutoverException(phase, phase + " failed: " + cause, cause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CutoverException(phase, "interrupted during " + phase, e);
-            }
-        }
-
-        private Duration catchUpTime() {
-            Duration left = Duration.between(clock.instant(), pausedAt.plus(settings.totalBudget()));
-            Duration t = left.compareTo(settings.catchUpBudget()) < 0 ? left : settings.catchUpBudget();
-            if (t.isNegative() || t.isZero()) {
-                throw overBudget();
-            }
-            return t;
-        }
-
-        private void withinBudget() {
-            if (Duration.between(pausedAt, clock.instant()).compareTo(settings.totalBudget()) > 0) {
-                throw overBudget();
-            }
-        }
-
-        private CutoverException overBudget() {
-            Duration paused = Duration.between(pausedAt, clock.instant());
-            return new CutoverException(current, "writes have been paused " + paused.toMillis()
-                    + " ms, past the total budget of " + settings.totalBudget().toMillis() + " ms, after " + current);
         }
 
         private void undoBeforeResume() {
@@ -387,8 +320,7 @@ public final class SteppedCutover implements Cutover {
             if (paused) {
                 attempt(undoFailures, site::resume);
             }
-            Instant end = clock.instant();
-            Duration pause = pausedAt == null ? Duration.ZERO : Duration.between(pausedAt, end);
+            Duration pause = budget.paused();
             phases.add(new PhaseTiming(Phase.ABORT, Duration.ZERO));
             CutoverResult result = result(CutoverResult.Outcome.ABORTED, pause, reason);
             CutoverAbortedException e = new CutoverAbortedException(failed, "cutover '" + name() + "' aborted in "

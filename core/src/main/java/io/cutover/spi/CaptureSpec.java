@@ -32,7 +32,6 @@ public final class CaptureSpec {
     private final Duration startTimeout;
     private final Clock clock;
     private final CaptureSession session;
-    private final Runnable beforeCommit;
     private final InitialLoad initialLoad;
 
     private CaptureSpec(Builder b) {
@@ -45,7 +44,6 @@ public final class CaptureSpec {
         this.startTimeout = b.startTimeout;
         this.clock = b.clock;
         this.session = b.session;
-        this.beforeCommit = b.beforeCommit;
         this.initialLoad = b.initialLoad;
     }
 
@@ -140,15 +138,6 @@ public final class CaptureSpec {
     }
 
     /**
-     * Returns what runs before each applied batch commits.
-     *
-     * @return the value given to the builder, or its default
-     */
-    public Runnable beforeCommit() {
-        return beforeCommit;
-    }
-
-    /**
      * Returns the dialect's bulk initial copy, if the stream copies before it streams.
      *
      * @return the initial load, or empty
@@ -178,7 +167,6 @@ public final class CaptureSpec {
         private Duration startTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private CaptureSession session;
-        private Runnable beforeCommit = () -> { };
         private InitialLoad initialLoad;
 
         private Builder() {
@@ -292,18 +280,6 @@ public final class CaptureSpec {
          */
         public Builder session(CaptureSession session) {
             this.session = Objects.requireNonNull(session, "session");
-            return this;
-        }
-
-        /**
-         * Sets a hook run inside every apply transaction just before its commit; for tests that
-         * simulate a crash (throw from it) at the worst moment.
-         *
-         * @param beforeCommit the hook
-         * @return this builder
-         */
-        public Builder beforeCommit(Runnable beforeCommit) {
-            this.beforeCommit = Objects.requireNonNull(beforeCommit, "beforeCommit");
             return this;
         }
 

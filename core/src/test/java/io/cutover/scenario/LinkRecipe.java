@@ -2,8 +2,11 @@ package io.cutover.scenario;
 
 import io.cutover.RowTransform;
 import io.cutover.ReplicationLink;
+import io.cutover.faults.FaultyDataSource;
+import java.sql.SQLException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * A dialect's link builder as the scenarios see it: the transforms they add and {@code build()}.
@@ -22,8 +25,9 @@ public interface LinkRecipe {
     LinkRecipe initialCopy(boolean initialCopy);
 
     /**
-     * Runs a hook in the applier just before each commit on the target: a test throws from it to
-     * crash the stream there, or blocks in it to hold the apply.
+     * Runs a hook just before each apply commit on green (a commit that wrote the stream's offset
+     * row), through a {@link FaultyDataSource} around green's DataSource: a test throws from it to
+     * crash the stream there, or blocks in it to hold the apply. No hook rides in production code.
      */
     LinkRecipe beforeCommit(Runnable hook);
 
@@ -44,11 +48,12 @@ public interface LinkRecipe {
 
     /**
      * Adapts a dialect builder, e.g. {@code LinkRecipe.of(b, Builder::transform, Builder::transform,
-     * Builder::initialCopy, Builder::beforeCommit, Builder::build)}. The builder's own exceptions
-     * pass through unchanged.
+     * Builder::initialCopy, (b, ds) -> b.dataSource(Side.GREEN, ds), greenApply, Builder::build)},
+     * where {@code greenApply} is the DataSource the builder would apply through on green. The
+     * builder's own exceptions pass through unchanged.
      */
     static <B> LinkRecipe of(B builder, SameName<B> sameName, Renamed<B> renamed, BiFunction<B, Boolean, B> initialCopy,
-            BiFunction<B, Runnable, B> beforeCommit, Function<B, ReplicationLink> build) {
+            BiFunction<B, DataSource, B> greenDataSource, DataSource greenApply, Function<B, ReplicationLink> build) {
         return new LinkRecipe() {
             @Override
             public LinkRecipe transform(String table, RowTransform blueToGreen, RowTransform greenToBlue) {
@@ -71,7 +76,18 @@ public interface LinkRecipe {
 
             @Override
             public LinkRecipe beforeCommit(Runnable hook) {
-                beforeCommit.apply(builder, hook);
+                greenDataSource.apply(builder, FaultyDataSource.wrap(greenApply, new FaultyDataSource.CommitHook() {
+                    @Override
+                    public void beforeCommit(FaultyDataSource.Commit commit) throws SQLException {
+                        if (commit.mentions("cutover_offsets")) {
+                            try {
+                                hook.run();
+                            } catch (RuntimeException e) {
+                                throw new SQLException(e.getMessage(), e);
+                            }
+                        }
+                    }
+                }));
                 return this;
             }
 

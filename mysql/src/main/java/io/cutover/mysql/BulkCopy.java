@@ -36,12 +36,11 @@ import org.slf4j.LoggerFactory;
  * and offset (the MariaDB connector refuses an offset without GTIDs).
  *
  * <p>Tables are copied one after another on MariaDB (one snapshot connection: a second consistent
- * snapshot would stand at another point); on MySQL by {@value #MYSQL_PARALLEL} connections that
+ * snapshot would stand at another point); on MySQL by up to {@code copyParallelism} connections that
  * started their snapshots under one global read lock. Used by the capture thread only.
  */
 final class BulkCopy implements InitialLoad {
     private static final Logger LOG = LoggerFactory.getLogger(BulkCopy.class);
-    static final int MYSQL_PARALLEL = 2;
     private static final int DELETE_CHUNK = 10_000;
     // Up to this many rows the engine starts as soon as the snapshot is open. Its changes are held
     // until the copy ends; once its queue is full the binlog client stops reading, and the server
@@ -56,6 +55,7 @@ final class BulkCopy implements InitialLoad {
     private final Endpoint target;
     private final List<String> tables;
     private final String streamName;
+    private final int parallel;
     private final long lockWaitSeconds;
 
     /**
@@ -66,15 +66,17 @@ final class BulkCopy implements InitialLoad {
      * @param target the target
      * @param tables the source tables, unqualified
      * @param streamName the stream's name (the connector's topic prefix comes from it)
+     * @param parallel how many snapshot connections MySQL's copy reads over (MariaDB's reads over one)
      * @param lockWaitSeconds how long MySQL's global read lock may wait for running statements
      */
     BulkCopy(Supplier<Flavour> flavour, Endpoint source, Endpoint target, List<String> tables, String streamName,
-            long lockWaitSeconds) {
+            int parallel, long lockWaitSeconds) {
         this.flavour = flavour;
         this.source = source;
         this.target = target;
         this.tables = List.copyOf(tables);
         this.streamName = streamName;
+        this.parallel = parallel;
         this.lockWaitSeconds = lockWaitSeconds;
     }
 
@@ -85,8 +87,8 @@ final class BulkCopy implements InitialLoad {
         // Tables an attempt cancelled by close() wrote to stay as they are: this copy upserts into them.
         context.forgetRecordedTables();
         boolean loadAllowed = localInfile(context);
-        int parallel = f == Flavour.MARIADB ? 1 : Math.min(MYSQL_PARALLEL, tables.size());
-        try (CopySnapshot snapshot = CopySnapshot.open(f, context.source(), parallel, lockWaitSeconds)) {
+        int connections = f == Flavour.MARIADB ? 1 : Math.min(parallel, tables.size());
+        try (CopySnapshot snapshot = CopySnapshot.open(f, context.source(), connections, lockWaitSeconds)) {
             long snapped = System.nanoTime();
             LOG.info("stream '{}': copying {} table(s) from a snapshot at binlog {}{} (taken {} ms after the copy began),"
                     + " {} reader(s), {}", context.stream(), tables.size(), snapshot.position(),

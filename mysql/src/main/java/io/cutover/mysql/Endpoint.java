@@ -1,5 +1,7 @@
 package io.cutover.mysql;
 
+import io.cutover.TlsMode;
+import io.cutover.spi.ServerAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,6 +36,50 @@ record Endpoint(String host, int port, String database, String user, String pass
      */
     Endpoint(String host, int port, String database, String user, String password) {
         this(host, port, database, user, password, "PREFERRED");
+    }
+
+    /**
+     * Creates the endpoint of an address.
+     *
+     * @param address where the server is and whom Cutover logs in as
+     * @param tls how connections use TLS
+     * @return the endpoint
+     */
+    static Endpoint of(ServerAddress address, TlsMode tls) {
+        return new Endpoint(address.host(), address.port(), address.database(), address.user(), address.password(),
+                sslMode(tls));
+    }
+
+    /**
+     * Maps a TLS mode to Connector/J's {@code sslMode}.
+     *
+     * @param tls the mode
+     * @return {@code DISABLED}, {@code PREFERRED}, {@code REQUIRED}, {@code VERIFY_CA} or {@code VERIFY_IDENTITY}
+     */
+    static String sslMode(TlsMode tls) {
+        return switch (tls) {
+            case DISABLE -> "DISABLED";
+            case PREFER -> "PREFERRED";
+            case REQUIRE -> "REQUIRED";
+            case VERIFY_CA -> "VERIFY_CA";
+            case VERIFY_FULL -> "VERIFY_IDENTITY";
+        };
+    }
+
+    /**
+     * Maps Connector/J's {@code sslMode} back to a TLS mode.
+     *
+     * @param sslMode one of Connector/J's five values
+     * @return the mode
+     * @throws IllegalArgumentException for another value
+     */
+    static TlsMode tlsMode(String sslMode) {
+        for (TlsMode t : TlsMode.values()) {
+            if (sslMode(t).equals(sslMode)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown sslMode '" + sslMode + "'");
     }
 
     /**

@@ -27,11 +27,23 @@ final class EndpointDataSource implements DataSource, AutoCloseable {
     private static final int MAX_IDLE = 2;
 
     private final Endpoint endpoint;
+    private final DataSource given; // null: connect to the endpoint
     private final Deque<Connection> idle = new ArrayDeque<>(); // guarded by itself
     private boolean closed; // guarded by idle
 
     EndpointDataSource(Endpoint endpoint) {
+        this(endpoint, null);
+    }
+
+    /**
+     * Pools connections to an endpoint, opened from the given DataSource when there is one.
+     *
+     * @param endpoint the endpoint (for messages, and for connections when {@code given} is null)
+     * @param given the user's DataSource for this side, or null
+     */
+    EndpointDataSource(Endpoint endpoint, DataSource given) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.given = given;
     }
 
     /** Returns the endpoint. */
@@ -57,7 +69,7 @@ final class EndpointDataSource implements DataSource, AutoCloseable {
                 c = idle.pollFirst();
             }
             if (c == null) {
-                return wrap(endpoint.connect());
+                return wrap(given != null ? given.getConnection() : endpoint.connect());
             }
             if (c.isValid(2)) {
                 return wrap(c);

@@ -41,8 +41,8 @@ final class MySqlLink implements ReplicationLink {
         this.source = settings.endpoint(sourceSide);
         this.target = settings.endpoint(sourceSide.other());
         this.streamName = streamName(settings, sourceSide);
-        this.sourceData = new EndpointDataSource(source);
-        this.targetData = new EndpointDataSource(target);
+        this.sourceData = settings.dataSource(sourceSide);
+        this.targetData = settings.dataSource(sourceSide.other());
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         MySqlDialect dialect = new MySqlDialect(target.database());
         this.session = new MySqlSession(settings, sourceSide, sourceData, targetData, streamName, initialCopy, dialect);
@@ -52,12 +52,11 @@ final class MySqlLink implements ReplicationLink {
                 .session(session)
                 .source(sourceData)
                 .target(targetData)
-                .startTimeout(settings.startTimeout)
-                .beforeCommit(settings.beforeCommit);
+                .startTimeout(settings.startTimeout);
         transforms.forEach(config::transform);
         if (initialCopy) {
             config.initialLoad(new BulkCopy(() -> settings.flavour(sourceSide), source, target,
-                    settings.tables.on(sourceSide), streamName,
+                    settings.tables.on(sourceSide), streamName, settings.copyParallelism,
                     Math.max(1, (settings.guardLockWait.toMillis() + 999) / 1000)));
         }
         this.spec = config.build();

@@ -3,6 +3,7 @@ package io.cutover.mysql;
 import io.cutover.CutoverException;
 import io.cutover.Phase;
 import io.cutover.Side;
+import io.cutover.spi.DialectSettings;
 import io.cutover.spi.SideTables;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /** Immutable settings shared by the links of one MySQL-family cutover (both directions). */
 final class MySqlSettings {
@@ -27,22 +29,34 @@ final class MySqlSettings {
     final Path stateDir;
     final long forwardServerId;
     final long reverseServerId;
-    final Runnable beforeCommit;
+    final int copyParallelism;
+    private final Map<Side, DataSource> dataSources;
     private final Map<Side, Flavour> flavours = new ConcurrentHashMap<>();
 
-    MySqlSettings(MySqlCutover.Builder b) {
-        this.name = b.name();
-        this.blue = b.blue();
-        this.green = b.green();
-        this.tables = new SideTables(b.tables(), b.greenNames(), b.forward(), b.reverse());
-        this.appUsers = List.copyOf(b.appUsers());
-        this.autoIncrementHeadroom = b.autoIncrementHeadroom();
-        this.guardLockWait = b.guardLockWait();
-        this.startTimeout = b.startTimeout();
-        this.stateDir = b.stateDir();
-        this.forwardServerId = b.forwardServerId();
-        this.reverseServerId = b.reverseServerId();
-        this.beforeCommit = b.beforeCommit();
+    MySqlSettings(DialectSettings s, List<String> appUsers, Path stateDir, long forwardServerId, long reverseServerId) {
+        this.name = s.name();
+        this.blue = Endpoint.of(s.blue(), s.tls());
+        this.green = Endpoint.of(s.green(), s.tls());
+        this.tables = s.tables();
+        this.appUsers = List.copyOf(appUsers);
+        this.autoIncrementHeadroom = s.sequenceHeadroom();
+        this.guardLockWait = s.guardLockTimeout();
+        this.startTimeout = s.startTimeout();
+        this.stateDir = stateDir;
+        this.forwardServerId = forwardServerId;
+        this.reverseServerId = reverseServerId;
+        this.copyParallelism = s.copyParallelism();
+        this.dataSources = s.dataSources();
+    }
+
+    /**
+     * Returns where a side's pooled JDBC connections come from.
+     *
+     * @param side the side
+     * @return a pool over the DataSource the builder was given for it, or over its endpoint
+     */
+    EndpointDataSource dataSource(Side side) {
+        return new EndpointDataSource(endpoint(side), dataSources.get(side));
     }
 
     Endpoint endpoint(Side side) {

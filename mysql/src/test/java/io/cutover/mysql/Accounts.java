@@ -1,5 +1,6 @@
 package io.cutover.mysql;
 
+import io.cutover.TlsMode;
 import io.cutover.testservers.MariaDbServer;
 
 /**
@@ -36,7 +37,7 @@ final class Accounts {
                 .name(name)
                 .blue(blue.host(), blue.port(), db, APPLY, PASSWORD)
                 .green(green.host(), green.port(), db, APPLY, PASSWORD)
-                .sslMode("DISABLED")
+                .tls(TlsMode.DISABLE)
                 .stateDir(stateDir)
                 .serverIds(serverId, serverId + 1);
     }

@@ -96,7 +96,7 @@ class MariaDbAbortIT extends AbortScenario {
     @Test
     void guardBlockedByLockTablesWrite_abortsCleanly_andBlueStaysAuthoritative() throws Exception {
         String db = "a_lock";
-        try (ReplicationLink link = builder(db, 7201).guardLockWait(Duration.ofMillis(300)).build();
+        try (ReplicationLink link = builder(db, 7201).guardLockTimeout(Duration.ofMillis(300)).build();
                 ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
             link.stream().start();
             write(switcher, 1);

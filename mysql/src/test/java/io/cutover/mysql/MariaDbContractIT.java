@@ -1,5 +1,6 @@
 package io.cutover.mysql;
 
+import io.cutover.TlsMode;
 import io.cutover.Side;
 import io.cutover.contract.ReplicationLinkContract;
 import io.cutover.ReplicationLink;
@@ -70,7 +71,7 @@ class MariaDbContractIT extends ReplicationLinkContract {
         return MySqlCutover.builder().name(name)
                 .blue(blue.host(), blue.port(), DB, Accounts.APPLY, Accounts.PASSWORD)
                 .green(green.host(), green.port(), DB, Accounts.APPLY, Accounts.PASSWORD)
-                .sslMode("DISABLED").stateDir(state).serverIds(id, id + 1)
+                .tls(TlsMode.DISABLE).stateDir(state).serverIds(id, id + 1)
                 .tables(tables).initialCopy(false).build();
     }
 

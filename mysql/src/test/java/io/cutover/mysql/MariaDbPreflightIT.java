@@ -3,6 +3,7 @@ package io.cutover.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cutover.TlsMode;
 import io.cutover.Phase;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationLink;
@@ -157,7 +158,7 @@ class MariaDbPreflightIT {
         try (ReplicationLink link = MySqlCutover.builder().name("pre")
                 .blue(noBinlog.host(), noBinlog.port(), DB, Accounts.APPLY, Accounts.PASSWORD)
                 .green(green.host(), green.port(), DB, Accounts.APPLY, "wrong-" + SECRET)
-                .sslMode("DISABLED").tables("orders").build()) {
+                .tls(TlsMode.DISABLE).tables("orders").build()) {
             assertThatThrownBy(link::preflight).isInstanceOf(PreflightException.class)
                     .hasMessageStartingWith("2 preflight problems:")
                     .hasMessageContaining("log_bin=OFF").hasMessageContaining("access denied")

@@ -85,7 +85,8 @@ final class MariaDbSides implements Sides {
         MySqlCutover.Builder builder = Accounts.cutover(blue, green, state, db, name, serverIds.getAndAdd(2))
                 .appUsers(Accounts.APP).tables(tables);
         return LinkRecipe.of(builder, MySqlCutover.Builder::transform, MySqlCutover.Builder::transform,
-                MySqlCutover.Builder::initialCopy, MySqlCutover.Builder::beforeCommit, MySqlCutover.Builder::build);
+                MySqlCutover.Builder::initialCopy, (b, ds) -> b.dataSource(Side.GREEN, ds),
+                new EndpointDataSource(Accounts.endpoint(green, db, Accounts.APPLY)), MySqlCutover.Builder::build);
     }
 
     /** Binlog capture reserves nothing on the server; what a cutover can leave behind is read_only. */

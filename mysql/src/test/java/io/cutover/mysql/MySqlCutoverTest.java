@@ -32,7 +32,7 @@ class MySqlCutoverTest {
         assertThatThrownBy(() -> MySqlCutover.builder().tables("t").build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("blue(...) and green(...)");
         assertThatThrownBy(() -> MySqlCutover.builder().blue("h", 1, "d", "u", "p").green("h", 1, "d", "u", "p").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one table");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no tables to replicate");
     }
 
     @Test
@@ -46,12 +46,41 @@ class MySqlCutoverTest {
         assertThatThrownBy(() -> b.tables("a", "a")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("twice");
         assertThatThrownBy(() -> b.tables("x; DROP TABLE y")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.autoIncrementHeadroom(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("autoIncrementHeadroom");
-        assertThatThrownBy(() -> b.guardLockWait(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("guardLockWait");
+        assertThatThrownBy(() -> b.sequenceHeadroom(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sequenceHeadroom");
+        assertThatThrownBy(() -> b.guardLockTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("guardLockTimeout");
         assertThatThrownBy(() -> b.serverIds(5, 5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.sslMode("SOMETIMES")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.tls(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("tls");
+    }
+
+    @Test
+    void blueAndGreen_byUrl_readHostPortAndSchema() {
+        try (ReplicationLink link = MySqlCutover.builder().tables("orders")
+                .blue("jdbc:mariadb://blue.db/shop?sslMode=trust", "cutover", "pw")
+                .green("jdbc:mysql://green.db:3307/shop", "cutover", "pw").build()) {
+            assertThat(link.source()).isEqualTo(Side.BLUE);
+        }
+        assertThatThrownBy(() -> MySqlCutover.builder().blue("jdbc:postgresql://h/db", "u", "p"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbc:mysql://");
+        assertThatThrownBy(() -> MySqlCutover.builder().blue("jdbc:mysql://h/db", null, "p"))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("user");
+    }
+
+    @Test
+    void build_rejectsTheSameSchemaOnBothSides() {
+        assertThatThrownBy(() -> valid().green("blue.db", 3306, "shop", "other", "pw").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("same database");
+    }
+
+    @Test
+    void tls_mapsToConnectorJsSslMode_andTheDeprecatedSslModeMapsBack() {
+        assertThat(Endpoint.sslMode(io.cutover.TlsMode.VERIFY_FULL)).isEqualTo("VERIFY_IDENTITY");
+        assertThat(Endpoint.sslMode(io.cutover.TlsMode.DISABLE)).isEqualTo("DISABLED");
+        for (io.cutover.TlsMode t : io.cutover.TlsMode.values()) {
+            assertThat(Endpoint.tlsMode(Endpoint.sslMode(t))).isEqualTo(t);
+        }
+        assertThatThrownBy(() -> Endpoint.tlsMode("SOMETIMES")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -213,7 +213,7 @@ class MySqlLinkIT extends CrashResumeScenario {
         schema("s_ai", "CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))");
         on(blue, "s_ai", "INSERT INTO orders (note) SELECT CONCAT('n', seq) FROM seq_1_to_500",
                 "DELETE FROM orders WHERE id > 400");
-        try (ReplicationLink link = builder("s_ai", "ai", 7031).tables("orders").autoIncrementHeadroom(100).build()) {
+        try (ReplicationLink link = builder("s_ai", "ai", 7031).tables("orders").sequenceHeadroom(100).build()) {
             link.stream().start();
             link.stream().awaitFence(Duration.ofSeconds(30));
             awaitSame("s_ai", "orders", "id");

@@ -41,14 +41,12 @@ final class PgCopyWorker implements Callable<Void> {
     private final PgCopyScheduler scheduler;
     private final InitialLoad.Context context;
     private final PgDialect dialect;
-    private final Runnable afterChunk;
     private volatile Connection target;
     private volatile boolean aborted;
     private final Map<String, PgCopyTable> otherTargets = new LinkedHashMap<>();
 
     PgCopyWorker(Connection reader, DataSource targetSource, PgCopyPlanner planner, PgCopyScheduler scheduler,
-            InitialLoad.Context context, PgDialect dialect, Runnable afterChunk) {
-        this.afterChunk = afterChunk;
+            InitialLoad.Context context, PgDialect dialect) {
         this.reader = reader;
         this.targetSource = targetSource;
         this.planner = planner;
@@ -73,7 +71,6 @@ final class PgCopyWorker implements Callable<Void> {
                 long rows = chunk.table().mode() == PgCopyTable.Mode.ROWS ? copyRows(chunk) : copyStream(chunk);
                 t.commit();
                 context.copied(chunk.table().sourceTable(), rows);
-                afterChunk.run();
                 scheduler.done(chunk);
             }
             return null;

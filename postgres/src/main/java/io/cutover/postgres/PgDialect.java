@@ -44,6 +44,7 @@ final class PgDialect implements CaptureDialect {
         p.put("database.dbname", source.database);
         p.put("database.user", source.user);
         p.put("database.password", source.password());
+        p.put("database.sslmode", PgEndpoint.sslMode(source.tls()));
         p.put("topic.prefix", names.topicPrefix());
         // pgoutput ships with every server; decoderbufs (the default) needs a plugin installed.
         p.put("plugin.name", "pgoutput");

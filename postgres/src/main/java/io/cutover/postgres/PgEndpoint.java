@@ -2,6 +2,8 @@ package io.cutover.postgres;
 
 import io.cutover.PreflightException;
 import io.cutover.Side;
+import io.cutover.TlsMode;
+import io.cutover.spi.ServerAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -20,7 +22,8 @@ final class PgEndpoint {
     final String database;
     final String user;
     private final String password;
-    private final PGSimpleDataSource dataSource;
+    private final TlsMode tls;
+    private final DataSource dataSource;
     private final java.util.concurrent.locks.ReentrantLock controlLock = new java.util.concurrent.locks.ReentrantLock();
     private Connection control; // guarded by controlLock
 
@@ -30,25 +33,61 @@ final class PgEndpoint {
         T apply(Connection connection) throws SQLException;
     }
 
-    PgEndpoint(Side side, String host, int port, String database, String user, String password) {
+    /**
+     * Creates the endpoint.
+     *
+     * @param side the side it is
+     * @param address where it is and whom Cutover logs in as
+     * @param tls how connections use TLS
+     * @param given the user's DataSource for JDBC connections, or null to open them from the address
+     */
+    PgEndpoint(Side side, ServerAddress address, TlsMode tls, DataSource given) {
         this.side = Objects.requireNonNull(side, "side");
-        this.host = Objects.requireNonNull(host, "host");
-        this.port = port;
-        this.database = Objects.requireNonNull(database, "database");
-        this.user = Objects.requireNonNull(user, "user");
-        this.password = Objects.requireNonNull(password, "password");
+        this.host = address.host();
+        this.port = address.port();
+        this.database = address.database();
+        this.user = address.user();
+        this.password = address.password();
+        this.tls = Objects.requireNonNull(tls, "tls");
+        if (given != null) {
+            this.dataSource = given;
+            return;
+        }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {host});
         ds.setPortNumbers(new int[] {port});
         ds.setDatabaseName(database);
         ds.setUser(user);
         ds.setPassword(password);
+        ds.setSslMode(sslMode(tls));
         // Strings go untyped so the server casts them to json, uuid, enum, interval columns.
         ds.setStringType("unspecified");
         ds.setReWriteBatchedInserts(true);
         ds.setApplicationName("cutover");
         ds.setConnectTimeout(10);
         this.dataSource = ds;
+    }
+
+    /**
+     * Maps a TLS mode to libpq's and pgjdbc's {@code sslmode}, which Debezium's
+     * {@code database.sslmode} takes too.
+     *
+     * @param tls the mode
+     * @return {@code disable}, {@code prefer}, {@code require}, {@code verify-ca} or {@code verify-full}
+     */
+    static String sslMode(TlsMode tls) {
+        return switch (tls) {
+            case DISABLE -> "disable";
+            case PREFER -> "prefer";
+            case REQUIRE -> "require";
+            case VERIFY_CA -> "verify-ca";
+            case VERIFY_FULL -> "verify-full";
+        };
+    }
+
+    /** Returns how connections to this side use TLS. */
+    TlsMode tls() {
+        return tls;
     }
 
     /**
@@ -110,16 +149,33 @@ final class PgEndpoint {
         }
     }
 
-    static PgEndpoint fromUrl(Side side, String url, String user, String password) {
+    /**
+     * Reads host, port and database from a {@code jdbc:postgresql://} URL.
+     *
+     * @param side the side, for messages
+     * @param url the URL
+     * @param user the user
+     * @param password the password
+     * @return the address
+     * @throws IllegalArgumentException if the URL is not PostgreSQL's or names other than one host
+     */
+    static ServerAddress parseUrl(Side side, String url, String user, String password) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException(side + " JDBC URL must start with jdbc:postgresql:");
+        }
         PGSimpleDataSource parsed = new PGSimpleDataSource();
-        parsed.setURL(Objects.requireNonNull(url, "url"));
+        parsed.setURL(url);
         String[] hosts = parsed.getServerNames();
         int[] ports = parsed.getPortNumbers();
         if (hosts == null || hosts.length != 1) {
             throw new IllegalArgumentException(side + " JDBC URL must name exactly one host");
         }
+        String database = parsed.getDatabaseName();
+        if (database == null || database.isBlank()) {
+            throw new IllegalArgumentException(side + " JDBC URL must name a database");
+        }
         int port = ports == null || ports.length == 0 || ports[0] == 0 ? 5432 : ports[0];
-        return new PgEndpoint(side, hosts[0], port, parsed.getDatabaseName(), user, password);
+        return new ServerAddress(hosts[0], port, database, user, password);
     }
 
     DataSource dataSource() {
@@ -140,6 +196,7 @@ final class PgEndpoint {
         ds.setDatabaseName(database);
         ds.setUser(user);
         ds.setPassword(password);
+        ds.setSslMode(sslMode(tls));
         ds.setReplication("database");
         // A walsender speaks the simple query protocol only.
         ds.setAssumeMinServerVersion("9.4");

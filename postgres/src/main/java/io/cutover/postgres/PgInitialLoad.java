@@ -49,11 +49,9 @@ final class PgInitialLoad implements InitialLoad {
     private final List<String> sourceTables;
     private final List<String> targetTables;
     private final int workers;
-    private final Runnable afterChunk;
 
     PgInitialLoad(PgEndpoint source, PgEndpoint target, PgNames names, PgCapture capture, PgDialect dialect,
-            List<String> sourceTables, List<String> targetTables, int workers, Runnable afterChunk) {
-        this.afterChunk = afterChunk;
+            List<String> sourceTables, List<String> targetTables, int workers) {
         this.source = source;
         this.target = target;
         this.names = names;
@@ -176,7 +174,7 @@ final class PgInitialLoad implements InitialLoad {
         List<PgCopyWorker> running = new ArrayList<>();
         ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
         for (Connection reader : readers) {
-            PgCopyWorker w = new PgCopyWorker(reader, target.dataSource(), planner, scheduler, context, dialect, afterChunk);
+            PgCopyWorker w = new PgCopyWorker(reader, target.dataSource(), planner, scheduler, context, dialect);
             running.add(w);
             done.submit(w);
         }

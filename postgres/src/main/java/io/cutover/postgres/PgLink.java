@@ -48,13 +48,12 @@ final class PgLink implements ReplicationLink {
                 .source(source.dataSource())
                 .target(target.dataSource())
                 .fenceTable(names.fenceTable())
-                .startTimeout(settings.startTimeout)
-                .beforeCommit(settings.beforeCommit);
+                .startTimeout(settings.startTimeout);
         transforms.forEach(config::transform);
         if (initialCopy) {
             // The copy creates the slot itself, to read the tables under the snapshot the slot exports.
             config.initialLoad(new PgInitialLoad(source, target, names, capture, dialect, settings.tables.on(sourceSide),
-                    settings.tables.on(sourceSide.other()), settings.copyParallelism, settings.afterCopyChunk));
+                    settings.tables.on(sourceSide.other()), settings.copyParallelism));
         }
         this.stream = CaptureHost.load().open(config.build());
         this.sourceGuard = guard(source);

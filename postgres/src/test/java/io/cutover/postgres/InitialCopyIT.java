@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cutover.ReplicationStream;
+import io.cutover.postgres.PgDataSources.AfterChunk;
 import io.cutover.ReplicationLink;
+import io.cutover.Side;
 import io.cutover.transform.TableMapping;
 import io.cutover.transform.Transforms;
 import java.sql.Connection;
@@ -88,7 +90,7 @@ class InitialCopyIT {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger commits = new AtomicInteger();
         AtomicInteger chunks = new AtomicInteger();
-        try (ReplicationLink link = pg.builder("busy", t).copyParallelism(3).afterCopyChunk(chunks::incrementAndGet).build()) {
+        try (ReplicationLink link = pg.builder("busy", t).copyParallelism(3).dataSource(Side.GREEN, afterEachChunk(chunks::incrementAndGet)).build()) {
             CompletableFuture<Void> writing = writers(t, 1_000_000, stop, commits);
             await().atMost(WAIT).until(() -> commits.get() > 20);
             int before = commits.get();
@@ -134,7 +136,7 @@ class InitialCopyIT {
         schema(t, 40_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean(true);
-        try (ReplicationLink link = pg.builder("halted", t).copyParallelism(2).afterCopyChunk(holdAfterFirstChunk(hold, firstChunk)).build()) {
+        try (ReplicationLink link = pg.builder("halted", t).copyParallelism(2).dataSource(Side.GREEN, afterEachChunk(holdAfterFirstChunk(hold, firstChunk))).build()) {
             link.stream().start();
             assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.COPYING);
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -158,11 +160,11 @@ class InitialCopyIT {
         String t = "failing";
         schema(t, 30_000);
         AtomicBoolean fail = new AtomicBoolean(true);
-        try (ReplicationLink link = pg.builder("failing", t).copyParallelism(2).afterCopyChunk(() -> {
+        try (ReplicationLink link = pg.builder("failing", t).copyParallelism(2).dataSource(Side.GREEN, afterEachChunk(() -> {
             if (fail.compareAndSet(true, false)) {
-                throw new IllegalStateException("injected copy failure");
+                throw new SQLException("injected copy failure");
             }
-        }).build()) {
+        })).build()) {
             link.stream().start();
             await().atMost(WAIT).until(() -> link.stream().state() == ReplicationStream.State.FAILED);
             assertThat(link.stream().failure()).get().asString().contains("injected copy failure");
@@ -216,7 +218,7 @@ class InitialCopyIT {
         schema(t, 20_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
         ReplicationLink link = pg.builder("closed", t).copyParallelism(2)
-                .afterCopyChunk(holdAfterFirstChunk(new AtomicBoolean(true), firstChunk)).build();
+                .dataSource(Side.GREEN, afterEachChunk(holdAfterFirstChunk(new AtomicBoolean(true), firstChunk))).build();
         link.stream().start();
         assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(pg.blue.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_closed_b2g'")).isOne();
@@ -238,7 +240,7 @@ class InitialCopyIT {
         schema(t, 30_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (ReplicationLink link = pg.builder("held", t).copyParallelism(2).afterCopyChunk(holdUntil(release, new AtomicBoolean(true), firstChunk)).build()) {
+        try (ReplicationLink link = pg.builder("held", t).copyParallelism(2).dataSource(Side.GREEN, afterEachChunk(holdUntil(release, new AtomicBoolean(true), firstChunk))).build()) {
             link.stream().start();
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             awaitSlotActive("cutover_held_b2g");
@@ -271,7 +273,7 @@ class InitialCopyIT {
         // for wal_sender_timeout ends the connection: with the engine started early this test's
         // stream failed with "Connection reset by peer" as the copy ended.
         pg.blue.exec("ALTER SYSTEM SET wal_sender_timeout = '1s'", "SELECT pg_reload_conf()");
-        try (ReplicationLink link = pg.builder("long_hold", t).copyParallelism(2).afterCopyChunk(holdUntil(release, new AtomicBoolean(true), firstChunk)).build()) {
+        try (ReplicationLink link = pg.builder("long_hold", t).copyParallelism(2).dataSource(Side.GREEN, afterEachChunk(holdUntil(release, new AtomicBoolean(true), firstChunk))).build()) {
             link.stream().start();
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             for (int round = 0; round < 2; round++) {
@@ -296,7 +298,7 @@ class InitialCopyIT {
         schema(t, 30_000);
         CountDownLatch firstChunk = new CountDownLatch(1);
         AtomicBoolean hold = new AtomicBoolean(true);
-        try (ReplicationLink link = pg.builder("early_stop", t).copyParallelism(2).afterCopyChunk(holdAfterFirstChunk(hold, firstChunk)).build()) {
+        try (ReplicationLink link = pg.builder("early_stop", t).copyParallelism(2).dataSource(Side.GREEN, afterEachChunk(holdAfterFirstChunk(hold, firstChunk))).build()) {
             link.stream().start();
             assertThat(firstChunk.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             awaitSlotActive("cutover_early_stop_b2g");
@@ -318,13 +320,18 @@ class InitialCopyIT {
         assertThat(streamThreads("early_stop")).isEmpty();
     }
 
+    // Green's DataSource, running the action on a copy worker after each chunk it committed.
+    private static javax.sql.DataSource afterEachChunk(AfterChunk action) {
+        return PgDataSources.afterEachCopyChunk(pg.green, action);
+    }
+
     // While hold is set, each worker stops after its chunk until the stream's stop() interrupts it.
-    private static Runnable holdAfterFirstChunk(AtomicBoolean hold, CountDownLatch firstChunk) {
+    private static AfterChunk holdAfterFirstChunk(AtomicBoolean hold, CountDownLatch firstChunk) {
         return holdUntil(new CountDownLatch(1), hold, firstChunk);
     }
 
     // While hold is set, each worker stops after its chunk until release (or an interrupt).
-    private static Runnable holdUntil(CountDownLatch release, AtomicBoolean hold, CountDownLatch firstChunk) {
+    private static AfterChunk holdUntil(CountDownLatch release, AtomicBoolean hold, CountDownLatch firstChunk) {
         return () -> {
             if (hold.get()) {
                 firstChunk.countDown();

@@ -43,7 +43,7 @@ final class PgSides implements Sides {
     public LinkRecipe link(String name, String... tables) {
         return LinkRecipe.of(pg.builder(name, tables), PostgresCutover.Builder::transform,
                 PostgresCutover.Builder::transform, PostgresCutover.Builder::initialCopy,
-                PostgresCutover.Builder::beforeCommit, PostgresCutover.Builder::build);
+                (b, ds) -> b.dataSource(Side.GREEN, ds), PgDataSources.of(pg.green), PostgresCutover.Builder::build);
     }
 
     /** Replication slots: the guard is lifted with the links, a slot outlives a process that dies. */

@@ -69,8 +69,8 @@ class PgVersionsContractIT extends ReplicationLinkContract {
     @Override
     protected ReplicationLink link(String name, String... tables) {
         return PostgresCutover.builder().name(name)
-                .blueUrl(blue.getJdbcUrl(), blue.getUsername(), blue.getPassword())
-                .greenUrl(green.getJdbcUrl(), green.getUsername(), green.getPassword())
+                .blue(blue.getJdbcUrl(), blue.getUsername(), blue.getPassword())
+                .green(green.getJdbcUrl(), green.getUsername(), green.getPassword())
                 .tables(tables)
                 .initialCopy(false)
                 .build();

@@ -1,5 +1,6 @@
 package io.cutover.examples.bench;
 
+import io.cutover.TlsMode;
 import io.cutover.ReplicationStream;
 import io.cutover.mysql.MySqlCutover;
 import io.cutover.ReplicationLink;
@@ -139,7 +140,7 @@ final class MariaDbBench {
                         MariaDbServer.ADMIN_PASSWORD)
                 .tables(DATA)
                 .initialCopy(initialCopy)
-                .sslMode("DISABLED")
+                .tls(TlsMode.DISABLE)
                 .startTimeout(Duration.ofMinutes(2))
                 .build();
     }

@@ -67,8 +67,8 @@ final class PgPair implements AutoCloseable {
     ReplicationLink link(String name, boolean initialCopy, String... tables) {
         return PostgresCutover.builder()
                 .name(name)
-                .blueUrl(blue.jdbcUrl(), USER, PASSWORD)
-                .greenUrl(green.jdbcUrl(), USER, PASSWORD)
+                .blue(blue.jdbcUrl(), USER, PASSWORD)
+                .green(green.jdbcUrl(), USER, PASSWORD)
                 .tables(tables)
                 .initialCopy(initialCopy)
                 .startTimeout(Duration.ofSeconds(120))

@@ -109,8 +109,8 @@ final class DemoDatabases implements AutoCloseable {
         }
         return PostgresCutover.builder()
                 .name(name)
-                .blueUrl(blueUrl, options.blueUser(), options.bluePassword())
-                .greenUrl(greenUrl, options.greenUser(), options.greenPassword())
+                .blue(blueUrl, options.blueUser(), options.bluePassword())
+                .green(greenUrl, options.greenUser(), options.greenPassword())
                 .tables(table.name())
                 .transform(table.name(), table.mapping(), table.mapping().reverse())
                 .startTimeout(Duration.ofSeconds(60))

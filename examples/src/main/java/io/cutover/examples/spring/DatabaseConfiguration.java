@@ -55,8 +55,8 @@ public class DatabaseConfiguration {
         UsersMapping users = new UsersMapping(props.table());
         return () -> PostgresCutover.builder()
                 .name(props.name())
-                .blueUrl(props.blue().url(), props.blue().user(), props.blue().password())
-                .greenUrl(props.green().url(), props.green().user(), props.green().password())
+                .blue(props.blue().url(), props.blue().user(), props.blue().password())
+                .green(props.green().url(), props.green().user(), props.green().password())
                 .tables(props.table())
                 .transform(props.table(), users.forward(), users.forward().reverse())
                 .build();
