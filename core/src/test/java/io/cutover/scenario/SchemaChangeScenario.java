@@ -167,7 +167,7 @@ public abstract class SchemaChangeScenario {
         link.stream().awaitFence(CATCH_UP);
 
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green);
-                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), phoneWrites(), 3)) {
+                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), SchemaChangeWrites.phone(), 3)) {
             writers.awaitMore(300);
             Cutover forward = Cutover.builder().name("phone").switcher(switcher).link(link).build();
             CutoverResult there = forward.execute();
@@ -224,7 +224,7 @@ public abstract class SchemaChangeScenario {
         link.stream().awaitFence(CATCH_UP);
 
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green);
-                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), splitWrites("users", "contacts"), 3)) {
+                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), SchemaChangeWrites.split("users", "contacts"), 3)) {
             writers.awaitMore(200);
             Cutover forward = Cutover.builder().name("split").switcher(switcher).link(link).build();
             CutoverResult there = forward.execute();
@@ -278,7 +278,7 @@ public abstract class SchemaChangeScenario {
 
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green);
                 SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(),
-                        splitWrites("accounts", "people"), 3)) {
+                        SchemaChangeWrites.split("accounts", "people"), 3)) {
             writers.awaitMore(200);
             Cutover forward = Cutover.builder().name("renamed").switcher(switcher).link(link).build();
             CutoverResult there = forward.execute();
@@ -369,7 +369,7 @@ public abstract class SchemaChangeScenario {
                         .contains("'users.email' is NOT NULL with no default"));
 
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green);
-                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), phoneWrites(), 2)) {
+                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), SchemaChangeWrites.phone(), 2)) {
             writers.awaitMore(50);
             Cutover cutover = Cutover.builder().name("misfit").switcher(switcher).link(link).build();
             List<String> problems = catchProblems(cutover::execute);
@@ -407,7 +407,7 @@ public abstract class SchemaChangeScenario {
         raw.stream().awaitFence(CATCH_UP);
 
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green);
-                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), phoneWrites(), 3)) {
+                SchemaChangeWriters writers = new SchemaChangeWriters(switcher, onGreen(), SchemaChangeWrites.phone(), 3)) {
             writers.awaitMore(200);
             ReplicationLink refusing = Transforms.checked(raw, blue, green, List.of(users), LossyReverse.REFUSE);
             List<String> problems = catchProblems(() ->
@@ -440,82 +440,6 @@ public abstract class SchemaChangeScenario {
             assertThat(blueRows.get(1L).get("email")).isEqualTo("User1@Example.ORG");
             assertNoAcknowledgedWriteLost(writers, greenRows, "name", "email");
             reverse.close();
-        }
-    }
-
-    private SchemaChangeWriters.Writes phoneWrites() {
-        return new SchemaChangeWriters.Writes() {
-            @Override
-            public void insert(Connection c, boolean green, long id, String name, String email) throws SQLException {
-                if (green) {
-                    run(c, "INSERT INTO users (id, name, email, phone) VALUES (?, ?, ?, ?)", id, name, email,
-                            phone(new Row("users", Map.of("id", id))));
-                } else {
-                    run(c, "INSERT INTO users (id, name, email) VALUES (?, ?, ?)", id, name, email);
-                }
-            }
-
-            @Override
-            public void update(Connection c, boolean green, long id, String name, String email) throws SQLException {
-                run(c, "UPDATE users SET name = ?, email = ? WHERE id = ?", name, email, id);
-            }
-
-            @Override
-            public void delete(Connection c, boolean green, long id) throws SQLException {
-                run(c, "DELETE FROM users WHERE id = ?", id);
-            }
-        };
-    }
-
-    /** Writes v1 rows on blue, and on green the same rows renamed, split and under green's table names. */
-    private SchemaChangeWriters.Writes splitWrites(String greenUsers, String greenContacts) {
-        return new SchemaChangeWriters.Writes() {
-            @Override
-            public void insert(Connection c, boolean green, long id, String name, String email) throws SQLException {
-                c.setAutoCommit(false);
-                if (green) {
-                    String[] parts = name.split(" ", 2);
-                    run(c, "INSERT INTO " + greenUsers + " (id, full_name, email) VALUES (?, ?, ?)", id, name, email);
-                    run(c, "INSERT INTO " + greenContacts + " (id, first_name, last_name, email) VALUES (?, ?, ?, ?)", id,
-                            parts[0], parts.length > 1 ? parts[1] : null, email);
-                } else {
-                    run(c, "INSERT INTO users (id, name, email) VALUES (?, ?, ?)", id, name, email);
-                    run(c, "INSERT INTO contacts (id, name, email) VALUES (?, ?, ?)", id, name, email);
-                }
-                c.commit();
-            }
-
-            @Override
-            public void update(Connection c, boolean green, long id, String name, String email) throws SQLException {
-                c.setAutoCommit(false);
-                if (green) {
-                    String[] parts = name.split(" ", 2);
-                    run(c, "UPDATE " + greenUsers + " SET full_name = ?, email = ? WHERE id = ?", name, email, id);
-                    run(c, "UPDATE " + greenContacts + " SET first_name = ?, last_name = ?, email = ? WHERE id = ?",
-                            parts[0], parts.length > 1 ? parts[1] : null, email, id);
-                } else {
-                    run(c, "UPDATE users SET name = ?, email = ? WHERE id = ?", name, email, id);
-                    run(c, "UPDATE contacts SET name = ?, email = ? WHERE id = ?", name, email, id);
-                }
-                c.commit();
-            }
-
-            @Override
-            public void delete(Connection c, boolean green, long id) throws SQLException {
-                c.setAutoCommit(false);
-                run(c, "DELETE FROM " + (green ? greenUsers : "users") + " WHERE id = ?", id);
-                run(c, "DELETE FROM " + (green ? greenContacts : "contacts") + " WHERE id = ?", id);
-                c.commit();
-            }
-        };
-    }
-
-    private static void run(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
         }
     }
 
