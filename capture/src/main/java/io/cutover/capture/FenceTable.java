@@ -64,6 +64,9 @@ final class FenceTable {
      * @throws SQLException if the source refuses
      */
     static void delete(Connection source, String name, List<String> keys) throws SQLException {
+        if (!ControlTableLookup.exists(source, name)) {
+            return; // never created (no stream of this source started): no row to remove
+        }
         try (PreparedStatement ps = source.prepareStatement("DELETE FROM " + name + " WHERE stream = ?")) {
             for (String key : keys) {
                 ps.setString(1, key);

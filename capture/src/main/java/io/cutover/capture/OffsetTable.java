@@ -63,6 +63,9 @@ final class OffsetTable {
     }
 
     static void delete(Connection connection, String stream) throws SQLException {
+        if (!ControlTableLookup.exists(connection, NAME)) {
+            return; // never created (the stream never started on this target): no row to remove
+        }
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + NAME + " WHERE stream = ?")) {
             ps.setString(1, stream);
             ps.executeUpdate();

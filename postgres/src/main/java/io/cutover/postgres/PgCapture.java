@@ -150,15 +150,25 @@ final class PgCapture {
     /** Drops the slot and the publication; waits for the slot to be released by its walsender. */
     void tearDown() {
         try (Connection c = source.dataSource().getConnection()) {
-            dropSlot(c);
-            try (Statement st = c.createStatement()) {
-                st.execute("DROP PUBLICATION IF EXISTS " + names.publication());
+            try {
+                dropSlot(c);
+                try (Statement st = c.createStatement()) {
+                    st.execute("DROP PUBLICATION IF EXISTS " + names.publication());
+                }
+                LOG.info("capture removed on {}: slot {}, publication {}", source, names.slot(), names.publication());
+            } catch (SQLException e) {
+                LOG.warn("could not remove slot {} / publication {} on {}: {}; drop them by hand or the slot retains WAL",
+                        names.slot(), names.publication(), source, e.getMessage());
             }
-            CaptureHost.load().removeFenceRows(c, names.fenceTable(), List.of(names.stream(), names.heartbeatKey()));
-            LOG.info("capture removed on {}: slot {}, publication {}", source, names.slot(), names.publication());
+            try {
+                CaptureHost.load().removeFenceRows(c, names.fenceTable(), List.of(names.stream(), names.heartbeatKey()));
+            } catch (SQLException e) {
+                LOG.warn("could not remove stream {}'s rows from {} on {}: {}", names.stream(), names.fenceTable(), source,
+                        e.getMessage());
+            }
         } catch (SQLException e) {
-            LOG.warn("could not remove slot {} / publication {} on {}: {}; drop them by hand or the slot retains WAL",
-                    names.slot(), names.publication(), source, e.getMessage());
+            LOG.warn("could not connect to {} to remove slot {} / publication {}: {}; drop them by hand or the slot"
+                    + " retains WAL", source, names.slot(), names.publication(), e.getMessage());
         }
     }
 
