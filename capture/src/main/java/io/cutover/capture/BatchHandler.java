@@ -30,6 +30,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         void committed(int events, Map<String, ?> lastOffset, long fenceId);
 
         void copying(boolean copying);
+
+        /** Row changes (not fences nor other control records) committed on the target in the last batch. */
+        default void appliedChanges(int changes) {
+        }
     }
 
     private final CaptureSpec config;
@@ -93,6 +97,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
             progress.copying(copy == RecordDecoder.Copy.COPYING);
         }
         progress.committed(records.size(), last.sourceOffset(), fence);
+        progress.appliedChanges(changes.size());
         for (RecordChangeEvent<SourceRecord> event : records) {
             committer.markProcessed(event);
         }
