@@ -96,8 +96,8 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         if (copy != RecordDecoder.Copy.UNKNOWN) {
             progress.copying(copy == RecordDecoder.Copy.COPYING);
         }
+        progress.appliedChanges(changes.size()); // counted before the fence wakes its waiters, like the state
         progress.committed(records.size(), last.sourceOffset(), fence);
-        progress.appliedChanges(changes.size());
         for (RecordChangeEvent<SourceRecord> event : records) {
             committer.markProcessed(event);
         }
