@@ -119,6 +119,46 @@ class StreamStatusTrackerTest {
     }
 
     @Test
+    void batchHandler_countsTheChangesBeforeTheFenceWakesItsWaiters() throws Exception {
+        target.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40))");
+        try (Connection c = target.dataSource.getConnection()) {
+            OffsetTable.create(c);
+        }
+        lifecycle.start();
+        lifecycle.started();
+        List<Long> countedAtCommit = new ArrayList<>();
+        BatchHandler.Progress watching = new BatchHandler.Progress() {
+            @Override
+            public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
+                progress[0].received(events, oldestSourceMillis, newestSourceMillis);
+            }
+
+            @Override
+            public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
+                countedAtCommit.add(progress[0].changes().total()); // what a woken fence waiter would read
+                progress[0].committed(events, lastOffset, fenceId);
+            }
+
+            @Override
+            public void copying(boolean copying) {
+                progress[0].copying(copying);
+            }
+
+            @Override
+            public void appliedChanges(int changes) {
+                progress[0].appliedChanges(changes);
+            }
+        };
+        BatchHandler handler = new BatchHandler(spec, "cutover-orders", 0, watching);
+        try {
+            handler.handleBatch(List.of(row(1, "a", 1), row(2, "b", 2), fence(3, 9)), new Committer());
+        } finally {
+            handler.close();
+        }
+        assertThat(countedAtCommit).containsExactly(2L);
+    }
+
+    @Test
     void status_whileTheBulkCopyRuns_showsItsTablesAndRows() {
         lifecycle.start();
         CopyProgress copy = new CopyProgress("orders", clock);
