@@ -104,7 +104,7 @@ public interface ReplicationStream extends AutoCloseable {
      */
     default StreamStatus status() {
         java.time.Instant now = java.time.Instant.now();
-        return new StreamStatus(name(), state(), lag(), StreamStatus.UNKNOWN, Double.NaN, null,
+        return new StreamStatus(name(), state(), lag(), appliedPosition(), StreamStatus.UNKNOWN, Double.NaN, null,
                 failure().map(f -> LastError.of(f, now)).orElse(null), now);
     }
 

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param name the stream's name
  * @param state its state when the snapshot was taken
  * @param lag its lag then
+ * @param appliedPosition the last source position committed on the target, {@link Position#NONE}
+ *     before anything was applied
  * @param appliedTotal changes committed on the target since the stream was created (a stream
  *     that does not count them reports {@link #UNKNOWN})
  * @param appliedPerSecond changes committed per second over the last few seconds (see
@@ -25,6 +27,7 @@ public record StreamStatus(
         String name,
         ReplicationStream.State state,
         Lag lag,
+        Position appliedPosition,
         long appliedTotal,
         double appliedPerSecond,
         CopyStatus copy,
@@ -40,18 +43,20 @@ public record StreamStatus(
      * @param name see the record component
      * @param state see the record component
      * @param lag see the record component
+     * @param appliedPosition see the record component
      * @param appliedTotal see the record component
      * @param appliedPerSecond see the record component
      * @param copy see the record component
      * @param lastError see the record component
      * @param takenAt see the record component
-     * @throws NullPointerException if name, state, lag or takenAt is null
+     * @throws NullPointerException if name, state, lag, appliedPosition or takenAt is null
      * @throws IllegalArgumentException if appliedTotal is below {@link #UNKNOWN} or the rate is negative
      */
     public StreamStatus {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(lag, "lag");
+        Objects.requireNonNull(appliedPosition, "appliedPosition");
         Objects.requireNonNull(takenAt, "takenAt");
         if (appliedTotal < UNKNOWN) {
             throw new IllegalArgumentException("appliedTotal must be UNKNOWN (-1) or not negative, was " + appliedTotal);
@@ -82,13 +87,16 @@ public record StreamStatus(
     /**
      * Returns one line for logs and consoles.
      *
-     * @return e.g. {@code stream 'orders' STREAMING, lag 0 events / 0 ms, applied 1200 (35.0/s)}
+     * @return e.g. {@code stream 'orders' STREAMING, lag 0 events / 0 ms, applied 1200 (35.0/s) up to lsn 0/16B3748}
      */
     public String summary() {
         StringBuilder sb = new StringBuilder("stream '").append(name).append("' ").append(state)
                 .append(", lag ").append(lag);
         if (appliedTotal != UNKNOWN) {
             sb.append(String.format(java.util.Locale.ROOT, ", applied %d (%.1f/s)", appliedTotal, appliedPerSecond));
+        }
+        if (!Position.NONE.equals(appliedPosition)) {
+            sb.append(" up to ").append(appliedPosition.value());
         }
         if (copy != null) {
             sb.append(", copying ").append(copy);

@@ -65,6 +65,7 @@ class ReplicationStreamStatusTest {
         assertThat(s.name()).isEqualTo("minimal");
         assertThat(s.state()).isEqualTo(ReplicationStream.State.STREAMING);
         assertThat(s.lag()).isEqualTo(new Lag(4, Duration.ofMillis(250)));
+        assertThat(s.appliedPosition()).isEqualTo(Position.NONE);
         assertThat(s.appliedTotal()).isEqualTo(StreamStatus.UNKNOWN);
         assertThat(s.appliedPerSecond()).isNaN();
         assertThat(s.copy()).isNull();

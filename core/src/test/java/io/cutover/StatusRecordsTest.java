@@ -31,9 +31,9 @@ class StatusRecordsTest {
     @Test
     void streamStatus_summarisesWhatItKnows() {
         StreamStatus s = new StreamStatus("orders", ReplicationStream.State.COPYING, new Lag(3, Duration.ofMillis(40)),
-                1_200, 35.0, new CopyStatus(1, 2, 500, CopyStatus.UNKNOWN),
+                new Position("lsn 0/16B3748"), 1_200, 35.0, new CopyStatus(1, 2, 500, CopyStatus.UNKNOWN),
                 new LastError("SQLException", "connection reset", AT), AT);
-        assertThat(s.summary()).isEqualTo("stream 'orders' COPYING, lag 3 events / 40 ms, applied 1200 (35.0/s),"
+        assertThat(s.summary()).isEqualTo("stream 'orders' COPYING, lag 3 events / 40 ms, applied 1200 (35.0/s) up to lsn 0/16B3748,"
                 + " copying 1/2 tables, 500 rows, last error SQLException at 2026-01-01T10:00:00Z: connection reset");
         assertThat(s.copyProgress()).isPresent();
         assertThat(s.error()).isPresent();
@@ -41,14 +41,14 @@ class StatusRecordsTest {
 
     @Test
     void streamStatus_leavesOutCountsItDoesNotHave() {
-        StreamStatus s = new StreamStatus("orders", ReplicationStream.State.STREAMING, Lag.NONE, StreamStatus.UNKNOWN,
+        StreamStatus s = new StreamStatus("orders", ReplicationStream.State.STREAMING, Lag.NONE, Position.NONE, StreamStatus.UNKNOWN,
                 Double.NaN, null, null, AT);
         assertThat(s.summary()).isEqualTo("stream 'orders' STREAMING, lag 0 events / 0 ms");
         assertThat(s.copyProgress()).isEmpty();
         assertThat(s.error()).isEmpty();
-        assertThatThrownBy(() -> new StreamStatus("orders", ReplicationStream.State.STREAMING, Lag.NONE, -2, 0, null, null, AT))
+        assertThatThrownBy(() -> new StreamStatus("orders", ReplicationStream.State.STREAMING, Lag.NONE, Position.NONE, -2, 0, null, null, AT))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new StreamStatus("orders", ReplicationStream.State.STREAMING, Lag.NONE, 0, -1, null, null, AT))
+        assertThatThrownBy(() -> new StreamStatus("orders", ReplicationStream.State.STREAMING, Lag.NONE, Position.NONE, 0, -1, null, null, AT))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -68,7 +68,7 @@ final class StreamStatusTracker {
             // Without a bulk copy the connector snapshots on its own: its rows count as applied changes.
             copying = p == null ? UNKNOWN_COPY : p.status();
         }
-        return new StreamStatus(name, state, applied.lag(), applied.changes().total(), applied.changes().perSecond(),
+        return new StreamStatus(name, state, applied.lag(), applied.appliedPosition(), applied.changes().total(), applied.changes().perSecond(),
                 copying, lastError, clock.instant());
     }
 }

@@ -80,6 +80,7 @@ class StreamStatusTrackerTest {
         assertThat(s.name()).isEqualTo("orders");
         assertThat(s.state()).isEqualTo(State.NEW);
         assertThat(s.lag()).isEqualTo(Lag.NONE);
+        assertThat(s.appliedPosition()).isEqualTo(Position.NONE);
         assertThat(s.appliedTotal()).isZero();
         assertThat(s.appliedPerSecond()).isZero();
         assertThat(s.copy()).isNull();
@@ -111,7 +112,7 @@ class StreamStatusTrackerTest {
         assertThat(s.appliedTotal()).isEqualTo(3);
         assertThat(s.appliedPerSecond()).isCloseTo(1.5, within(0.001));
         assertThat(s.lag().events()).isZero();
-        assertThat(progress[0].appliedPosition()).isEqualTo(new Position("lsn 4"));
+        assertThat(s.appliedPosition()).isEqualTo(new Position("lsn 4"));
 
         clock.advance(Duration.ofSeconds(15));
         assertThat(tracker.status().appliedPerSecond()).isZero();

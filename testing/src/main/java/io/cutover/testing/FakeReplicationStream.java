@@ -296,7 +296,7 @@ public final class FakeReplicationStream implements ReplicationStream {
      */
     @Override
     public synchronized StreamStatus status() {
-        return new StreamStatus(name, state, lag, changesBeforeClock + changes.total(), changes.perSecond(),
+        return new StreamStatus(name, state, lag, appliedPosition(), changesBeforeClock + changes.total(), changes.perSecond(),
                 state == State.COPYING ? copy : null, lastError, now());
     }
 

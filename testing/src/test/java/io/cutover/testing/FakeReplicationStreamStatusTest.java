@@ -43,6 +43,9 @@ class FakeReplicationStreamStatusTest {
         assertThat(s.state()).isEqualTo(State.STREAMING);
         assertThat(s.lag()).isEqualTo(new Lag(7, Duration.ofMillis(300)));
         assertThat(s.appliedTotal()).isEqualTo(1_000);
+        assertThat(s.appliedPosition()).isEqualTo(io.cutover.Position.NONE);
+        stream.awaitFence(Duration.ofSeconds(1));
+        assertThat(stream.status().appliedPosition()).isEqualTo(stream.appliedPosition()).isNotEqualTo(io.cutover.Position.NONE);
         assertThat(s.appliedPerSecond()).isCloseTo(250.0, within(0.001));
         assertThat(s.takenAt()).isEqualTo(Instant.parse("2026-01-01T00:00:04Z"));
     }
