@@ -119,7 +119,9 @@ public final class FakeReplicationStream implements ReplicationStream {
     }
 
     /**
-     * Advances this clock as fences are waited for.
+     * Advances this clock as fences are waited for, and times {@link #status()}: its snapshot
+     * time, failures, and the rate of the changes {@linkplain #applies applied} from now on (the
+     * total counted before carries over).
      *
      * @param clock the clock the cutover under test uses
      * @return this stream
