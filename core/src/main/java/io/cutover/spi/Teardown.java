@@ -81,6 +81,34 @@ public final class Teardown implements AutoCloseable {
     }
 
     /**
+     * Refuses a finish while another link of the same migration is open: its stream is still
+     * needed (a reverse link carrying writes back to the old side after a cutover, or a link a
+     * running cutover is using), and finishing would remove its slot and control rows under it.
+     *
+     * @param link the link asked to finish
+     * @param closed whether that link is closed already (a cutover closes the link it cut over)
+     * @param open the migration's other links that are still open
+     * @throws IllegalStateException if {@code open} is not empty; the message says which link to finish instead
+     */
+    public static void checkNoOtherLinkOpen(io.cutover.ReplicationLink link, boolean closed,
+            java.util.Collection<? extends io.cutover.ReplicationLink> open) {
+        if (open.isEmpty()) {
+            return;
+        }
+        List<String> names = open.stream().map(Object::toString).sorted().toList();
+        String others = String.join(", ", names) + (names.size() == 1 ? " is" : " are");
+        if (closed) {
+            throw new IllegalStateException("cannot finish " + link + ": it is closed (a cutover closes the link it"
+                    + " cut over) and " + others + " still open and carrying the migration's writes; finish that one"
+                    + " instead: cutover.reverseLink().orElseThrow().finish()");
+        }
+        throw new IllegalStateException("cannot finish " + link + ": " + others + " still open, so a cutover over this"
+                + " link is running or has flipped and its reverse stream is still needed. After a cutover, finish the"
+                + " reverse link (cutover.reverseLink().orElseThrow().finish()); while one runs, wait for execute() to"
+                + " return; to abandon the migration, close the other link first");
+    }
+
+    /**
      * Says how to reach a side.
      *
      * @param side the side
