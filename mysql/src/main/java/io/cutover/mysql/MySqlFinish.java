@@ -51,10 +51,20 @@ final class MySqlFinish {
      * Runs every removal.
      *
      * @param options whether the old side is made writable, how long each removal may wait for a lock
+     * @param closeLink closes the finished link (its stream deletes its own schema history)
      * @return the report
      * @throws io.cutover.FinishIncompleteException if a removal failed; the others ran
      */
-    FinishReport run(FinishOptions options) {
+    FinishReport run(FinishOptions options, Runnable closeLink) {
+        // Closing the link deletes its stream's schema history: seen here, it is reported as removed.
+        java.util.Map<Side, Path> before = new java.util.EnumMap<>(Side.class);
+        for (Side source : Side.values()) {
+            Path history = history(source);
+            if (Files.exists(history)) {
+                before.put(source, history);
+            }
+        }
+        closeLink.run();
         long waitSeconds = Math.max(1, (options.timeout().toMillis() + 999) / 1000);
         try (EndpointDataSource blue = settings.dataSource(Side.BLUE); EndpointDataSource green = settings.dataSource(Side.GREEN);
                 Teardown t = new Teardown(link)) {
@@ -87,10 +97,9 @@ final class MySqlFinish {
                 host.removeControlTables(t, side, fenceTable, streams, List.of());
             }
             for (Side source : Side.values()) {
-                Path history = settings.stateDir.resolve(CaptureProperties.topicPrefix(MySqlLink.streamName(settings, source))
-                        + "-schema-history.dat");
+                Path history = history(source);
                 try {
-                    if (Files.deleteIfExists(history)) {
+                    if (Files.deleteIfExists(history) || before.containsKey(source)) {
                         t.removed(source, "schema history file " + history);
                     }
                 } catch (IOException e) {
@@ -99,6 +108,12 @@ final class MySqlFinish {
             }
             return t.report();
         }
+    }
+
+    // The schema history file of the stream reading a side.
+    private Path history(Side source) {
+        return settings.stateDir.resolve(CaptureProperties.topicPrefix(MySqlLink.streamName(settings, source))
+                + "-schema-history.dat");
     }
 
     private boolean readOnly(Side side) throws SQLException {

@@ -165,9 +165,8 @@ final class MySqlLink implements ReplicationLink {
         java.util.Objects.requireNonNull(options, "options");
         synchronized (settings.live) {
             Teardown.checkNoOtherLinkOpen(this, closed.get(), settings.live.stream().filter(l -> l != this).toList());
-            boolean guarded = sourceGuard.engaged();
-            close();
-            return new MySqlFinish(settings, sourceSide, streamName, spec.fenceTable(), guarded).run(options);
+            return new MySqlFinish(settings, sourceSide, streamName, spec.fenceTable(), sourceGuard.engaged())
+                    .run(options, this::close);
         }
     }
 

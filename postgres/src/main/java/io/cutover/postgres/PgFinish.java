@@ -12,6 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
@@ -24,6 +28,8 @@ import java.util.List;
  * never taken from its holder: another process may still stream from it. Used by one thread.
  */
 final class PgFinish {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgFinish.class);
 
     private static final String TRIGGERS = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)"
             + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -50,13 +56,20 @@ final class PgFinish {
      * Runs every removal.
      *
      * @param options whether the old side's guard goes, how long each removal may wait
+     * @param closeLink closes the finished link (its stream drops its own slot and publication)
      * @return the report
      * @throws io.cutover.FinishIncompleteException if a removal failed; the others ran
      */
-    FinishReport run(FinishOptions options) {
+    FinishReport run(FinishOptions options, Runnable closeLink) {
         PgNames forward = new PgNames(settings.name, Side.BLUE, settings.schema);
         List<PgNames> directions = List.of(forward, forward.reverse());
         Duration timeout = options.timeout();
+        // Closing the link drops its own slot and publication: seen here, they are reported as removed.
+        Set<String> before = new HashSet<>();
+        for (PgNames names : directions) {
+            before.addAll(capture(names));
+        }
+        closeLink.run();
         try (Teardown t = new Teardown(link)) {
             for (Side side : Side.values()) {
                 PgEndpoint endpoint = settings.endpoint(side);
@@ -68,10 +81,12 @@ final class PgFinish {
             }
             for (PgNames names : directions) {
                 Side side = names.source();
-                t.remove(side, "replication slot " + names.slot(), "SELECT pg_drop_replication_slot('" + names.slot() + "')",
-                        c -> dropSlot(c, names.slot(), timeout));
-                t.remove(side, "publication " + names.publication(), "DROP PUBLICATION IF EXISTS " + names.publication(),
-                        c -> dropPublication(c, names.publication()));
+                String slot = "replication slot " + names.slot();
+                String publication = "publication " + names.publication();
+                t.remove(side, slot, "SELECT pg_drop_replication_slot('" + names.slot() + "')",
+                        c -> dropSlot(c, names.slot(), timeout) != null || before.contains(slot) ? slot : null);
+                t.remove(side, publication, "DROP PUBLICATION IF EXISTS " + names.publication(),
+                        c -> dropPublication(c, names.publication()) != null || before.contains(publication) ? publication : null);
             }
             guard(t, live, true);
             guard(t, live.other(), options.makeOldSideWritable());
@@ -83,6 +98,25 @@ final class PgFinish {
             }
             return t.report();
         }
+    }
+
+    // The direction's slot and publication present on its source now, as the report names them; none if unreachable.
+    private Set<String> capture(PgNames names) {
+        Set<String> found = new HashSet<>();
+        try (Connection c = settings.endpoint(names.source()).dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 'replication slot ' || slot_name FROM pg_replication_slots"
+                        + " WHERE slot_name = ? UNION ALL SELECT 'publication ' || pubname FROM pg_publication WHERE pubname = ?")) {
+            ps.setString(1, names.slot());
+            ps.setString(2, names.publication());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debug("finish '{}': could not list slot and publication on {}: {}", link, names.source(), e.getMessage());
+        }
+        return found;
     }
 
     private String guardName() {

@@ -153,8 +153,7 @@ final class PgLink implements ReplicationLink {
         java.util.Objects.requireNonNull(options, "options");
         synchronized (settings.live) {
             Teardown.checkNoOtherLinkOpen(this, closed.get(), settings.live.stream().filter(l -> l != this).toList());
-            close();
-            return new PgFinish(settings, source.side, names.stream()).run(options);
+            return new PgFinish(settings, source.side, names.stream()).run(options, this::close);
         }
     }
 
