@@ -161,6 +161,7 @@ public final class Teardown implements AutoCloseable {
      */
     public void removed(Side side, String what) {
         removed.get(Objects.requireNonNull(side, "side")).add(Objects.requireNonNull(what, "what"));
+        LOG.info("finish '{}': removed {} ({})", link, what, side);
     }
 
     /**

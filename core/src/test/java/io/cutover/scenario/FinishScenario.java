@@ -125,10 +125,14 @@ public abstract class FinishScenario {
         link.stream().awaitFence(WAIT);
         assertThat(rows(Side.GREEN, "fin_abandon")).hasSize(2);
         assertThat(objectsNamedByUs(Side.GREEN)).as("the stream's objects, seen by the catalog query").isNotEmpty();
+        // What an earlier version's copy left on green: its ledger under the old name.
+        sides().exec(Side.GREEN, "CREATE TABLE cutover_copy_tables (stream VARCHAR(190) NOT NULL,"
+                + " target_table VARCHAR(190) NOT NULL, PRIMARY KEY (stream, target_table))",
+                "INSERT INTO cutover_copy_tables VALUES ('" + link.stream().name() + "', 'fin_abandon')");
 
         FinishReport report = link.finish();
 
-        assertThat(report.removedFrom(Side.GREEN)).isNotEmpty();
+        assertThat(report.removedFrom(Side.GREEN)).contains("table cutover_copy_tables");
         assertThat(report.leftInPlace()).isEmpty();
         assertThat(link.stream().state()).isEqualTo(ReplicationStream.State.CLOSED);
         assertThat(objectsNamedByUs(Side.BLUE)).as("left on blue").isEmpty();
@@ -137,6 +141,35 @@ public abstract class FinishScenario {
         assertThat(privileges(Side.GREEN)).isEqualTo(before.get(Side.GREEN));
         write(sides().app(Side.BLUE), "INSERT INTO fin_abandon VALUES (3, 'blue stays writable')");
         assertThat(link.finish().isEmpty()).as("a second finish finds nothing").isTrue();
+    }
+
+    @Test
+    void finish_keepsTheControlTablesAnotherMigrationUses_andThatMigrationStreamsOn() throws Exception {
+        for (Side side : Side.values()) {
+            sides().exec(side, "CREATE TABLE fin_one (id INT PRIMARY KEY, v VARCHAR(100))",
+                    "CREATE TABLE fin_two (id INT PRIMARY KEY, v VARCHAR(100))");
+        }
+        ReplicationLink one = sides().link("fin_one", "fin_one").build();
+        ReplicationLink two = sides().link("fin_two", "fin_two").build();
+        one.stream().start();
+        two.stream().start();
+        one.stream().awaitFence(WAIT);
+        two.stream().awaitFence(WAIT);
+
+        FinishReport report = one.finish();
+
+        assertThat(report.leftInPlace()).as("tables kept for the other migration").isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains(two.stream().name()));
+        assertThat(objectsNamedByUs(Side.GREEN)).as("the other migration's objects").isNotEmpty();
+        write(sides().app(Side.BLUE), "INSERT INTO fin_two VALUES (1, 'after the other finished')");
+        two.stream().awaitFence(WAIT);
+        assertThat(rows(Side.GREEN, "fin_two")).containsExactly(List.of("1", "after the other finished"));
+
+        FinishReport last = two.finish();
+        assertThat(last.isEmpty()).isFalse();
+        assertThat(last.leftInPlace()).isEmpty();
+        assertThat(objectsNamedByUs(Side.BLUE)).as("left on blue").isEmpty();
+        assertThat(objectsNamedByUs(Side.GREEN)).as("left on green").isEmpty();
     }
 
     /** A cutover over {@code table} with writes on both sides of the flip, the reverse stream caught up. */

@@ -78,7 +78,7 @@ final class MySqlFinish {
                 });
             }
             if (liveGuardEngaged) {
-                t.remove(live, "read_only", LIFT, c -> readOnlyOff(live) ? "read_only (now OFF)" : null);
+                t.remove(live, "read_only", LIFT, c -> readOnlyOff(live) ? "read_only guard (read_only now OFF)" : null);
             }
             Side old = live.other();
             t.remove(old, "read_only", LIFT, c -> {
@@ -89,7 +89,7 @@ final class MySqlFinish {
                     }
                     return null;
                 }
-                return readOnlyOff(old) ? "read_only (now OFF)" : null;
+                return readOnlyOff(old) ? "read_only guard (read_only now OFF)" : null;
             });
             List<String> streams = List.of(MySqlLink.streamName(settings, Side.BLUE), MySqlLink.streamName(settings, Side.GREEN));
             CaptureHost host = CaptureHost.load();
