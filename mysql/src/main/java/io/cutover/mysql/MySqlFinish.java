@@ -70,7 +70,9 @@ final class MySqlFinish {
                 Teardown t = new Teardown(link)) {
             for (EndpointDataSource data : List.of(blue, green)) {
                 Side side = data == blue ? Side.BLUE : Side.GREEN;
-                t.server(side, side + " " + data.endpoint().describe(), data, c -> {
+                Endpoint e = data.endpoint();
+                // The DataSource may log in as another user than the endpoint's: name the server only.
+                t.server(side, side + " server at " + e.host() + ":" + e.port() + "/" + e.database(), data, c -> {
                     try (Statement st = c.createStatement()) {
                         st.execute("SET SESSION lock_wait_timeout = " + waitSeconds);
                         st.execute("SET SESSION innodb_lock_wait_timeout = " + waitSeconds);

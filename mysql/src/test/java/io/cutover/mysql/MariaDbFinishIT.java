@@ -1,5 +1,11 @@
 package io.cutover.mysql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cutover.FinishIncompleteException;
+import io.cutover.FinishReport;
+import io.cutover.ReplicationLink;
 import io.cutover.Side;
 import io.cutover.scenario.FinishScenario;
 import io.cutover.scenario.Sides;
@@ -13,17 +19,20 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code finish()} on MariaDB: the shared scenario, read against information_schema (tables,
  * triggers, routines), {@code @@global.read_only}, the accounts' privileges and the streams'
- * schema history files.
+ * schema history files; and a finish as a user that may not drop green's control tables, which
+ * removes the rest and names those with the SQL to run by hand.
  */
 class MariaDbFinishIT extends FinishScenario {
     private static final String DB = "f_scenario";
@@ -83,6 +92,45 @@ class MariaDbFinishIT extends FinishScenario {
                 "SELECT CONCAT(GRANTEE, ' ', TABLE_SCHEMA, ' ', PRIVILEGE_TYPE) FROM information_schema.SCHEMA_PRIVILEGES ORDER BY 1",
                 "SELECT CONCAT(GRANTEE, ' ', TABLE_SCHEMA, '.', TABLE_NAME, ' ', PRIVILEGE_TYPE)"
                         + " FROM information_schema.TABLE_PRIVILEGES ORDER BY 1");
+    }
+
+    @Test
+    void finish_asAUserWithoutDrop_removesWhatItMay_andNamesTheRestWithTheSqlToRunByHand() throws Exception {
+        String user = "fin_nodrop";
+        green.exec(DB, "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + Accounts.PASSWORD + "'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON " + DB + ".* TO '" + user + "'@'%'");
+        for (Side side : Side.values()) {
+            sides.exec(side, "CREATE TABLE fin_priv (id INT PRIMARY KEY, v VARCHAR(100))");
+        }
+        // Green's control tables are created and written as a user that may not drop them.
+        EndpointDataSource greenAsUser = new EndpointDataSource(Accounts.endpoint(green, DB, user));
+        ReplicationLink link = Accounts.cutover(blue, green, state, DB, "fin_priv", 7391).appUsers(Accounts.APP)
+                .tables("fin_priv").initialCopy(false).dataSource(Side.GREEN, greenAsUser).build();
+        link.stream().start();
+        sides.exec(Side.BLUE, "INSERT INTO fin_priv VALUES (1, 'streamed')");
+        link.stream().awaitFence(Duration.ofSeconds(30));
+
+        assertThatThrownBy(link::finish).isInstanceOf(FinishIncompleteException.class)
+                .hasMessageContaining("green: table cutover_offsets")
+                .hasMessageContaining("DROP command denied")
+                .hasMessageContaining("by hand: DELETE FROM cutover_offsets WHERE stream IN ('fin_priv_blue_to_green',"
+                        + " 'fin_priv_green_to_blue'); then, if no row is left, DROP TABLE cutover_offsets")
+                .hasMessageNotContaining(Accounts.PASSWORD)
+                .satisfies(e -> {
+                    FinishIncompleteException f = (FinishIncompleteException) e;
+                    assertThat(f.report().removedFrom(Side.BLUE)).contains("table cutover_fence");
+                    assertThat(f.remaining()).allSatisfy(line -> assertThat(line).startsWith("green: table cutover_"));
+                });
+        assertThat(objectsNamedByUs(Side.BLUE)).as("left on blue").isEmpty();
+        assertThat(objectsNamedByUs(Side.GREEN)).contains("table " + DB + ".cutover_offsets");
+
+        // Given the privilege, a second finish removes the rest.
+        green.exec(DB, "GRANT DROP ON " + DB + ".* TO '" + user + "'@'%'");
+        greenAsUser.close(); // a database grant reaches new sessions: let go of the pooled ones
+        FinishReport rest = link.finish();
+        assertThat(rest.removedFrom(Side.GREEN)).contains("table cutover_offsets");
+        assertThat(objectsNamedByUs(Side.GREEN)).as("left on green").isEmpty();
+        green.exec(DB, "DROP USER '" + user + "'@'%'");
     }
 
     private static List<String> rows(MariaDbServer s, String... queries) {
