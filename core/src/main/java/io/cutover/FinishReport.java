@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * What {@link ReplicationLink#finish(FinishOptions)} removed from each server, one line per
  * object ({@code "replication slot cutover_orders_g2b"}, {@code "table cutover_offsets"},
- * {@code "read_only (now OFF)"}), and what it deliberately left in place with the reason and the
+ * {@code "read_only guard (read_only now OFF)"}), and what it deliberately left in place with the reason and the
  * statement that removes it by hand (the old side's guard, unless asked to lift it; a control
  * table that other migrations still use). A finish that found nothing to remove reports
  * {@link #isEmpty()}: a second finish does.

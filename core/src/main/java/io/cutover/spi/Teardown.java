@@ -43,7 +43,19 @@ public final class Teardown implements AutoCloseable {
         String remove(Connection connection) throws SQLException;
     }
 
-    /** Prepares a side's connection once, after it opens. */
+    /** Reads a side's state without removing anything (to report what is kept, say). */
+    @FunctionalInterface
+    public interface Lookup {
+        /**
+         * Reads what it needs.
+         *
+         * @param connection the side's connection, in auto-commit mode; leave it so
+         * @throws SQLException if the server refuses
+         */
+        void look(Connection connection) throws SQLException;
+    }
+
+    /** Prepares a side's connection once, after it opens, or resets it before it is closed. */
     @FunctionalInterface
     public interface SessionSetup {
         /**
@@ -55,7 +67,7 @@ public final class Teardown implements AutoCloseable {
         void prepare(Connection connection) throws SQLException;
     }
 
-    private record Server(String label, DataSource dataSource, SessionSetup setup) {
+    private record Server(String label, DataSource dataSource, SessionSetup setup, SessionSetup reset) {
     }
 
     private final String link;
@@ -119,9 +131,44 @@ public final class Teardown implements AutoCloseable {
      * @throws NullPointerException if an argument is null
      */
     public Teardown server(Side side, String label, DataSource dataSource, SessionSetup setup) {
+        return server(side, label, dataSource, setup, c -> { });
+    }
+
+    /**
+     * Says how to reach a side, and how to undo the session's set-up before its connection is
+     * closed: a pooled connection goes back to the application's pool.
+     *
+     * @param side the side
+     * @param label the server as messages name it, without credentials ("green PostgreSQL at db2:5432/shop")
+     * @param dataSource where its connections come from
+     * @param setup what each new connection runs first
+     * @param reset what the connection runs before it is closed; a failure is logged
+     * @return this teardown
+     * @throws NullPointerException if an argument is null
+     */
+    public Teardown server(Side side, String label, DataSource dataSource, SessionSetup setup, SessionSetup reset) {
         servers.put(Objects.requireNonNull(side, "side"), new Server(Objects.requireNonNull(label, "label"),
-                Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(setup, "setup")));
+                Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(setup, "setup"),
+                Objects.requireNonNull(reset, "reset")));
         return this;
+    }
+
+    /**
+     * Reads a side's state without removing anything; a failure (the side unreachable) is logged,
+     * not recorded: nothing was to be removed.
+     *
+     * @param side the side
+     * @param lookup the reading
+     * @throws IllegalStateException if {@link #server} was not called for the side
+     */
+    public void look(Side side, Lookup lookup) {
+        Objects.requireNonNull(lookup, "lookup");
+        Server server = server(side);
+        try {
+            lookup.look(connection(side));
+        } catch (SQLException | RuntimeException e) {
+            LOG.info("finish '{}': could not read the state of {}: {}", link, server.label(), e.getMessage());
+        }
     }
 
     /**
@@ -243,7 +290,16 @@ public final class Teardown implements AutoCloseable {
     /** Closes the sides' connections. Idempotent. */
     @Override
     public void close() {
-        connections.values().forEach(Teardown::quietlyClose);
+        connections.forEach((side, c) -> {
+            try {
+                if (!c.isClosed()) {
+                    servers.get(side).reset().prepare(c);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("finish '{}': could not reset the session on {}", link, side, e);
+            }
+            quietlyClose(c);
+        });
         connections.clear();
     }
 

@@ -84,6 +84,29 @@ class TeardownTest {
     }
 
     @Test
+    void look_readsWithoutRecordingAFailure_whenTheSideIsDown() {
+        Servers green = new Servers();
+        green.refuse = true;
+        Teardown t = new Teardown("orders").server(Side.GREEN, "green db", green, c -> { });
+        t.look(Side.GREEN, c -> t.leftInPlace(Side.GREEN, "never reached"));
+        FinishReport r = t.report();
+        assertThat(r.isEmpty()).isTrue();
+        assertThat(r.leftInPlace()).isEmpty();
+    }
+
+    @Test
+    void close_resetsTheSessionBeforeClosingIt() {
+        Servers blue = new Servers();
+        List<String> calls = new ArrayList<>();
+        try (Teardown t = new Teardown("orders").server(Side.BLUE, "blue db", blue, c -> calls.add("set"),
+                c -> calls.add("reset"))) {
+            t.look(Side.BLUE, c -> calls.add("look"));
+        }
+        assertThat(calls).containsExactly("set", "look", "reset");
+        assertThat(blue.closed).containsExactly(true);
+    }
+
+    @Test
     void aSideWithoutServer_isAProgrammingError() {
         Teardown t = new Teardown("orders");
         assertThatThrownBy(() -> t.remove(Side.GREEN, "a", "x", c -> "a")).isInstanceOf(IllegalStateException.class)

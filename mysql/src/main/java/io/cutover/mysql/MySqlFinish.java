@@ -72,27 +72,25 @@ final class MySqlFinish {
                 Side side = data == blue ? Side.BLUE : Side.GREEN;
                 Endpoint e = data.endpoint();
                 // The DataSource may log in as another user than the endpoint's: name the server only.
-                t.server(side, side + " server at " + e.host() + ":" + e.port() + "/" + e.database(), data, c -> {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("SET SESSION lock_wait_timeout = " + waitSeconds);
-                        st.execute("SET SESSION innodb_lock_wait_timeout = " + waitSeconds);
-                    }
-                });
+                t.server(side, side + " server at " + e.host() + ":" + e.port() + "/" + e.database(), data,
+                        c -> run(c, "SET SESSION lock_wait_timeout = " + waitSeconds
+                                + ", SESSION innodb_lock_wait_timeout = " + waitSeconds),
+                        c -> run(c, "SET SESSION lock_wait_timeout = DEFAULT, SESSION innodb_lock_wait_timeout = DEFAULT"));
             }
             if (liveGuardEngaged) {
                 t.remove(live, "read_only", LIFT, c -> readOnlyOff(live) ? "read_only guard (read_only now OFF)" : null);
             }
             Side old = live.other();
-            t.remove(old, "read_only", LIFT, c -> {
-                if (!options.makeOldSideWritable()) {
+            if (options.makeOldSideWritable()) {
+                t.remove(old, "read_only", LIFT, c -> readOnlyOff(old) ? "read_only guard (read_only now OFF)" : null);
+            } else {
+                t.look(old, c -> {
                     if (readOnly(old)) {
                         t.leftInPlace(old, "read_only = ON: " + old + " refuses writes from users without READ_ONLY ADMIN"
                                 + " / SUPER; FinishOptions.makeOldSideWritable(true) lifts it, or by hand: " + LIFT);
                     }
-                    return null;
-                }
-                return readOnlyOff(old) ? "read_only guard (read_only now OFF)" : null;
-            });
+                });
+            }
             List<String> streams = List.of(MySqlLink.streamName(settings, Side.BLUE), MySqlLink.streamName(settings, Side.GREEN));
             CaptureHost host = CaptureHost.load();
             for (Side side : Side.values()) {
@@ -109,6 +107,12 @@ final class MySqlFinish {
                 }
             }
             return t.report();
+        }
+    }
+
+    private static void run(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 

@@ -73,11 +73,8 @@ final class PgFinish {
         try (Teardown t = new Teardown(link)) {
             for (Side side : Side.values()) {
                 PgEndpoint endpoint = settings.endpoint(side);
-                t.server(side, endpoint.toString(), endpoint.dataSource(), c -> {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("SET lock_timeout = " + timeout.toMillis());
-                    }
-                });
+                t.server(side, endpoint.toString(), endpoint.dataSource(), c -> run(c, "SET lock_timeout = " + timeout.toMillis()),
+                        c -> run(c, "RESET lock_timeout"));
             }
             for (PgNames names : directions) {
                 Side side = names.source();
@@ -124,6 +121,17 @@ final class PgFinish {
     }
 
     private void guard(Teardown t, Side side, boolean remove) {
+        if (!remove) {
+            t.look(side, c -> {
+                List<String> tables = names(c, TRIGGERS);
+                if (!tables.isEmpty()) {
+                    t.leftInPlace(side, "guard " + guardName() + " (triggers on " + String.join(", ", tables) + "): " + side
+                            + " refuses writes to those tables; FinishOptions.makeOldSideWritable(true) lifts it, or by hand: "
+                            + guardSql(tables, names(c, FUNCTIONS)));
+                }
+            });
+            return;
+        }
         List<String> configured = settings.tables.on(side).stream()
                 .map(table -> PgDialect.quote(settings.schema) + "." + PgDialect.quote(table)).toList();
         String byHand = guardSql(configured, List.of(PgDialect.quote(settings.schema)));
@@ -133,13 +141,7 @@ final class PgFinish {
             if (tables.isEmpty() && schemas.isEmpty()) {
                 return null;
             }
-            String sql = guardSql(tables, schemas);
-            if (!remove) {
-                t.leftInPlace(side, "guard " + guardName() + " (triggers on " + String.join(", ", tables) + "): " + side
-                        + " refuses writes to those tables; FinishOptions.makeOldSideWritable(true) lifts it, or by hand: " + sql);
-                return null;
-            }
-            inTransaction(c, sql);
+            inTransaction(c, guardSql(tables, schemas));
             return "guard " + guardName() + " (function" + (tables.isEmpty() ? "" : ", triggers on " + String.join(", ", tables)) + ")";
         });
     }
@@ -220,6 +222,12 @@ final class PgFinish {
             st.execute("DROP PUBLICATION IF EXISTS " + publication);
         }
         return "publication " + publication;
+    }
+
+    private static void run(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     private static void inTransaction(Connection c, String sql) throws SQLException {
