@@ -115,8 +115,9 @@ public interface ReplicationLink extends AutoCloseable {
      * @return what was removed from each server and what was left in place on purpose
      * @throws NullPointerException if {@code options} is null
      * @throws IllegalStateException if another link of the same migration is still open (the
-     *     reverse link of a cutover when this is the forward one, or a link a running cutover is
-     *     using): the message names it and says which link to finish instead; nothing was removed
+     *     reverse link of a cutover when this is the forward one, or the reverse a running cutover
+     *     has prepared): its stream is still needed, so the message names it and says which link to
+     *     finish instead; nothing was removed. Do not call finish while a cutover over this link runs.
      * @throws FinishIncompleteException if a server could not be reached or refused a removal;
      *     everything else was removed, and the exception lists what remains with the SQL that
      *     removes it by hand
