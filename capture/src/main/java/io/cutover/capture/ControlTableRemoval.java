@@ -38,16 +38,18 @@ final class ControlTableRemoval {
      * @param side the server
      * @param fenceTable the fence table's name there
      * @param keys the rows' keys: stream names and the dialect's heartbeat keys
+     * @param fenceTableUsers what else uses the fence table (another migration's publication); it is kept while any
      */
-    static void remove(Teardown teardown, Side side, String fenceTable, Set<String> keys) {
+    static void remove(Teardown teardown, Side side, String fenceTable, Set<String> keys, List<String> fenceTableUsers) {
         Set<String> tables = new LinkedHashSet<>(List.of(fenceTable, OffsetTable.NAME, CopyLedger.NAME, LEGACY_COPY_TABLE));
         for (String table : tables) {
-            teardown.remove(side, "table " + table, byHand(table, keys), c -> remove(teardown, side, c, table, keys));
+            List<String> users = table.equals(fenceTable) ? fenceTableUsers : List.of();
+            teardown.remove(side, "table " + table, byHand(table, keys), c -> remove(teardown, side, c, table, keys, users));
         }
     }
 
-    private static String remove(Teardown teardown, Side side, Connection c, String table, Set<String> keys)
-            throws SQLException {
+    private static String remove(Teardown teardown, Side side, Connection c, String table, Set<String> keys,
+            List<String> users) throws SQLException {
         if (!ControlTableLookup.exists(c, table)) {
             return null;
         }
@@ -57,6 +59,11 @@ final class ControlTableRemoval {
                 ps.setString(1, key);
                 deleted += ps.executeUpdate();
             }
+        }
+        if (!users.isEmpty()) {
+            teardown.leftInPlace(side, "table " + table + ": still used by " + String.join(", ", users)
+                    + "; finishing that migration removes it");
+            return deleted == 0 ? null : deleted + " row(s) of this migration in table " + table;
         }
         List<String> others = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DISTINCT stream FROM " + table)) {

@@ -44,13 +44,14 @@ public final class DebeziumCaptureHost implements CaptureHost {
 
     @Override
     public void removeControlTables(Teardown teardown, Side side, String fenceTable, Collection<String> streams,
-            Collection<String> fenceKeys) {
+            Collection<String> fenceKeys, Collection<String> fenceTableUsers) {
         Objects.requireNonNull(teardown, "teardown");
         Objects.requireNonNull(side, "side");
         Objects.requireNonNull(fenceTable, "fenceTable");
         Set<String> keys = new LinkedHashSet<>(Objects.requireNonNull(streams, "streams"));
         keys.addAll(Objects.requireNonNull(fenceKeys, "fenceKeys"));
-        ControlTableRemoval.remove(teardown, side, fenceTable, keys);
+        ControlTableRemoval.remove(teardown, side, fenceTable, keys, List.copyOf(Objects.requireNonNull(fenceTableUsers,
+                "fenceTableUsers")));
     }
 
     @Override

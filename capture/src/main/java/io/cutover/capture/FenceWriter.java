@@ -44,12 +44,24 @@ final class FenceWriter implements AutoCloseable {
                     return;
                 } catch (SQLException e) {
                     close();
+                    recreateTable();
                     if (attempt > 1) {
                         throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "': writing fence " + id
                                 + " on the source failed: " + e.getMessage(), e);
                     }
                 }
             }
+        }
+    }
+
+    // The fence table may have been dropped by finishing another migration that saw no row of this
+    // stream in it; a stream that captures it by name (binlog) sees the new one.
+    private void recreateTable() {
+        try (Connection c = config.source().getConnection()) {
+            c.setAutoCommit(true);
+            FenceTable.create(c, config.fenceTable());
+        } catch (SQLException e) {
+            // the retry reports the failure
         }
     }
 

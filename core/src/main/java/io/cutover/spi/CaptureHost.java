@@ -94,10 +94,12 @@ public interface CaptureHost {
      * @param fenceTable the fence table's name on that server ({@link CaptureSpec#fenceTable()})
      * @param streams the streams' names (both directions of one migration)
      * @param fenceKeys further keys of the fence table's rows the dialect's connector wrote (heartbeats)
+     * @param fenceTableUsers what else the dialect knows to use the fence table on that server (another
+     *     migration's PostgreSQL publication, say); while any, the fence table is kept whatever its rows
      * @throws NullPointerException if an argument is null
      */
     default void removeControlTables(Teardown teardown, io.cutover.Side side, String fenceTable, Collection<String> streams,
-            Collection<String> fenceKeys) {
+            Collection<String> fenceKeys, Collection<String> fenceTableUsers) {
         teardown.leftInPlace(side, "the control tables of " + this + ", which removes none; see its documentation");
     }
 

@@ -94,7 +94,8 @@ final class MySqlFinish {
             List<String> streams = List.of(MySqlLink.streamName(settings, Side.BLUE), MySqlLink.streamName(settings, Side.GREEN));
             CaptureHost host = CaptureHost.load();
             for (Side side : Side.values()) {
-                host.removeControlTables(t, side, fenceTable, streams, List.of());
+                // Binlog capture names the fence table: another migration's stream recreates it if it must.
+                host.removeControlTables(t, side, fenceTable, streams, List.of(), List.of());
             }
             for (Side source : Side.values()) {
                 Path history = history(source);

@@ -2,10 +2,12 @@ package io.cutover.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.cutover.FinishIncompleteException;
 import io.cutover.FinishReport;
 import io.cutover.ReplicationLink;
+import io.cutover.ReplicationStream;
 import io.cutover.Side;
 import io.cutover.scenario.FinishScenario;
 import io.cutover.scenario.Sides;
@@ -131,6 +133,31 @@ class MariaDbFinishIT extends FinishScenario {
         assertThat(rest.removedFrom(Side.GREEN)).contains("table cutover_offsets");
         assertThat(objectsNamedByUs(Side.GREEN)).as("left on green").isEmpty();
         green.exec(DB, "DROP USER '" + user + "'@'%'");
+    }
+
+    @Test
+    void finish_dropsAFenceTableAnotherStreamHasNoRowIn_andThatStreamsNextFenceRecreatesIt() throws Exception {
+        for (Side side : Side.values()) {
+            sides.exec(side, "CREATE TABLE fin_solo (id INT PRIMARY KEY, v VARCHAR(100))",
+                    "CREATE TABLE fin_other (id INT PRIMARY KEY, v VARCHAR(100))");
+        }
+        ReplicationLink solo = sides.link("fin_solo", "fin_solo").build();
+        ReplicationLink other = sides.link("fin_other", "fin_other").build();
+        solo.stream().start();
+        other.stream().start();
+        solo.stream().awaitFence(Duration.ofSeconds(30));
+        // The other stream has copied and streams, but has written no fence on blue yet.
+        await().atMost(Duration.ofSeconds(30)).until(() -> other.stream().state() == ReplicationStream.State.STREAMING);
+
+        FinishReport report = solo.finish();
+
+        assertThat(report.removedFrom(Side.BLUE)).contains("table cutover_fence");
+        sides.exec(Side.BLUE, "INSERT INTO fin_other VALUES (1, 'after the fence table went')");
+        other.stream().awaitFence(Duration.ofSeconds(30));
+        assertThat(TablesCompared.rows(green, DB, "fin_other", "id")).hasSize(1);
+        other.finish();
+        assertThat(objectsNamedByUs(Side.BLUE)).as("left on blue").isEmpty();
+        assertThat(objectsNamedByUs(Side.GREEN)).as("left on green").isEmpty();
     }
 
     private static List<String> rows(MariaDbServer s, String... queries) {

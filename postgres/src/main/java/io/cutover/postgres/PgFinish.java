@@ -4,6 +4,7 @@ import io.cutover.FinishOptions;
 import io.cutover.FinishReport;
 import io.cutover.Side;
 import io.cutover.spi.CaptureHost;
+import io.cutover.spi.CaptureSpec;
 import io.cutover.spi.Teardown;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -91,7 +92,22 @@ final class PgFinish {
             List<String> heartbeats = directions.stream().map(PgNames::heartbeatKey).toList();
             CaptureHost host = CaptureHost.load();
             for (Side side : Side.values()) {
-                host.removeControlTables(t, side, forward.fenceTable(), streams, heartbeats);
+                // Another migration's publication over the fence table streams it by identity: keep the table.
+                List<String> users = new ArrayList<>();
+                t.look(side, c -> {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT 'publication ' || pubname FROM pg_publication_tables"
+                            + " WHERE schemaname = ? AND tablename = ? ORDER BY 1")) {
+                        ps.setString(1, settings.schema);
+                        ps.setString(2, CaptureSpec.DEFAULT_FENCE_TABLE);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                users.add(rs.getString(1));
+                            }
+                        }
+                    }
+                });
+                directions.forEach(n -> users.remove("publication " + n.publication()));
+                host.removeControlTables(t, side, forward.fenceTable(), streams, heartbeats, users);
             }
             return t.report();
         }
