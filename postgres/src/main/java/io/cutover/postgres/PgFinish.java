@@ -23,7 +23,8 @@ import java.util.List;
  * Removes what one PostgreSQL migration created on both servers, in both directions, once its
  * links are closed: each direction's replication slot and publication on that direction's source,
  * the trigger guard (function and triggers) on the live side and, when asked, on the old side, and
- * the capture host's control tables. Sequences keep the values the hand-off set: nothing to undo.
+ * the capture host's control tables (the fence table stays while another migration's publication
+ * includes it). Sequences keep the values the hand-off set: nothing to undo.
  * Every removal reads the catalog first, so what is already gone is not reported, and a second run
  * reports nothing. A slot still held by a walsender is waited for, up to the options' timeout, and
  * never taken from its holder: another process may still stream from it. Used by one thread.
@@ -92,25 +93,30 @@ final class PgFinish {
             List<String> heartbeats = directions.stream().map(PgNames::heartbeatKey).toList();
             CaptureHost host = CaptureHost.load();
             for (Side side : Side.values()) {
-                // Another migration's publication over the fence table streams it by identity: keep the table.
-                List<String> users = new ArrayList<>();
-                t.look(side, c -> {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT 'publication ' || pubname FROM pg_publication_tables"
-                            + " WHERE schemaname = ? AND tablename = ? ORDER BY 1")) {
-                        ps.setString(1, settings.schema);
-                        ps.setString(2, CaptureSpec.DEFAULT_FENCE_TABLE);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                users.add(rs.getString(1));
-                            }
-                        }
-                    }
-                });
-                directions.forEach(n -> users.remove("publication " + n.publication()));
-                host.removeControlTables(t, side, forward.fenceTable(), streams, heartbeats, users);
+                host.removeControlTables(t, side, forward.fenceTable(), streams, heartbeats, fenceTableUsers(t, side, directions));
             }
             return t.report();
         }
+    }
+
+    // Other migrations' publications over the fence table on a side: they stream it by identity, so
+    // it must stay while they do (recreated, it would be another table to them).
+    private List<String> fenceTableUsers(Teardown t, Side side, List<PgNames> ours) {
+        List<String> users = new ArrayList<>();
+        t.look(side, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 'publication ' || pubname FROM pg_publication_tables"
+                    + " WHERE schemaname = ? AND tablename = ? ORDER BY 1")) {
+                ps.setString(1, settings.schema);
+                ps.setString(2, CaptureSpec.DEFAULT_FENCE_TABLE);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        users.add(rs.getString(1));
+                    }
+                }
+            }
+        });
+        ours.forEach(n -> users.remove("publication " + n.publication()));
+        return users;
     }
 
     // The direction's slot and publication present on its source now, as the report names them; none if unreachable.
