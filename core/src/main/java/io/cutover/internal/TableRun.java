@@ -1,0 +1,328 @@
+package io.cutover.internal;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import io.cutover.Row;
+import io.cutover.RowDiff;
+import io.cutover.TableDiff;
+import io.cutover.spi.ColumnValues;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Compares one table, chunk by chunk, and re-checks the rows that differ after a fence. One run,
+ * one thread: not thread-safe.
+ */
+final class TableRun {
+    private static final int KEYS_PER_QUERY = 200;
+
+    private final ChunkedVerifier.Settings settings;
+    private final VerifyTable table;
+    private final Connection source;
+    private final Connection target;
+    private final TableShape from;
+    private final TableShape to;
+    private final LongConsumer chunkDone;
+    // Suspect rows waiting for a re-check, by canonical key: the raw key values to query both sides with.
+    private final Map<List<Object>, List<Object>> suspects = new LinkedHashMap<>();
+    private final List<RowDiff> reported = new ArrayList<>();
+    private long differences;
+    private long unsettled;
+    private long rows;
+    private long chunks;
+
+    TableRun(ChunkedVerifier.Settings settings, VerifyTable table, Connection source, Connection target,
+            LongConsumer chunkDone) throws SQLException {
+        this.settings = settings;
+        this.table = table;
+        this.source = source;
+        this.target = target;
+        this.from = TableShape.find(source, settings.sourceSchema(), table.sourceTable(), "source");
+        this.to = TableShape.find(target, settings.targetSchema(), table.targetTable(), "target");
+        if (from.keys.size() != to.keys.size()) {
+            throw new IllegalStateException("source table '" + from.name + "' has key " + from.keys + " but target table '"
+                    + to.name + "' has key " + to.keys + "; the verifier needs the same key on both sides");
+        }
+        this.chunkDone = chunkDone;
+    }
+
+    /** A row as compared: raw key values, canonical key, and canonical values by column. */
+    private record Image(List<Object> rawKey, List<Object> key, Map<String, Object> values) {
+    }
+
+    TableDiff run() throws SQLException {
+        int size = settings.options().chunkSize();
+        List<Object> lower = null;
+        while (true) {
+            List<Map<String, Object>> raw = read(source, from.chunk(lower != null, size), lower, null);
+            boolean last = raw.size() < size;
+            Map<List<Object>, Image> src = new LinkedHashMap<>();
+            for (Map<String, Object> r : raw) {
+                Image image = transformed(r);
+                src.put(image.key(), image);
+            }
+            List<Object> upper = raw.isEmpty() ? null : keyOf(raw.get(raw.size() - 1), from);
+            Map<List<Object>, Image> dst = new LinkedHashMap<>();
+            if (!last) {
+                targetImages(read(target, to.range(lower != null, true, 0), lower, upper), dst);
+            } else {
+                // The tail: every target row past the last chunk's lower bound, a page at a time.
+                List<Object> after = lower;
+                while (true) {
+                    List<Map<String, Object>> page = read(target, to.range(after != null, false, size), after, null);
+                    targetImages(page, dst);
+                    if (page.size() < size) {
+                        break;
+                    }
+                    after = keyOf(page.get(page.size() - 1), to);
+                }
+            }
+            if (src.size() != dst.size() || checksum(src.values(), null) != checksum(dst.values(), columns(src.values()))) {
+                suspect(src, dst);
+            }
+            rows += raw.size();
+            chunks++;
+            chunkDone.accept(raw.size());
+            if (suspects.size() >= size) {
+                recheck();
+            }
+            if (last) {
+                break;
+            }
+            lower = upper;
+        }
+        recheck();
+        return new TableDiff(table.sourceTable(), table.targetTable(), rows, chunks, differences, reported, unsettled);
+    }
+
+    private void targetImages(List<Map<String, Object>> raw, Map<List<Object>, Image> into) {
+        for (Map<String, Object> r : raw) {
+            Image image = targetImage(r);
+            into.put(image.key(), image);
+        }
+    }
+
+    // The columns the transform writes: a target column it does not write is not compared.
+    private static java.util.Set<String> columns(Iterable<Image> images) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Image i : images) {
+            out.addAll(i.values().keySet());
+        }
+        return out;
+    }
+
+    /**
+     * The chunk's checksum: a sum over rows of the key's hash and the hash of the values (only of
+     * the given columns when not null), so that it does not depend on the order rows came in.
+     */
+    private static long checksum(Iterable<Image> images, java.util.Set<String> columns) {
+        long sum = 0;
+        for (Image i : images) {
+            long h = 0;
+            for (Map.Entry<String, Object> e : i.values().entrySet()) {
+                if (columns == null || columns.contains(e.getKey())) {
+                    h += e.getKey().hashCode() ^ java.util.Objects.hashCode(e.getValue());
+                }
+            }
+            sum += (long) i.key().hashCode() * 1_000_003L + h;
+        }
+        return sum;
+    }
+
+    private void suspect(Map<List<Object>, Image> src, Map<List<Object>, Image> dst) {
+        for (Image s : src.values()) {
+            Image t = dst.get(s.key());
+            if (t == null || !differing(s, t).isEmpty()) {
+                suspects.put(s.key(), s.rawKey());
+            }
+        }
+        for (Image t : dst.values()) {
+            if (!src.containsKey(t.key())) {
+                suspects.put(t.key(), t.rawKey());
+            }
+        }
+    }
+
+    /** Re-reads the suspects after fences until each is settled or the budget is spent. */
+    private void recheck() throws SQLException {
+        Map<List<Object>, List<Object>> pending = new LinkedHashMap<>(suspects);
+        suspects.clear();
+        for (int round = 0; round < settings.options().rechecks() && !pending.isEmpty(); round++) {
+            List<List<Object>> keys = new ArrayList<>(pending.values());
+            Map<List<Object>, Image> before = sourceByKeys(keys);
+            settings.fence().run();
+            Map<List<Object>, Image> there = new HashMap<>();
+            for (List<List<Object>> part : parts(keys)) {
+                targetImages(read(target, to.byKeys(part.size()), null, part), there);
+            }
+            Map<List<Object>, Image> after = sourceByKeys(keys);
+            Map<List<Object>, List<Object>> moving = new LinkedHashMap<>();
+            for (Map.Entry<List<Object>, List<Object>> e : pending.entrySet()) {
+                Image s1 = before.get(e.getKey());
+                Image s2 = after.get(e.getKey());
+                if (s1 == null ? s2 != null : s2 == null || !differing(s1, s2).isEmpty()) {
+                    moving.put(e.getKey(), e.getValue()); // changed on the source while we looked
+                } else {
+                    confirm(e.getValue(), s1, there.get(e.getKey()));
+                }
+            }
+            pending = moving;
+        }
+        unsettled += pending.size();
+    }
+
+    private Map<List<Object>, Image> sourceByKeys(List<List<Object>> keys) throws SQLException {
+        Map<List<Object>, Image> out = new HashMap<>();
+        for (List<List<Object>> part : parts(keys)) {
+            for (Map<String, Object> r : read(source, from.byKeys(part.size()), null, part)) {
+                Image image = transformed(r);
+                out.put(image.key(), image);
+            }
+        }
+        return out;
+    }
+
+    private static List<List<List<Object>>> parts(List<List<Object>> keys) {
+        List<List<List<Object>>> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += KEYS_PER_QUERY) {
+            out.add(keys.subList(i, Math.min(keys.size(), i + KEYS_PER_QUERY)));
+        }
+        return out;
+    }
+
+    private void confirm(List<Object> rawKey, Image s, Image t) {
+        RowDiff diff;
+        if (s == null && t == null) {
+            return; // deleted on both sides since the first pass
+        } else if (s == null) {
+            diff = new RowDiff(RowDiff.Kind.EXTRA_ON_TARGET, keyMap(rawKey), List.of());
+        } else if (t == null) {
+            diff = new RowDiff(RowDiff.Kind.MISSING_ON_TARGET, keyMap(rawKey), List.of());
+        } else {
+            List<String> columns = differing(s, t);
+            if (columns.isEmpty()) {
+                return;
+            }
+            diff = new RowDiff(RowDiff.Kind.DIFFERING, keyMap(rawKey), columns);
+        }
+        differences++;
+        if (reported.size() < settings.options().maxKeysReported()) {
+            reported.add(diff);
+        }
+    }
+
+    private Map<String, Object> keyMap(List<Object> rawKey) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        for (int i = 0; i < from.keys.size(); i++) {
+            key.put(from.keys.get(i), rawKey.get(i));
+        }
+        return key;
+    }
+
+    /** The source image's columns whose values the target image does not hold. */
+    private static List<String> differing(Image s, Image t) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Object> e : s.values().entrySet()) {
+            String column = e.getKey();
+            if (!t.values().containsKey(column) || !Canon.same(e.getValue(), t.values().get(column))) {
+                out.add(column);
+            }
+        }
+        return out;
+    }
+
+    private Image transformed(Map<String, Object> raw) {
+        List<Object> rawKey = keyOf(raw, from);
+        Row row;
+        try {
+            row = table.transform().apply(new Row(table.sourceTable(), raw));
+        } catch (RuntimeException e) {
+            throw new CutoverException(Phase.PREFLIGHT, "verify '" + table.sourceTable() + "': the transform threw on"
+                    + " the source row with key " + keyMap(rawKey) + ": " + e.getMessage()
+                    + "; the stream would fail on this row too, fix the transform or the row", e);
+        }
+        return new Image(rawKey, canonical(rawKey), canonical(row.values()));
+    }
+
+    private Image targetImage(Map<String, Object> raw) {
+        List<Object> rawKey = keyOf(raw, to);
+        return new Image(rawKey, canonical(rawKey), canonical(raw));
+    }
+
+    private static List<Object> keyOf(Map<String, Object> raw, TableShape shape) {
+        List<Object> key = new ArrayList<>(shape.keys.size());
+        for (String k : shape.keys) {
+            key.add(raw.get(k));
+        }
+        return key;
+    }
+
+    private static List<Object> canonical(List<Object> key) {
+        List<Object> out = new ArrayList<>(key.size());
+        for (Object v : key) {
+            out.add(Canon.of(v));
+        }
+        return out;
+    }
+
+    // Column names fold to lower case: servers differ in how they report an unquoted name.
+    private static Map<String, Object> canonical(Map<String, Object> values) {
+        Map<String, Object> out = new HashMap<>(values.size() * 2);
+        values.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), Canon.of(v)));
+        return out;
+    }
+
+    /** Runs a query with a lower bound, an upper bound, or a list of keys bound in order. */
+    private List<Map<String, Object>> read(Connection c, String sql, List<Object> first, Object second)
+            throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            if (first != null) {
+                for (Object v : first) {
+                    ps.setObject(p++, v);
+                }
+            }
+            if (second instanceof List<?> list) {
+                for (Object v : list) {
+                    if (v instanceof List<?> key) {
+                        for (Object k : key) {
+                            ps.setObject(p++, k);
+                        }
+                    } else {
+                        ps.setObject(p++, v);
+                    }
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                String[] names = new String[n + 1];
+                String[] types = new String[n + 1];
+                for (int i = 1; i <= n; i++) {
+                    names[i] = md.getColumnLabel(i);
+                    types[i] = md.getColumnTypeName(i);
+                }
+                ColumnValues values = settings.values();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.put(names[i], values.read(rs, i, types[i]));
+                    }
+                    out.add(row);
+                }
+            }
+        }
+        return out;
+    }
+}
