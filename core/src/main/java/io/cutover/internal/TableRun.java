@@ -36,6 +36,7 @@ final class TableRun {
     // Suspect rows waiting for a re-check, by canonical key: the raw key values to query both sides with.
     private final Map<List<Object>, List<Object>> suspects = new LinkedHashMap<>();
     private final List<RowDiff> reported = new ArrayList<>();
+    private final Map<String, String> targetNames = new HashMap<>();
     private long differences;
     private long unsettled;
     private long rows;
@@ -54,6 +55,9 @@ final class TableRun {
                     + to.name + "' has key " + to.keys + "; the verifier needs the same key on both sides");
         }
         this.chunkDone = chunkDone;
+        for (String column : to.columns) {
+            targetNames.put(column.toLowerCase(Locale.ROOT), column);
+        }
     }
 
     /** A row as compared: raw key values, canonical key, and canonical values by column. */
@@ -213,7 +217,8 @@ final class TableRun {
             if (columns.isEmpty()) {
                 return;
             }
-            diff = new RowDiff(RowDiff.Kind.DIFFERING, keyMap(rawKey), columns);
+            diff = new RowDiff(RowDiff.Kind.DIFFERING, keyMap(rawKey),
+                    columns.stream().map(c -> targetNames.getOrDefault(c, c)).toList());
         }
         differences++;
         if (reported.size() < settings.options().maxKeysReported()) {
