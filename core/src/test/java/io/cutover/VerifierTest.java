@@ -129,6 +129,40 @@ class VerifierTest {
     }
 
     @Test
+    void rowsInsertedPastTheEndDuringTheRun_areLeftForTheNextRun() {
+        sameUsers(250);
+        AtomicInteger next = new AtomicInteger(10_000);
+
+        VerifyReport report = verifier().chunkSize(50).progress(p -> users(blue, next.get(), next.getAndAdd(60) + 59))
+                .build().run();
+
+        assertThat(report.rowsCompared()).isEqualTo(250);
+        assertThat(report.isClean()).isTrue();
+    }
+
+    @Test
+    void aRowTheTargetHoldsAsTheSourceHadItAfterTheFence_isSettled() {
+        sameUsers(100);
+        exec(blue, "UPDATE users SET name = 'new' WHERE id = 5");
+
+        VerifyReport report = verifier().fence(() -> exec(green, "UPDATE users SET name = 'new' WHERE id = 5",
+                "UPDATE users SET name = 'newer' WHERE id = 5")).build().run();
+
+        assertThat(report.tables().get(0).reported()).containsExactly(
+                new RowDiff(RowDiff.Kind.DIFFERING, Map.of("ID", 5L), List.of("NAME")));
+        exec(green, "UPDATE users SET name = 'old' WHERE id = 5");
+        AtomicInteger fences = new AtomicInteger();
+        VerifyReport settled = verifier().fence(() -> {
+            fences.incrementAndGet();
+            exec(green, "UPDATE users SET name = 'new' WHERE id = 5"); // the stream applies 'new'
+            exec(blue, "UPDATE users SET name = 'newest' WHERE id = 5"); // and the source moves on
+        }).build().run();
+        assertThat(settled.isClean()).isTrue();
+        assertThat(settled.tables().get(0).unsettled()).isZero();
+        assertThat(fences).hasValue(1);
+    }
+
+    @Test
     void aDifferenceTheFenceCatchesUp_isNotReported() {
         sameUsers(100);
         exec(blue, "UPDATE users SET name = 'renamed' WHERE id = 42"); // not yet "applied" on green

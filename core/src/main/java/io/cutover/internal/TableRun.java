@@ -24,6 +24,7 @@ import java.util.function.LongConsumer;
  * one thread: not thread-safe.
  */
 final class TableRun {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableRun.class);
     private static final int KEYS_PER_QUERY = 200;
 
     private final ChunkedVerifier.Settings settings;
@@ -33,14 +34,16 @@ final class TableRun {
     private final TableShape from;
     private final TableShape to;
     private final LongConsumer chunkDone;
-    // Suspect rows waiting for a re-check, by canonical key: the raw key values to query both sides with.
-    private final Map<List<Object>, List<Object>> suspects = new LinkedHashMap<>();
+    // Suspect rows waiting for a re-check, by canonical key.
+    private final Map<List<Object>, Suspect> suspects = new LinkedHashMap<>();
     private final List<RowDiff> reported = new ArrayList<>();
     private final Map<String, String> targetNames = new HashMap<>();
     private long differences;
     private long unsettled;
     private long rows;
     private long chunks;
+    private long fences;
+    private long fenced;
 
     TableRun(ChunkedVerifier.Settings settings, VerifyTable table, Connection source, Connection target,
             LongConsumer chunkDone) throws SQLException {
@@ -60,53 +63,89 @@ final class TableRun {
         }
     }
 
+    /** A row to re-check: the raw key values to query both sides with, and the re-checks it had. */
+    private record Suspect(List<Object> rawKey, int attempts) {
+    }
+
     /** A row as compared: raw key values, canonical key, and canonical values by column. */
     private record Image(List<Object> rawKey, List<Object> key, Map<String, Object> values) {
     }
 
+    /**
+     * Compares the rows up to the highest key each side has when the run starts: rows inserted
+     * past it later are left to the next run, so that a table written at its end is not chased.
+     */
     TableDiff run() throws SQLException {
         int size = settings.options().chunkSize();
+        List<Object> sourceEnd = lastKey(source, from);
+        List<Object> targetEnd = lastKey(target, to);
         List<Object> lower = null;
-        while (true) {
-            List<Map<String, Object>> raw = read(source, from.chunk(lower != null, size), lower, null);
-            boolean last = raw.size() < size;
+        boolean last = sourceEnd == null;
+        while (!last) {
+            List<Map<String, Object>> raw = read(source, from.range(lower != null, true, size), lower, sourceEnd);
+            last = raw.size() < size;
             Map<List<Object>, Image> src = new LinkedHashMap<>();
             for (Map<String, Object> r : raw) {
                 Image image = transformed(r);
                 src.put(image.key(), image);
             }
-            List<Object> upper = raw.isEmpty() ? null : keyOf(raw.get(raw.size() - 1), from);
+            List<Object> upper = raw.isEmpty() ? lower : keyOf(raw.get(raw.size() - 1), from);
             Map<List<Object>, Image> dst = new LinkedHashMap<>();
-            if (!last) {
-                targetImages(read(target, to.range(lower != null, true, 0), lower, upper), dst);
-            } else {
-                // The tail: every target row past the last chunk's lower bound, a page at a time.
-                List<Object> after = lower;
-                while (true) {
-                    List<Map<String, Object>> page = read(target, to.range(after != null, false, size), after, null);
-                    targetImages(page, dst);
-                    if (page.size() < size) {
-                        break;
-                    }
-                    after = keyOf(page.get(page.size() - 1), to);
-                }
-            }
-            if (src.size() != dst.size() || checksum(src.values(), null) != checksum(dst.values(), columns(src.values()))) {
-                suspect(src, dst);
-            }
-            rows += raw.size();
-            chunks++;
-            chunkDone.accept(raw.size());
-            if (suspects.size() >= size) {
-                recheck();
-            }
             if (last) {
-                break;
+                tail(lower, targetEnd, dst);
+            } else {
+                targetImages(read(target, to.range(lower != null, true, 0), lower, upper), dst);
             }
+            compare(src, dst);
+            rows += raw.size();
             lower = upper;
         }
-        recheck();
+        if (sourceEnd == null) {
+            compare(Map.of(), tail(null, targetEnd, new LinkedHashMap<>()));
+        }
+        recheck(true);
         return new TableDiff(table.sourceTable(), table.targetTable(), rows, chunks, differences, reported, unsettled);
+    }
+
+    private void compare(Map<List<Object>, Image> src, Map<List<Object>, Image> dst) throws SQLException {
+        if (src.size() != dst.size() || checksum(src.values(), null) != checksum(dst.values(), columns(src.values()))) {
+            suspect(src, dst);
+        }
+        chunks++;
+        chunkDone.accept(src.size());
+        if (suspects.size() >= settings.options().chunkSize()) {
+            recheck(false);
+        }
+    }
+
+    // Every target row past the lower bound up to the target's highest key at the start, a page at a time.
+    private Map<List<Object>, Image> tail(List<Object> lower, List<Object> end, Map<List<Object>, Image> into)
+            throws SQLException {
+        int size = settings.options().chunkSize();
+        List<Object> after = lower;
+        while (end != null) {
+            List<Map<String, Object>> page = read(target, to.range(after != null, true, size), after, end);
+            targetImages(page, into);
+            if (page.size() < size) {
+                break;
+            }
+            after = keyOf(page.get(page.size() - 1), to);
+        }
+        return into;
+    }
+
+    private List<Object> lastKey(Connection c, TableShape shape) throws SQLException {
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(shape.lastKey())) {
+            if (!rs.next()) {
+                return null;
+            }
+            ResultSetMetaData md = rs.getMetaData();
+            List<Object> key = new ArrayList<>();
+            for (int i = 1; i <= shape.keys.size(); i++) {
+                key.add(settings.values().read(rs, i, md.getColumnTypeName(i)));
+            }
+            return key;
+        }
     }
 
     private void targetImages(List<Map<String, Object>> raw, Map<List<Object>, Image> into) {
@@ -147,42 +186,66 @@ final class TableRun {
         for (Image s : src.values()) {
             Image t = dst.get(s.key());
             if (t == null || !differing(s, t).isEmpty()) {
-                suspects.put(s.key(), s.rawKey());
+                suspects.putIfAbsent(s.key(), new Suspect(s.rawKey(), 0));
             }
         }
         for (Image t : dst.values()) {
             if (!src.containsKey(t.key())) {
-                suspects.put(t.key(), t.rawKey());
+                suspects.putIfAbsent(t.key(), new Suspect(t.rawKey(), 0));
             }
         }
     }
 
-    /** Re-reads the suspects after fences until each is settled or the budget is spent. */
-    private void recheck() throws SQLException {
-        Map<List<Object>, List<Object>> pending = new LinkedHashMap<>(suspects);
-        suspects.clear();
-        for (int round = 0; round < settings.options().rechecks() && !pending.isEmpty(); round++) {
-            List<List<Object>> keys = new ArrayList<>(pending.values());
+    /**
+     * Re-reads the suspects after a fence: a row the target holds as the source had it before or
+     * after the fence is settled; one that differs from both while the source did not change is a
+     * difference; one that changed on the source and matches neither is read again in the next
+     * re-check, up to the budget. Before the end of the table one round runs (the rest wait for
+     * the next batch, to share its fence); at the end, rounds run until none is left.
+     */
+    private void recheck(boolean end) throws SQLException {
+        do {
+            if (suspects.isEmpty()) {
+                return;
+            }
+            Map<List<Object>, Suspect> pending = new LinkedHashMap<>(suspects);
+            suspects.clear();
+            List<List<Object>> keys = new ArrayList<>();
+            pending.values().forEach(p -> keys.add(p.rawKey()));
             Map<List<Object>, Image> before = sourceByKeys(keys);
+            long fenceStart = System.nanoTime();
             settings.fence().run();
+            fenced += System.nanoTime() - fenceStart;
+            fences++;
             Map<List<Object>, Image> there = new HashMap<>();
             for (List<List<Object>> part : parts(keys)) {
                 targetImages(read(target, to.byKeys(part.size()), null, part), there);
             }
             Map<List<Object>, Image> after = sourceByKeys(keys);
-            Map<List<Object>, List<Object>> moving = new LinkedHashMap<>();
-            for (Map.Entry<List<Object>, List<Object>> e : pending.entrySet()) {
+            int moving = 0;
+            for (Map.Entry<List<Object>, Suspect> e : pending.entrySet()) {
                 Image s1 = before.get(e.getKey());
                 Image s2 = after.get(e.getKey());
-                if (s1 == null ? s2 != null : s2 == null || !differing(s1, s2).isEmpty()) {
-                    moving.put(e.getKey(), e.getValue()); // changed on the source while we looked
+                Image t = there.get(e.getKey());
+                if (same(s1, t) || same(s2, t)) {
+                    continue; // the target holds a state the source had: settled
+                }
+                if (same(s1, s2)) {
+                    confirm(e.getValue().rawKey(), s1, t);
+                } else if (e.getValue().attempts() + 1 < settings.options().rechecks()) {
+                    suspects.put(e.getKey(), new Suspect(e.getValue().rawKey(), e.getValue().attempts() + 1));
+                    moving++;
                 } else {
-                    confirm(e.getValue(), s1, there.get(e.getKey()));
+                    unsettled++;
                 }
             }
-            pending = moving;
-        }
-        unsettled += pending.size();
+            LOG.debug("verify '{}': re-checked {} rows, {} still changing; {} fences so far ({} ms)",
+                    table.sourceTable(), keys.size(), moving, fences, fenced / 1_000_000);
+        } while (end);
+    }
+
+    private static boolean same(Image a, Image b) {
+        return a == null ? b == null : b != null && differing(a, b).isEmpty();
     }
 
     private Map<List<Object>, Image> sourceByKeys(List<List<Object>> keys) throws SQLException {

@@ -23,6 +23,7 @@ final class TableShape {
     private final String select;
     private final String keyTuple;
     private final String order;
+    private final String last;
 
     private TableShape(String name, String quote, String schema, List<String> columns, List<String> keys) {
         this.name = name;
@@ -33,6 +34,8 @@ final class TableShape {
         List<String> quotedKeys = keys.stream().map(k -> q(quote, k)).toList();
         this.keyTuple = quotedKeys.size() == 1 ? quotedKeys.get(0) : "(" + String.join(", ", quotedKeys) + ")";
         this.order = " ORDER BY " + String.join(", ", quotedKeys);
+        this.last = "SELECT " + String.join(", ", quotedKeys) + " FROM " + from + " ORDER BY "
+                + quotedKeys.stream().map(k -> k + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1";
     }
 
     /**
@@ -119,9 +122,9 @@ final class TableShape {
         return n == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
     }
 
-    /** The first {@code limit} rows with a key above the bound (or from the start), in key order. */
-    String chunk(boolean after, int limit) {
-        return select + (after ? " WHERE " + keyTuple + " > " + params(keys.size()) : "") + order + " LIMIT " + limit;
+    /** The highest key. */
+    String lastKey() {
+        return last;
     }
 
     /** The rows with a key above the lower bound and at most the upper; either bound may be absent. */
