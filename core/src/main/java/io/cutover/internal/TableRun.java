@@ -26,6 +26,9 @@ import java.util.function.LongConsumer;
 final class TableRun {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableRun.class);
     private static final int KEYS_PER_QUERY = 200;
+    // Suspects wait for a batch this big (or the chunk size, if larger) to share one fence: under
+    // writes a fence waits for the stream's lag, which dwarfs reading a few thousand keys.
+    private static final int SUSPECTS_PER_FENCE = 10_000;
 
     private final ChunkedVerifier.Settings settings;
     private final VerifyTable table;
@@ -113,7 +116,7 @@ final class TableRun {
         }
         chunks++;
         chunkDone.accept(src.size());
-        if (suspects.size() >= settings.options().chunkSize()) {
+        if (suspects.size() >= Math.max(SUSPECTS_PER_FENCE, settings.options().chunkSize())) {
             recheck(false);
         }
     }
