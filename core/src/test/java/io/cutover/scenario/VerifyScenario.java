@@ -136,6 +136,38 @@ public abstract class VerifyScenario {
     }
 
     @Test
+    void aCutoverAskedToVerifyFirst_refusesWhileGreenDiffers_namingTheKeys_andFlipsOnceItMatches() {
+        Sides sides = freshSides("v_first");
+        ReplicationLink link = streamingItems(sides, "v_first", SEEDED);
+        DataSource blue = sides.app(Side.BLUE);
+        DataSource green = sides.app(Side.GREEN);
+        try (ConnectionSwitcher switcher = ConnectionSwitcher.between(blue, green)) {
+            run(green, "DELETE FROM items WHERE id = ?", 42L);
+            io.cutover.Cutover refused = io.cutover.Cutover.builder().name("v_first").switcher(switcher).link(link)
+                    .verifyFirst(VerifyOptions.defaults()).build();
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(refused::execute)
+                    .isInstanceOf(io.cutover.PreflightException.class)
+                    .hasMessageContaining("verify: 'items' -> 'items' has 1 rows that differ after a fence")
+                    .hasMessageContaining("MISSING_ON_TARGET {id=42}");
+            assertThat(switcher.current()).isEqualTo(Side.BLUE);
+
+            // The row comes back on blue's side of the stream: touching it on blue replays it to green.
+            run(blue, "UPDATE items SET name = ? WHERE id = ?", "touched", 42L);
+            io.cutover.Cutover cutover = io.cutover.Cutover.builder().name("v_first").switcher(switcher).link(link)
+                    .verifyFirst(VerifyOptions.defaults()).build();
+            io.cutover.CutoverResult result = cutover.execute();
+            cutover.reverseLink().ifPresent(ReplicationLink::close);
+
+            assertThat(result.outcome()).isEqualTo(io.cutover.CutoverResult.Outcome.FLIPPED);
+            assertThat(result.checks()).anySatisfy(l -> assertThat(l).startsWith("verify: blue -> green matches, "));
+            assertThat(switcher.current()).isEqualTo(Side.GREEN);
+        } finally {
+            link.close();
+        }
+    }
+
+    @Test
     void writersRunningFlatOutDuringTheVerify_causeNoFalseDifference() throws Exception {
         Sides sides = freshSides("v_busy");
         ReplicationLink link = streamingItems(sides, "v_busy", BUSY_SEEDED);
