@@ -259,6 +259,46 @@ class VerifierTest {
     }
 
     @Test
+    void aSchemaGiven_readsItsTables_notTheSameNameElsewhere() {
+        sameUsers(20);
+        for (DataSource ds : List.of(blue, green)) {
+            exec(ds, "CREATE SCHEMA other", "CREATE TABLE other.users (code VARCHAR(10) PRIMARY KEY, label VARCHAR(10))",
+                    "INSERT INTO other.users VALUES ('a', 'x'), ('b', 'y')");
+        }
+        exec(green, "UPDATE other.users SET label = 'z' WHERE code = 'b'");
+
+        VerifyReport report = Verifier.builder().source(blue).target(green).schemas("OTHER", "OTHER").table("users")
+                .build().run();
+
+        assertThat(report.rowsCompared()).isEqualTo(2);
+        assertThat(report.tables().get(0).reported()).containsExactly(
+                new RowDiff(RowDiff.Kind.DIFFERING, Map.of("CODE", "b"), List.of("LABEL")));
+    }
+
+    @Test
+    void connectionsOutOfAutoCommit_areReadInAutoCommit_andHandedBackAsTheyCame() throws SQLException {
+        sameUsers(10);
+        Connection held = blue.getConnection();
+        held.setAutoCommit(false);
+        DataSource oneConnection = new org.h2.jdbcx.JdbcDataSource() {
+            @Override
+            public Connection getConnection() {
+                return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("close")
+                                ? null : method.invoke(held, args));
+            }
+        };
+        exec(blue, "UPDATE users SET name = 'moved' WHERE id = 3");
+
+        VerifyReport report = Verifier.builder().source(oneConnection).target(green).table("users")
+                .fence(() -> exec(green, "UPDATE users SET name = 'moved' WHERE id = 3")).build().run();
+
+        assertThat(report.isClean()).isTrue();
+        assertThat(held.getAutoCommit()).isFalse();
+        held.close();
+    }
+
+    @Test
     void aMissingTableOrPrimaryKey_failsWithWhatToFix() {
         exec(blue, "CREATE TABLE nokey (id INT, name VARCHAR(10))");
         exec(green, "CREATE TABLE nokey (id INT, name VARCHAR(10))");

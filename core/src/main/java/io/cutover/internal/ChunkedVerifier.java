@@ -67,7 +67,7 @@ public final class ChunkedVerifier implements Verifier {
             progress.table = table.sourceTable();
             try (Connection source = settings.source().getConnection();
                     Connection target = settings.target().getConnection()) {
-                TableDiff diff = new TableRun(settings, table, source, target, progress::chunk).run();
+                TableDiff diff = compare(table, source, target, progress);
                 diffs.add(diff);
                 if (!diff.isClean()) {
                     LOG.warn("verify: {}", diff.summary());
@@ -85,6 +85,22 @@ public final class ChunkedVerifier implements Verifier {
                 Duration.between(progress.start, settings.clock().instant()));
         LOG.info("{}", report.summary());
         return report;
+    }
+
+    // Every read must see the latest commits (a re-check after a fence is worthless in an old
+    // snapshot), so the connections run in auto-commit, and are handed back as they came.
+    private TableDiff compare(VerifyTable table, Connection source, Connection target, Progress progress)
+            throws SQLException {
+        boolean sourceAuto = source.getAutoCommit();
+        boolean targetAuto = target.getAutoCommit();
+        source.setAutoCommit(true);
+        target.setAutoCommit(true);
+        try {
+            return new TableRun(settings, table, source, target, progress::chunk).run();
+        } finally {
+            source.setAutoCommit(sourceAuto);
+            target.setAutoCommit(targetAuto);
+        }
     }
 
     /** The run's counters and the pacing of its log lines; one thread. */

@@ -57,14 +57,14 @@ final class TableShape {
         if (schema == null) {
             places.add(new String[] {c.getCatalog(), c.getSchema()});
         } else {
-            places.add(new String[] {null, schema});
             places.add(new String[] {schema, null});
+            places.add(new String[] {null, schema});
         }
         for (String[] where : places) {
             for (String candidate : candidates(table)) {
-                List<String> columns = columns(meta, where[0], where[1], candidate);
+                List<String> columns = columns(meta, where[0], where[1], candidate, schema);
                 if (!columns.isEmpty()) {
-                    List<String> keys = keys(meta, where[0], where[1], candidate);
+                    List<String> keys = keys(meta, where[0], where[1], candidate, schema);
                     if (keys.isEmpty()) {
                         throw new IllegalStateException(side + " table '" + table + "' has no primary key; the verifier"
                                 + " reads tables in primary-key order, so give it one");
@@ -88,12 +88,19 @@ final class TableShape {
         return out;
     }
 
-    private static List<String> columns(DatabaseMetaData meta, String catalog, String schema, String table)
-            throws SQLException {
+    // A driver may search every schema (or database) when asked for none, or read the schema
+    // argument as a pattern: only rows of the table itself, in the schema asked for, count.
+    private static boolean ours(ResultSet rs, String table, String wanted) throws SQLException {
+        return table.equals(rs.getString("TABLE_NAME")) && (wanted == null
+                || wanted.equals(rs.getString("TABLE_SCHEM")) || wanted.equals(rs.getString("TABLE_CAT")));
+    }
+
+    private static List<String> columns(DatabaseMetaData meta, String catalog, String schema, String table,
+            String wanted) throws SQLException {
         TreeMap<Integer, String> ordered = new TreeMap<>();
         try (ResultSet rs = meta.getColumns(catalog, schema, table, null)) {
             while (rs.next()) {
-                if (table.equals(rs.getString("TABLE_NAME"))) {
+                if (ours(rs, table, wanted)) {
                     ordered.put(rs.getInt("ORDINAL_POSITION"), rs.getString("COLUMN_NAME"));
                 }
             }
@@ -101,12 +108,12 @@ final class TableShape {
         return new ArrayList<>(ordered.values());
     }
 
-    private static List<String> keys(DatabaseMetaData meta, String catalog, String schema, String table)
-            throws SQLException {
+    private static List<String> keys(DatabaseMetaData meta, String catalog, String schema, String table,
+            String wanted) throws SQLException {
         TreeMap<Integer, String> ordered = new TreeMap<>();
         try (ResultSet rs = meta.getPrimaryKeys(catalog, schema, table)) {
             while (rs.next()) {
-                if (table.equals(rs.getString("TABLE_NAME"))) {
+                if (ours(rs, table, wanted)) {
                     ordered.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
                 }
             }
