@@ -280,14 +280,16 @@ class VerifierTest {
         sameUsers(10);
         Connection held = blue.getConnection();
         held.setAutoCommit(false);
-        DataSource oneConnection = new org.h2.jdbcx.JdbcDataSource() {
-            @Override
-            public Connection getConnection() {
-                return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("close")
-                                ? null : method.invoke(held, args));
-            }
-        };
+        Connection unclosable = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> method.getName().equals("close")
+                        ? null : method.invoke(held, args));
+        DataSource oneConnection = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return unclosable;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
         exec(blue, "UPDATE users SET name = 'moved' WHERE id = 3");
 
         VerifyReport report = Verifier.builder().source(oneConnection).target(green).table("users")
