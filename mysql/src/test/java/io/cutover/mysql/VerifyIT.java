@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -38,6 +39,13 @@ class VerifyIT extends VerifyScenario {
                 s.close();
             }
         }
+    }
+
+    /** The guard is server-wide read_only: lift what a test's cutover left engaged, for the next test. */
+    @AfterEach
+    void liftGuards() {
+        blueServer.exec("", "SET GLOBAL read_only = OFF");
+        greenServer.exec("", "SET GLOBAL read_only = OFF");
     }
 
     private static DataSource pool(MariaDbServer server, String database) {
