@@ -131,7 +131,7 @@ public final class VerifyBench {
             VerifyOptions options) throws Exception {
         link.stream().start();
         link.stream().awaitFence(LIMIT);
-        link.verify(options.withChunkSize(Math.min(options.chunkSize(), 100))); // warm-up on a cold JIT: not counted
+        link.verify(options); // warm-up on a cold JIT and cold caches: not counted
         VerifyReport quiet = link.verify(options);
 
         AtomicBoolean running = new AtomicBoolean(true);
