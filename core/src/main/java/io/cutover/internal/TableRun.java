@@ -5,11 +5,7 @@ import io.cutover.Phase;
 import io.cutover.Row;
 import io.cutover.RowDiff;
 import io.cutover.TableDiff;
-import io.cutover.spi.ColumnValues;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +28,8 @@ final class TableRun {
 
     private final ChunkedVerifier.Settings settings;
     private final VerifyTable table;
-    private final Connection source;
-    private final Connection target;
+    private final SideReader sourceRows;
+    private final SideReader targetRows;
     private final TableShape from;
     private final TableShape to;
     private final LongConsumer chunkDone;
@@ -52,8 +48,8 @@ final class TableRun {
             LongConsumer chunkDone) throws SQLException {
         this.settings = settings;
         this.table = table;
-        this.source = source;
-        this.target = target;
+        this.sourceRows = new SideReader(source, settings.values());
+        this.targetRows = new SideReader(target, settings.values());
         this.from = TableShape.find(source, settings.sourceSchema(), table.sourceTable(), "source");
         this.to = TableShape.find(target, settings.targetSchema(), table.targetTable(), "target");
         if (from.keys.size() != to.keys.size()) {
@@ -80,12 +76,12 @@ final class TableRun {
      */
     TableDiff run() throws SQLException {
         int size = settings.options().chunkSize();
-        List<Object> sourceEnd = lastKey(source, from);
-        List<Object> targetEnd = lastKey(target, to);
+        List<Object> sourceEnd = sourceRows.lastKey(from);
+        List<Object> targetEnd = targetRows.lastKey(to);
         List<Object> lower = null;
         boolean last = sourceEnd == null;
         while (!last) {
-            List<Map<String, Object>> raw = read(source, from.range(lower != null, true, size), lower, sourceEnd);
+            List<Map<String, Object>> raw = sourceRows.read(from.range(lower != null, true, size), lower, sourceEnd);
             last = raw.size() < size;
             Map<List<Object>, Image> src = new LinkedHashMap<>();
             for (Map<String, Object> r : raw) {
@@ -97,7 +93,7 @@ final class TableRun {
             if (last) {
                 tail(lower, targetEnd, dst);
             } else {
-                targetImages(read(target, to.range(lower != null, true, 0), lower, upper), dst);
+                targetImages(targetRows.read(to.range(lower != null, true, 0), lower, upper), dst);
             }
             compare(src, dst);
             rows += raw.size();
@@ -127,7 +123,7 @@ final class TableRun {
         int size = settings.options().chunkSize();
         List<Object> after = lower;
         while (end != null) {
-            List<Map<String, Object>> page = read(target, to.range(after != null, true, size), after, end);
+            List<Map<String, Object>> page = targetRows.read(to.range(after != null, true, size), after, end);
             targetImages(page, into);
             if (page.size() < size) {
                 break;
@@ -135,20 +131,6 @@ final class TableRun {
             after = keyOf(page.get(page.size() - 1), to);
         }
         return into;
-    }
-
-    private List<Object> lastKey(Connection c, TableShape shape) throws SQLException {
-        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(shape.lastKey())) {
-            if (!rs.next()) {
-                return null;
-            }
-            ResultSetMetaData md = rs.getMetaData();
-            List<Object> key = new ArrayList<>();
-            for (int i = 1; i <= shape.keys.size(); i++) {
-                key.add(settings.values().read(rs, i, md.getColumnTypeName(i)));
-            }
-            return key;
-        }
     }
 
     private void targetImages(List<Map<String, Object>> raw, Map<List<Object>, Image> into) {
@@ -222,7 +204,7 @@ final class TableRun {
             fences++;
             Map<List<Object>, Image> there = new HashMap<>();
             for (List<List<Object>> part : parts(keys)) {
-                targetImages(read(target, to.byKeys(part.size()), null, part), there);
+                targetImages(targetRows.read(to.byKeys(part.size()), null, part), there);
             }
             Map<List<Object>, Image> after = sourceByKeys(keys);
             int moving = 0;
@@ -254,7 +236,7 @@ final class TableRun {
     private Map<List<Object>, Image> sourceByKeys(List<List<Object>> keys) throws SQLException {
         Map<List<Object>, Image> out = new HashMap<>();
         for (List<List<Object>> part : parts(keys)) {
-            for (Map<String, Object> r : read(source, from.byKeys(part.size()), null, part)) {
+            for (Map<String, Object> r : sourceRows.read(from.byKeys(part.size()), null, part)) {
                 Image image = transformed(r);
                 out.put(image.key(), image);
             }
@@ -350,50 +332,6 @@ final class TableRun {
     private static Map<String, Object> canonical(Map<String, Object> values) {
         Map<String, Object> out = new HashMap<>(values.size() * 2);
         values.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), Canon.of(v)));
-        return out;
-    }
-
-    /** Runs a query with a lower bound, an upper bound, or a list of keys bound in order. */
-    private List<Map<String, Object>> read(Connection c, String sql, List<Object> first, Object second)
-            throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            if (first != null) {
-                for (Object v : first) {
-                    ps.setObject(p++, v);
-                }
-            }
-            if (second instanceof List<?> list) {
-                for (Object v : list) {
-                    if (v instanceof List<?> key) {
-                        for (Object k : key) {
-                            ps.setObject(p++, k);
-                        }
-                    } else {
-                        ps.setObject(p++, v);
-                    }
-                }
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                int n = md.getColumnCount();
-                String[] names = new String[n + 1];
-                String[] types = new String[n + 1];
-                for (int i = 1; i <= n; i++) {
-                    names[i] = md.getColumnLabel(i);
-                    types[i] = md.getColumnTypeName(i);
-                }
-                ColumnValues values = settings.values();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= n; i++) {
-                        row.put(names[i], values.read(rs, i, types[i]));
-                    }
-                    out.add(row);
-                }
-            }
-        }
         return out;
     }
 }
