@@ -363,15 +363,20 @@ public final class SwitcherMember implements FleetMember {
 
     private void flip(FleetCommand c) {
         LiveSide live = new LiveSide(c.side(), c.generation());
-        learn(live);
         Held h = held;
         boolean ok = true;
         String detail = "";
         if (h != null && h.pause().cutover().equals(c.cutover())) {
+            synchronized (signal) {
+                if (live.newerThan(known)) {
+                    known = live;
+                }
+            }
             if (switcher.current() != c.side()) {
                 switcher.flipTo(c.side());
             }
         } else {
+            learn(live);
             ok = move("it missed the pause of cutover " + c.cutover());
             detail = ok ? "" : "could not drain to move";
         }
