@@ -202,7 +202,7 @@ public final class SwitcherMember implements FleetMember {
             }
             known = live;
         }
-        if (live.side() != switcher.current()) {
+        if (live.side() != switcher.current() && held == null && !coordinating) {
             log.warn("fleet '{}': member {} is on {} but the fleet's live side is {}; moving there", fleet(), id(),
                     switcher.current(), live);
             wake();
