@@ -342,6 +342,7 @@ public final class SwitcherMember implements FleetMember {
     private void pause(FleetCommand c) {
         WritePauser pauser = switcher.pauser();
         Duration drain = Duration.ofMillis(Math.max(1, c.drainMillis()));
+        long seen = clock.millis();
         boolean ok;
         String detail = "";
         try {
@@ -357,8 +358,9 @@ public final class SwitcherMember implements FleetMember {
             held = new Held(c, clock.millis());
         }
         channel.ack(new FleetAck(c.seq(), id(), ok, detail));
-        log.info("fleet '{}': member {} {} pause of cutover {}{}", fleet(), id(), ok ? "acked" : "nacked", c.cutover(),
-                ok ? "" : " (" + detail + ")");
+        log.info("fleet '{}': member {} {} pause of cutover {}{} (seen {} ms after it was issued, drained in {} ms)", fleet(),
+                id(), ok ? "acked" : "nacked", c.cutover(), ok ? "" : " (" + detail + ")", seen - c.issuedAt(),
+                clock.millis() - seen);
     }
 
     private void flip(FleetCommand c) {
