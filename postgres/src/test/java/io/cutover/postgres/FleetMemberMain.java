@@ -1,85 +1,54 @@
 package io.cutover.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
-import io.cutover.testservers.PostgresServer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.ConnectionSwitcher;
 import io.cutover.FleetMember;
 import io.cutover.Side;
+import io.cutover.scenario.FleetMemberLoop;
 import io.cutover.spi.FleetChannel;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import io.cutover.testservers.PostgresServer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * One instance of a service, run in its own JVM by {@link FleetIT}: joins the fleet through its own
- * switcher and writes tagged rows into {@code fleet_rows}, printing {@code ACK <tag>} for each
- * committed write and {@code ERR <tag> <why>} for each refused one, until its standard input closes.
+ * One instance of a service on PostgreSQL, run in its own JVM by {@link PgFleetIT}: Hikari pools on
+ * both sides, a switcher that joins the fleet, and {@link FleetMemberLoop}'s writes.
  *
  * <p>Arguments: fleet, blue port, green port, member id, the side its static configuration names.
  */
 public final class FleetMemberMain {
+
+    /** The scenario's insert: the server fills in its port and its clock. */
+    static final String INSERT = "INSERT INTO " + FleetMemberLoop.TABLE + " (tag, member, origin, written_ms)"
+            + " VALUES (?, ?, inet_server_port(), (extract(epoch from clock_timestamp()) * 1000)::bigint)";
 
     private FleetMemberMain() {
     }
 
     public static void main(String[] args) throws Exception {
         String fleet = args[0];
-        int bluePort = Integer.parseInt(args[1]);
-        int greenPort = Integer.parseInt(args[2]);
         String id = args[3];
-        Side configured = Side.valueOf(args[4]);
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread stdin = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                while (r.readLine() != null) {
-                    // nothing is sent; EOF means stop
-                }
-            } catch (java.io.IOException ignored) {
-                // the parent went away: stop too
-            }
-            stop.set(true);
-        }, "stdin");
-        stdin.setDaemon(true);
-        stdin.start();
-
-        try (HikariDataSource blue = pool(bluePort, id + "-blue");
-                HikariDataSource green = pool(greenPort, id + "-green");
-                FleetChannel channel = PostgresCutover.fleetChannel(fleet, admin(bluePort), admin(greenPort));
-                ConnectionSwitcher switcher = ConnectionSwitcher.builder().blue(blue).green(green).startOn(configured)
-                        .fleet(FleetMember.builder(channel).memberId(id).heartbeatInterval(Duration.ofMillis(100))
-                                .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3)))
+        try (HikariDataSource blue = pool(Integer.parseInt(args[1]), id + "-blue");
+                HikariDataSource green = pool(Integer.parseInt(args[2]), id + "-green");
+                FleetChannel channel = channel(fleet, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+                ConnectionSwitcher switcher = ConnectionSwitcher.builder().blue(blue).green(green).startOn(Side.valueOf(args[4]))
+                        .fleet(member(channel, id))
                         .build()) {
-            out.println("READY " + switcher.current());
-            long n = 0;
-            while (!stop.get()) {
-                String tag = id + "-" + (n++);
-                try (Connection c = switcher.getConnection();
-                        PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_rows (tag, member) VALUES (?, ?)")) {
-                    ps.setString(1, tag);
-                    ps.setString(2, id);
-                    ps.executeUpdate();
-                    out.println("ACK " + tag);
-                } catch (SQLException | RuntimeException e) {
-                    String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-                    out.println("ERR " + tag + " " + e.getClass().getSimpleName() + ": " + msg);
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // pace retries after a refusal
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // a steady, modest write rate
-            }
+            FleetMemberLoop.run(id, switcher, INSERT);
         }
-        out.println("DONE");
         System.exit(0);
+    }
+
+    /** How the scenario's members (and its coordinator) join: heartbeats every 100 ms. */
+    static FleetMember.Builder member(FleetChannel channel, String id) {
+        return FleetMember.builder(channel).memberId(id).heartbeatInterval(Duration.ofMillis(100))
+                .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3));
+    }
+
+    static FleetChannel channel(String fleet, int bluePort, int greenPort) {
+        return PostgresCutover.fleetChannel(fleet, admin(bluePort), admin(greenPort));
     }
 
     private static HikariDataSource pool(int port, String name) {
@@ -93,7 +62,7 @@ public final class FleetMemberMain {
         return new HikariDataSource(cfg);
     }
 
-    static PGSimpleDataSource admin(int port) {
+    private static DataSource admin(int port) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {"localhost"});
         ds.setPortNumbers(new int[] {port});

@@ -1,4 +1,4 @@
-package io.cutover.postgres;
+package io.cutover.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,11 +14,14 @@ import io.cutover.ReplicationLink;
 import io.cutover.Side;
 import io.cutover.spi.FleetChannel;
 import io.cutover.spi.FleetHeartbeat;
-import io.cutover.testservers.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,34 +31,60 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fleet of three member JVMs ({@link FleetMemberMain}) writing through their own switchers while
- * the test JVM coordinates cutover, rollback and cutover again: every acknowledged write is on the
- * live side, none reached the old side after a flip, both sides end equal. Also measures the pause
- * a fleet adds over a single instance.
+ * A fleet of three member JVMs writing through their own switchers while the test JVM coordinates
+ * cutover, rollback and cutover again, written once for every dialect: every acknowledged write is
+ * on the live side, none reached the old side after a flip, both sides end equal, and no write was
+ * refused. Also measures the pause a fleet adds over a single instance. A dialect's IT supplies its
+ * servers, its channel and the command line of its member main (which calls {@link FleetMemberLoop}).
  */
-class FleetIT {
-    private static final Logger log = LoggerFactory.getLogger(FleetIT.class);
+public abstract class FleetScenario {
+    private static final Logger log = LoggerFactory.getLogger(FleetScenario.class);
 
-    private static PgPair pg;
     private final List<Process> processes = new ArrayList<>();
 
-    @BeforeAll
-    static void servers() {
-        pg = PgPair.start();
-    }
+    /** Returns the dialect's two servers. */
+    protected abstract Sides sides();
 
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
+    /**
+     * Returns a new channel for the fleet, as a member would make it.
+     *
+     * @param fleet the fleet's name
+     * @return the channel
+     */
+    protected abstract FleetChannel channel(String fleet);
+
+    /**
+     * Returns the main class and arguments of a member JVM (the java command and class path are added).
+     *
+     * @param fleet the fleet's name
+     * @param id the member's id
+     * @param configured the side its static configuration names
+     * @return the main class name, then its arguments
+     */
+    protected abstract List<String> memberMain(String fleet, String id, Side configured);
+
+    /**
+     * Returns the DDL of {@value FleetMemberLoop#TABLE}: {@code tag} (primary key), {@code member},
+     * {@code origin} (the port of the server that took the write), {@code written_ms} (that server's
+     * clock, epoch milliseconds).
+     *
+     * @return the statement
+     */
+    protected abstract String createTable();
+
+    /**
+     * Returns the value the member's insert puts in {@code origin} on a side.
+     *
+     * @param side the side
+     * @return its port
+     */
+    protected abstract int origin(Side side);
 
     @AfterEach
     void killMembers() {
@@ -63,7 +92,7 @@ class FleetIT {
     }
 
     /** One member JVM and the file its stdout goes to. */
-    private record Member(String id, Process process, Path out) {
+    protected record Member(String id, Process process, Path out) {
         List<String> lines() {
             try {
                 return Files.readAllLines(out, StandardCharsets.UTF_8);
@@ -81,32 +110,28 @@ class FleetIT {
         }
     }
 
-    private Member launch(String fleet, String id, Side configured) throws IOException {
+    protected Member launch(String fleet, String id, Side configured) throws IOException {
         Path dir = Path.of("target", "fleet-it");
         Files.createDirectories(dir);
-        Path out = dir.resolve(id + ".out");
-        Path err = dir.resolve(id + ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.showDateTime=true", FleetMemberMain.class.getName(), fleet,
-                String.valueOf(pg.blue.port()), String.valueOf(pg.green.port()), id, configured.name())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
+        Path out = dir.resolve(fleet + "-" + id + ".out");
+        Path err = dir.resolve(fleet + "-" + id + ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+        command.addAll(memberMain(fleet, id, configured));
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         processes.add(p);
         return new Member(id, p, out);
     }
 
-    private static int acksAfter(Member m, int mark) {
-        return m.acked().size() - mark;
-    }
-
     @Test
     void threeMemberJvms_pauseFlipAndResumeTogether_throughCutoverRollbackAndCutover() throws Exception {
-        pg.both("CREATE TABLE fleet_rows (tag text PRIMARY KEY, member text NOT NULL,"
-                + " origin int NOT NULL DEFAULT inet_server_port(), written_at timestamptz NOT NULL DEFAULT clock_timestamp())");
-        ReplicationLink link = pg.builder("fleet", "fleet_rows").build();
+        for (Side side : Side.values()) {
+            sides().exec(side, createTable());
+        }
+        ReplicationLink link = sides().link("fleet", FleetMemberLoop.TABLE).build();
         link.stream().start();
-        link.stream().awaitFence(Duration.ofSeconds(30));
+        link.stream().awaitFence(Duration.ofSeconds(60));
         List<Instant> flips = new CopyOnWriteArrayList<>();
         CutoverListener flipTimes = new CutoverListener() {
             @Override
@@ -116,10 +141,9 @@ class FleetIT {
                 }
             }
         };
-        try (FleetChannel channel = PostgresCutover.fleetChannel("it", FleetMemberMain.admin(pg.blue.port()),
-                FleetMemberMain.admin(pg.green.port()));
-                ConnectionSwitcher coordinator = ConnectionSwitcher.builder().blue(PgDataSources.of(pg.blue))
-                        .green(PgDataSources.of(pg.green))
+        try (FleetChannel channel = channel("it");
+                ConnectionSwitcher coordinator = ConnectionSwitcher.builder().blue(sides().app(Side.BLUE))
+                        .green(sides().app(Side.GREEN))
                         .fleet(FleetMember.builder(channel).memberId("coordinator").heartbeatInterval(Duration.ofMillis(100))
                                 .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3)))
                         .build()) {
@@ -135,7 +159,7 @@ class FleetIT {
             for (int i = 1; i <= 3; i++) {
                 members.add(launch("it", "m" + i, Side.GREEN));
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> members.stream().allMatch(m -> m.acked().size() >= 20));
+            await().atMost(Duration.ofSeconds(90)).until(() -> members.stream().allMatch(m -> m.acked().size() >= 20));
             assertThat(members).allSatisfy(m -> assertThat(m.lines()).contains("READY blue"));
             await().atMost(Duration.ofSeconds(10)).until(() -> live(channel).containsAll(Set.of("m1", "m2", "m3")));
 
@@ -145,12 +169,11 @@ class FleetIT {
                 List<Integer> marks = members.stream().map(m -> m.acked().size()).toList();
                 Cutover run = cutover(name, coordinator, next, flipTimes);
                 fleetRuns.add(run.execute());
-                Side live = run.reverseLink().orElseThrow().source();
-                assertThat(coordinator.current()).isEqualTo(live);
+                assertThat(coordinator.current()).isEqualTo(run.reverseLink().orElseThrow().source());
                 // every member goes on writing, on the new side
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     for (int i = 0; i < members.size(); i++) {
-                        if (acksAfter(members.get(i), marks.get(i)) < 30) {
+                        if (members.get(i).acked().size() - marks.get(i) < 30) {
                             return false;
                         }
                     }
@@ -175,48 +198,59 @@ class FleetIT {
                 acked.addAll(m.acked());
                 errors.addAll(m.errors());
             }
-            Set<String> onGreen = pg.green.rows("SELECT tag FROM fleet_rows").stream().map(r -> r.get(0))
-                    .collect(Collectors.toSet());
-            assertThat(onGreen).containsAll(acked);
-            assertThat(pg.blue.rows("SELECT tag, member, origin, written_at FROM fleet_rows ORDER BY tag"))
-                    .isEqualTo(pg.green.rows("SELECT tag, member, origin, written_at FROM fleet_rows ORDER BY tag"));
+            List<List<Object>> green = rows(Side.GREEN);
+            assertThat(green.stream().map(r -> (String) r.get(0)).collect(Collectors.toSet())).containsAll(acked);
+            assertThat(rows(Side.BLUE)).isEqualTo(green);
             assertThat(flips).hasSize(3);
-            int bluePort = pg.blue.port();
-            int greenPort = pg.green.port();
-            // No write reached the old side after a flip: blue's own rows before flip 1 or between flips 2 and 3,
-            // green's own rows between flips 1 and 2 or after flip 3.
-            assertThat(count("origin = " + bluePort + " AND ((written_at >= %1$s AND written_at < %2$s) OR written_at >= %3$s)",
-                    flips)).isZero();
-            assertThat(count("origin = " + greenPort + " AND (written_at < %1$s OR (written_at >= %2$s AND written_at < %3$s))",
-                    flips)).isZero();
+            long f1 = flips.get(0).toEpochMilli();
+            long f2 = flips.get(1).toEpochMilli();
+            long f3 = flips.get(2).toEpochMilli();
+            // No write reached the old side after a flip: blue took writes only before flip 1 and between flips 2
+            // and 3, green only between flips 1 and 2 and after flip 3.
+            for (List<Object> r : green) {
+                int origin = ((Number) r.get(2)).intValue();
+                long at = ((Number) r.get(3)).longValue();
+                boolean blueLive = at < f1 || (at >= f2 && at < f3);
+                assertThat(origin).as("row " + r + " (flips at " + flips + ")").isEqualTo(origin(blueLive ? Side.BLUE : Side.GREEN));
+            }
             assertThat(errors).as("writes refused").isEmpty();
 
-            String report = String.format("fleet pause on PostgreSQL (write pause of each cutover, ms): 1 member: %d, %d;"
+            String report = String.format("fleet pause (write pause of each cutover, ms): 1 member: %d, %d;"
                     + " coordinator + 3 member JVMs: %d, %d, %d; acknowledged writes %d",
                     soloForward.writePause().toMillis(), soloBackward.writePause().toMillis(),
                     fleetRuns.get(0).writePause().toMillis(), fleetRuns.get(1).writePause().toMillis(),
                     fleetRuns.get(2).writePause().toMillis(), acked.size());
             log.info(report);
             Files.writeString(Path.of("target", "fleet-it", "pause.txt"), report + System.lineSeparator()
-                    + fleetRuns.stream().map(r -> r.summary()).collect(Collectors.joining(System.lineSeparator())));
+                    + soloForward.summary() + soloBackward.summary()
+                    + fleetRuns.stream().map(CutoverResult::summary).collect(Collectors.joining()));
             next.close();
             next.sourceGuard().release();
             next.targetGuard().release();
         }
     }
 
-    private static long count(String where, List<Instant> flips) {
-        Object[] at = flips.stream().map(i -> "to_timestamp(" + i.toEpochMilli() + " / 1000.0)").toArray();
-        return pg.green.count("SELECT count(*) FROM fleet_rows WHERE " + String.format(where, at));
+    /** The table on a side: tag, member, origin, written_ms, by tag. */
+    protected List<List<Object>> rows(Side side) throws SQLException {
+        List<List<Object>> out = new ArrayList<>();
+        try (Connection c = sides().app(side).getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tag, member, origin, written_ms FROM "
+                        + FleetMemberLoop.TABLE + " ORDER BY tag");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(List.of(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+            }
+        }
+        return out;
     }
 
-    private static Set<String> live(FleetChannel channel) {
+    protected static Set<String> live(FleetChannel channel) {
         long now = System.currentTimeMillis();
         return channel.members().stream().filter(b -> now - b.at() < 1000).map(FleetHeartbeat::member)
                 .collect(Collectors.toSet());
     }
 
-    private static Cutover cutover(String name, ConnectionSwitcher switcher, ReplicationLink link, CutoverListener listener) {
+    protected static Cutover cutover(String name, ConnectionSwitcher switcher, ReplicationLink link, CutoverListener listener) {
         Cutover.Builder b = Cutover.builder().name(name).switcher(switcher).link(link).drainBudget(Duration.ofSeconds(1));
         if (listener != null) {
             b.listener(listener);
