@@ -20,9 +20,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class FleetMemberLoop {
 
-    /** Columns of the scenario's table, in the insert's order: tag, member, origin, written_ms. */
-    public static final String TABLE = "fleet_rows";
-
     private FleetMemberLoop() {
     }
 

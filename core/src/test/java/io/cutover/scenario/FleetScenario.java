@@ -63,20 +63,21 @@ public abstract class FleetScenario {
      * Returns the main class and arguments of a member JVM (the java command and class path are added).
      *
      * @param fleet the fleet's name
+     * @param table the table it writes to
      * @param id the member's id
      * @param configured the side its static configuration names
      * @return the main class name, then its arguments
      */
-    protected abstract List<String> memberMain(String fleet, String id, Side configured);
+    protected abstract List<String> memberMain(String fleet, String table, String id, Side configured);
 
     /**
-     * Returns the DDL of {@value FleetMemberLoop#TABLE}: {@code tag} (primary key), {@code member},
-     * {@code origin} (the port of the server that took the write), {@code written_ms} (that server's
-     * clock, epoch milliseconds).
+     * Returns the DDL of a table with {@code tag} (primary key), {@code member}, {@code origin} (the
+     * port of the server that took the write), {@code written_ms} (that server's clock, epoch ms).
      *
+     * @param table the table's name
      * @return the statement
      */
-    protected abstract String createTable();
+    protected abstract String createTable(String table);
 
     /**
      * Returns the value the member's insert puts in {@code origin} on a side.
@@ -110,15 +111,15 @@ public abstract class FleetScenario {
         }
     }
 
-    protected Member launch(String fleet, String id, Side configured) throws IOException {
+    protected Member launch(String fleet, String table, String id, Side configured) throws IOException {
         Path dir = Path.of("target", "fleet-it");
         Files.createDirectories(dir);
-        Path out = dir.resolve(fleet + "-" + id + ".out");
-        Path err = dir.resolve(fleet + "-" + id + ".log");
+        Path out = dir.resolve(fleet + "-" + id + "-" + System.nanoTime() + ".out");
+        Path err = dir.resolve(fleet + "-" + id + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
-        command.addAll(memberMain(fleet, id, configured));
+        command.addAll(memberMain(fleet, table, id, configured));
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         processes.add(p);
         return new Member(id, p, out);
@@ -126,10 +127,11 @@ public abstract class FleetScenario {
 
     @Test
     void threeMemberJvms_pauseFlipAndResumeTogether_throughCutoverRollbackAndCutover() throws Exception {
+        String table = "fleet_rows";
         for (Side side : Side.values()) {
-            sides().exec(side, createTable());
+            sides().exec(side, createTable(table));
         }
-        ReplicationLink link = sides().link("fleet", FleetMemberLoop.TABLE).build();
+        ReplicationLink link = sides().link("fleet", table).build();
         link.stream().start();
         link.stream().awaitFence(Duration.ofSeconds(60));
         List<Instant> flips = new CopyOnWriteArrayList<>();
@@ -157,7 +159,7 @@ public abstract class FleetScenario {
             // Three members whose static configuration says green: they come up on the recorded side, blue.
             List<Member> members = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                members.add(launch("it", "m" + i, Side.GREEN));
+                members.add(launch("it", table, "m" + i, Side.GREEN));
             }
             await().atMost(Duration.ofSeconds(90)).until(() -> members.stream().allMatch(m -> m.acked().size() >= 20));
             assertThat(members).allSatisfy(m -> assertThat(m.lines()).contains("READY blue"));
@@ -192,28 +194,9 @@ public abstract class FleetScenario {
             }
             next.stream().awaitFence(Duration.ofSeconds(30)); // green -> blue carried the last writes back
 
-            Set<String> acked = new HashSet<>();
-            List<String> errors = new ArrayList<>();
-            for (Member m : members) {
-                acked.addAll(m.acked());
-                errors.addAll(m.errors());
-            }
-            List<List<Object>> green = rows(Side.GREEN);
-            assertThat(green.stream().map(r -> (String) r.get(0)).collect(Collectors.toSet())).containsAll(acked);
-            assertThat(rows(Side.BLUE)).isEqualTo(green);
+            Set<String> acked = verify(table, members, flips, Side.BLUE);
             assertThat(flips).hasSize(3);
-            long f1 = flips.get(0).toEpochMilli();
-            long f2 = flips.get(1).toEpochMilli();
-            long f3 = flips.get(2).toEpochMilli();
-            // No write reached the old side after a flip: blue took writes only before flip 1 and between flips 2
-            // and 3, green only between flips 1 and 2 and after flip 3.
-            for (List<Object> r : green) {
-                int origin = ((Number) r.get(2)).intValue();
-                long at = ((Number) r.get(3)).longValue();
-                boolean blueLive = at < f1 || (at >= f2 && at < f3);
-                assertThat(origin).as("row " + r + " (flips at " + flips + ")").isEqualTo(origin(blueLive ? Side.BLUE : Side.GREEN));
-            }
-            assertThat(errors).as("writes refused").isEmpty();
+            assertThat(members.stream().flatMap(m -> m.errors().stream()).toList()).as("writes refused").isEmpty();
 
             String report = String.format("fleet pause (write pause of each cutover, ms): 1 member: %d, %d;"
                     + " coordinator + 3 member JVMs: %d, %d, %d; acknowledged writes %d",
@@ -230,12 +213,198 @@ public abstract class FleetScenario {
         }
     }
 
+    /** A fleet under way: a forward link, a coordinator in this JVM, three writing member JVMs. */
+    private record Fleet(String table, ReplicationLink link, FleetChannel channel, ConnectionSwitcher coordinator,
+            List<Member> members) implements AutoCloseable {
+        @Override
+        public void close() {
+            coordinator.close();
+            channel.close();
+        }
+    }
+
+    private Fleet fleet(String name) throws IOException {
+        String table = name + "_rows";
+        for (Side side : Side.values()) {
+            sides().exec(side, createTable(table));
+        }
+        ReplicationLink link = sides().link(name, table).build();
+        link.stream().start();
+        link.stream().awaitFence(Duration.ofSeconds(60));
+        FleetChannel channel = channel(name);
+        ConnectionSwitcher coordinator = ConnectionSwitcher.builder().blue(sides().app(Side.BLUE)).green(sides().app(Side.GREEN))
+                .fleet(FleetMember.builder(channel).memberId("coordinator").heartbeatInterval(Duration.ofMillis(100))
+                        .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3)))
+                .build();
+        List<Member> members = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            members.add(launch(name, table, "m" + i, Side.BLUE));
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> members.stream().allMatch(m -> m.acked().size() >= 20));
+        await().atMost(Duration.ofSeconds(10)).until(() -> live(channel).containsAll(Set.of("m1", "m2", "m3")));
+        return new Fleet(table, link, channel, coordinator, members);
+    }
+
+    private static void stopAll(List<Member> members) throws Exception {
+        for (Member m : members) {
+            if (m.process().isAlive()) {
+                m.process().getOutputStream().close();
+            }
+        }
+        for (Member m : members) {
+            assertThat(m.process().waitFor(30, TimeUnit.SECONDS)).as(m.id() + " stopped").isTrue();
+        }
+    }
+
+    private static CutoverListener flipTimes(List<Instant> flips) {
+        return new CutoverListener() {
+            @Override
+            public void phaseStarted(String cutover, Phase phase) {
+                if (phase == Phase.FLIP) {
+                    flips.add(Instant.now());
+                }
+            }
+        };
+    }
+
+    @Test
+    void memberKilledMidCutover_theCutoverEndsWithinBudget_itsAcknowledgedWritesStay_andItsRestartComesUpOnTheLiveSide()
+            throws Exception {
+        try (Fleet f = fleet("killed")) {
+            Member victim = f.members().get(1);
+            List<Instant> flips = new CopyOnWriteArrayList<>();
+            CutoverListener killAtPause = new CutoverListener() {
+                @Override
+                public void phaseStarted(String cutover, Phase phase) {
+                    if (phase == Phase.PAUSE) {
+                        victim.process().destroyForcibly(); // kill -9 as the pause goes out
+                    }
+                }
+            };
+            Cutover first = Cutover.builder().name("killed").switcher(f.coordinator()).link(f.link())
+                    .drainBudget(Duration.ofSeconds(1)).listener(killAtPause).listener(flipTimes(flips)).build();
+            long started = System.nanoTime();
+            Cutover flipped = first;
+            try {
+                first.execute();
+            } catch (io.cutover.CutoverAbortedException aborted) {
+                // The victim died before it acked: everyone resumed on blue. Once its heartbeat is stale it is not
+                // waited for, and the next attempt goes through.
+                assertThat(aborted.getMessage()).contains("m2");
+                assertThat(f.coordinator().current()).isEqualTo(Side.BLUE);
+                await().atMost(Duration.ofSeconds(10)).until(() -> !live(f.channel()).contains("m2"));
+                flipped = Cutover.builder().name("killed-again").switcher(f.coordinator()).link(f.link())
+                        .drainBudget(Duration.ofSeconds(1)).listener(flipTimes(flips)).build();
+                flipped.execute();
+            }
+            // the first attempt took at most its total budget (10 s) plus the flip's ack wait
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+            assertThat(victim.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.coordinator().current()).isEqualTo(Side.GREEN);
+
+            Member restarted = launch("killed", f.table(), "r2", Side.BLUE); // the same instance, restarted
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> restarted.acked().size() >= 20);
+            assertThat(restarted.lines()).contains("READY green");
+            List<Member> all = new ArrayList<>(f.members());
+            all.add(restarted);
+            List<Member> running = all.stream().filter(m -> m != victim).toList();
+            List<Integer> marks = running.stream().map(m -> m.acked().size()).toList();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (int i = 0; i < running.size(); i++) {
+                    if (running.get(i).acked().size() - marks.get(i) < 20) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            stopAll(running);
+            ReplicationLink reverse = flipped.reverseLink().orElseThrow();
+            reverse.stream().awaitFence(Duration.ofSeconds(30));
+            Set<String> acked = verify(f.table(), all, flips, Side.BLUE);
+            assertThat(victim.acked()).isNotEmpty();
+            assertThat(acked).containsAll(victim.acked());
+            assertThat(all.stream().flatMap(m -> m.errors().stream()).toList()).as("writes refused").isEmpty();
+            reverse.close();
+            reverse.sourceGuard().release();
+            reverse.targetGuard().release();
+        }
+    }
+
+    @Test
+    void memberFrozenThroughTheFlip_neverWritesTheOldSide_andMovesToTheNewSideWhenItThaws() throws Exception {
+        try (Fleet f = fleet("frozen")) {
+            Member frozen = f.members().get(2);
+            signal("-STOP", frozen.process());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !live(f.channel()).contains("m3"));
+            List<Instant> flips = new CopyOnWriteArrayList<>();
+            Cutover cutover = Cutover.builder().name("frozen").switcher(f.coordinator()).link(f.link())
+                    .drainBudget(Duration.ofSeconds(1)).listener(flipTimes(flips)).build();
+            cutover.execute();
+            int mark = frozen.acked().size();
+            signal("-CONT", frozen.process());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> frozen.acked().size() - mark >= 30);
+            stopAll(f.members());
+            ReplicationLink reverse = cutover.reverseLink().orElseThrow();
+            reverse.stream().awaitFence(Duration.ofSeconds(30));
+            verify(f.table(), f.members(), flips, Side.BLUE);
+            // the others never saw a refusal; the thawed one may have (the old side's guard, or its own refusal to
+            // borrow there) before it moved, and verify() showed none of its writes landed on the old side
+            assertThat(f.members().get(0).errors()).isEmpty();
+            assertThat(f.members().get(1).errors()).isEmpty();
+            log.info("frozen member after thawing: {} refused write(s): {}", frozen.errors().size(), frozen.errors());
+            reverse.close();
+            reverse.sourceGuard().release();
+            reverse.targetGuard().release();
+        }
+    }
+
+    private static void signal(String signal, Process p) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    /**
+     * Checks the accounting once the members stopped and the reverse stream caught up: every
+     * acknowledged tag is on the live side, both sides are equal, and every row was taken by the side
+     * that was live when it was written (so none reached the old side after a flip).
+     *
+     * @param table the table
+     * @param members every member that wrote, running or not
+     * @param flips when each flip began, in order
+     * @param first the live side before the first flip
+     * @return the acknowledged tags
+     */
+    protected Set<String> verify(String table, List<Member> members, List<Instant> flips, Side first) throws SQLException {
+        Side live = flips.size() % 2 == 0 ? first : first.other();
+        Set<String> acked = new HashSet<>();
+        for (Member m : members) {
+            acked.addAll(m.acked());
+        }
+        List<List<Object>> onLive = rows(live, table);
+        assertThat(onLive.stream().map(r -> (String) r.get(0)).collect(Collectors.toSet())).containsAll(acked);
+        assertThat(rows(live.other(), table)).isEqualTo(onLive);
+        for (List<Object> r : onLive) {
+            long at = ((Number) r.get(3)).longValue();
+            Side then = first;
+            for (Instant f : flips) {
+                if (at >= f.toEpochMilli()) {
+                    then = then.other();
+                }
+            }
+            assertThat(((Number) r.get(2)).intValue()).as("row " + r + " (flips at " + flips + ")").isEqualTo(origin(then));
+        }
+        return acked;
+    }
+
     /** The table on a side: tag, member, origin, written_ms, by tag. */
-    protected List<List<Object>> rows(Side side) throws SQLException {
+    protected List<List<Object>> rows(Side side, String table) throws SQLException {
         List<List<Object>> out = new ArrayList<>();
         try (Connection c = sides().app(side).getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT tag, member, origin, written_ms FROM "
-                        + FleetMemberLoop.TABLE + " ORDER BY tag");
+                        + table + " ORDER BY tag");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(List.of(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));

@@ -1,7 +1,6 @@
 package io.cutover.mysql;
 
 import io.cutover.Side;
-import io.cutover.scenario.FleetMemberLoop;
 import io.cutover.scenario.FleetScenario;
 import io.cutover.scenario.Sides;
 import io.cutover.spi.FleetChannel;
@@ -51,14 +50,14 @@ class MariaDbFleetIT extends FleetScenario {
     }
 
     @Override
-    protected List<String> memberMain(String fleet, String id, Side configured) {
-        return List.of(MariaDbFleetMember.class.getName(), fleet, String.valueOf(blue.port()), String.valueOf(green.port()), DB,
+    protected List<String> memberMain(String fleet, String table, String id, Side configured) {
+        return List.of(MariaDbFleetMember.class.getName(), fleet, table, String.valueOf(blue.port()), String.valueOf(green.port()), DB,
                 id, configured.name());
     }
 
     @Override
-    protected String createTable() {
-        return "CREATE TABLE " + FleetMemberLoop.TABLE + " (tag VARCHAR(100) PRIMARY KEY, member VARCHAR(50) NOT NULL,"
+    protected String createTable(String table) {
+        return "CREATE TABLE " + table + " (tag VARCHAR(100) PRIMARY KEY, member VARCHAR(50) NOT NULL,"
                 + " origin INT NOT NULL, written_ms BIGINT NOT NULL)";
     }
 

@@ -15,30 +15,33 @@ import java.time.Duration;
  * of the application's account on both sides, a switcher that joins the fleet through a channel of
  * the cutover account (it writes through read_only), and {@link FleetMemberLoop}'s writes.
  *
- * <p>Arguments: fleet, blue port, green port, database, member id, the side its static configuration names.
+ * <p>Arguments: fleet, table, blue port, green port, database, member id, the side its static configuration names.
  */
 public final class MariaDbFleetMember {
 
     /** The scenario's insert: the server fills in its port and its clock. */
-    static final String INSERT = "INSERT INTO " + FleetMemberLoop.TABLE + " (tag, member, origin, written_ms)"
-            + " VALUES (?, ?, @@port, ROUND(UNIX_TIMESTAMP(NOW(6)) * 1000))";
+    static String insert(String table) {
+        return "INSERT INTO " + table + " (tag, member, origin, written_ms)"
+                + " VALUES (?, ?, @@port, ROUND(UNIX_TIMESTAMP(NOW(6)) * 1000))";
+    }
 
     private MariaDbFleetMember() {
     }
 
     public static void main(String[] args) throws Exception {
         String fleet = args[0];
-        int bluePort = Integer.parseInt(args[1]);
-        int greenPort = Integer.parseInt(args[2]);
-        String db = args[3];
-        String id = args[4];
+        String table = args[1];
+        int bluePort = Integer.parseInt(args[2]);
+        int greenPort = Integer.parseInt(args[3]);
+        String db = args[4];
+        String id = args[5];
         try (HikariDataSource blue = pool(bluePort, db, id + "-blue");
                 HikariDataSource green = pool(greenPort, db, id + "-green");
                 FleetChannel channel = channel(fleet, bluePort, greenPort, db);
-                ConnectionSwitcher switcher = ConnectionSwitcher.builder().blue(blue).green(green).startOn(Side.valueOf(args[5]))
+                ConnectionSwitcher switcher = ConnectionSwitcher.builder().blue(blue).green(green).startOn(Side.valueOf(args[6]))
                         .fleet(member(channel, id))
                         .build()) {
-            FleetMemberLoop.run(id, switcher, INSERT);
+            FleetMemberLoop.run(id, switcher, insert(table));
         }
         System.exit(0);
     }

@@ -16,27 +16,32 @@ import org.postgresql.ds.PGSimpleDataSource;
  * One instance of a service on PostgreSQL, run in its own JVM by {@link PgFleetIT}: Hikari pools on
  * both sides, a switcher that joins the fleet, and {@link FleetMemberLoop}'s writes.
  *
- * <p>Arguments: fleet, blue port, green port, member id, the side its static configuration names.
+ * <p>Arguments: fleet, table, blue port, green port, member id, the side its static configuration names.
  */
 public final class FleetMemberMain {
 
     /** The scenario's insert: the server fills in its port and its clock. */
-    static final String INSERT = "INSERT INTO " + FleetMemberLoop.TABLE + " (tag, member, origin, written_ms)"
-            + " VALUES (?, ?, inet_server_port(), (extract(epoch from clock_timestamp()) * 1000)::bigint)";
+    static String insert(String table) {
+        return "INSERT INTO " + table + " (tag, member, origin, written_ms)"
+                + " VALUES (?, ?, inet_server_port(), (extract(epoch from clock_timestamp()) * 1000)::bigint)";
+    }
 
     private FleetMemberMain() {
     }
 
     public static void main(String[] args) throws Exception {
         String fleet = args[0];
-        String id = args[3];
-        try (HikariDataSource blue = pool(Integer.parseInt(args[1]), id + "-blue");
-                HikariDataSource green = pool(Integer.parseInt(args[2]), id + "-green");
-                FleetChannel channel = channel(fleet, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-                ConnectionSwitcher switcher = ConnectionSwitcher.builder().blue(blue).green(green).startOn(Side.valueOf(args[4]))
+        String table = args[1];
+        int bluePort = Integer.parseInt(args[2]);
+        int greenPort = Integer.parseInt(args[3]);
+        String id = args[4];
+        try (HikariDataSource blue = pool(bluePort, id + "-blue");
+                HikariDataSource green = pool(greenPort, id + "-green");
+                FleetChannel channel = channel(fleet, bluePort, greenPort);
+                ConnectionSwitcher switcher = ConnectionSwitcher.builder().blue(blue).green(green).startOn(Side.valueOf(args[5]))
                         .fleet(member(channel, id))
                         .build()) {
-            FleetMemberLoop.run(id, switcher, INSERT);
+            FleetMemberLoop.run(id, switcher, insert(table));
         }
         System.exit(0);
     }

@@ -1,7 +1,6 @@
 package io.cutover.postgres;
 
 import io.cutover.Side;
-import io.cutover.scenario.FleetMemberLoop;
 import io.cutover.scenario.FleetScenario;
 import io.cutover.scenario.Sides;
 import io.cutover.spi.FleetChannel;
@@ -34,14 +33,14 @@ class PgFleetIT extends FleetScenario {
     }
 
     @Override
-    protected List<String> memberMain(String fleet, String id, Side configured) {
-        return List.of(FleetMemberMain.class.getName(), fleet, String.valueOf(pg.blue.port()), String.valueOf(pg.green.port()),
+    protected List<String> memberMain(String fleet, String table, String id, Side configured) {
+        return List.of(FleetMemberMain.class.getName(), fleet, table, String.valueOf(pg.blue.port()), String.valueOf(pg.green.port()),
                 id, configured.name());
     }
 
     @Override
-    protected String createTable() {
-        return "CREATE TABLE " + FleetMemberLoop.TABLE + " (tag varchar(100) PRIMARY KEY, member varchar(50) NOT NULL,"
+    protected String createTable(String table) {
+        return "CREATE TABLE " + table + " (tag varchar(100) PRIMARY KEY, member varchar(50) NOT NULL,"
                 + " origin int NOT NULL, written_ms bigint NOT NULL)";
     }
 
