@@ -3,10 +3,7 @@ package io.cutover.internal;
 import io.cutover.FleetMember;
 import io.cutover.LiveSide;
 import io.cutover.Side;
-import io.cutover.WritePauser;
-import io.cutover.spi.FleetAck;
 import io.cutover.spi.FleetChannel;
-import io.cutover.spi.FleetCommand;
 import io.cutover.spi.FleetHeartbeat;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -51,10 +48,6 @@ public final class SwitcherMember implements FleetMember {
             Duration coordinatorSilence, Duration moveDrain, Clock clock, ScheduledExecutorService scheduler) {
     }
 
-    /** The pause a coordinator holds on this member. */
-    private record Held(FleetCommand pause, long sinceMillis) {
-    }
-
     private final Settings settings;
     private final FleetChannel channel;
     private final LeasingConnectionSwitcher switcher;
@@ -69,9 +62,8 @@ public final class SwitcherMember implements FleetMember {
     private final Object signal = new Object();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile LiveSide known;
-    private volatile Held held; // written under work
+    private final MemberCommands commands;
     private volatile boolean coordinating;
-    private long cursor; // guarded by work
     private AutoCloseable subscription;
     private volatile boolean heartbeatFailing;
 
@@ -94,6 +86,7 @@ public final class SwitcherMember implements FleetMember {
             t.setDaemon(true);
             return t;
         }) : settings.scheduler();
+        this.commands = new MemberCommands(this, channel, switcher, clock);
     }
 
     /**
@@ -110,7 +103,7 @@ public final class SwitcherMember implements FleetMember {
     public void start() {
         work.lock();
         try {
-            cursor = channel.latestSeq();
+            commands.startAfter(channel.latestSeq());
         } finally {
             work.unlock();
         }
@@ -202,7 +195,7 @@ public final class SwitcherMember implements FleetMember {
             }
             known = live;
         }
-        if (live.side() != switcher.current() && held == null && !coordinating) {
+        if (live.side() != switcher.current() && !commands.paused() && !coordinating) {
             log.warn("fleet '{}': member {} is on {} but the fleet's live side is {}; moving there", fleet(), id(),
                     switcher.current(), live);
             wake();
@@ -218,6 +211,23 @@ public final class SwitcherMember implements FleetMember {
 
     void coordinating(boolean on) {
         coordinating = on;
+    }
+
+    boolean isCoordinating() {
+        return coordinating;
+    }
+
+    LiveSide known() {
+        return known;
+    }
+
+    /** Takes in a live side if it is newer than the one known, quietly (a coordinator told us). */
+    void raiseKnown(LiveSide live) {
+        synchronized (signal) {
+            if (live.newerThan(known)) {
+                known = live;
+            }
+        }
     }
 
     /** Live members other than this one. */
@@ -263,7 +273,7 @@ public final class SwitcherMember implements FleetMember {
         }
         try {
             channel.heartbeat(new FleetHeartbeat(id(), switcher.current(), known == null ? 0 : known.generation(),
-                    held != null, clock.millis()));
+                    commands.paused(), clock.millis()));
             if (readLive) {
                 learn(channel.readLiveSide().orElse(null));
             }
@@ -292,181 +302,13 @@ public final class SwitcherMember implements FleetMember {
         try {
             do {
                 again.set(false);
-                step();
+                commands.step();
             } while (again.get() && !closed.get());
         } catch (RuntimeException e) {
             log.warn("fleet '{}': member {} could not handle fleet commands: {}", fleet(), id(), e.getMessage(), e);
         } finally {
             work.unlock();
         }
-    }
-
-    private void step() {
-        List<FleetCommand> commands = channel.commandsAfter(cursor);
-        for (int i = 0; i < commands.size(); i++) {
-            FleetCommand c = commands.get(i);
-            cursor = c.seq();
-            if (c.issuer().equals(id()) || coordinating) {
-                continue;
-            }
-            switch (c.kind()) {
-                case PAUSE -> {
-                    if (!overtaken(c, commands, i)) {
-                        pause(c);
-                    }
-                }
-                case FLIP -> flip(c);
-                case RESUME -> resume(c);
-                default -> throw new IllegalStateException("unknown command " + c.kind());
-            }
-        }
-        Held h = held;
-        if (h != null) {
-            checkCoordinator(h);
-        } else if (behind() && !coordinating) {
-            move("the fleet moved without it");
-        }
-    }
-
-    /** A PAUSE followed in the same batch by its cutover's RESUME or FLIP is history, not a request. */
-    private static boolean overtaken(FleetCommand pause, List<FleetCommand> batch, int at) {
-        for (int j = at + 1; j < batch.size(); j++) {
-            FleetCommand later = batch.get(j);
-            if (later.cutover().equals(pause.cutover()) && later.kind() != FleetCommand.Kind.PAUSE) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void pause(FleetCommand c) {
-        WritePauser pauser = switcher.pauser();
-        Duration drain = Duration.ofMillis(Math.max(1, c.drainMillis()));
-        long seen = clock.millis();
-        boolean ok;
-        String detail = "";
-        try {
-            ok = pauser.tryPause(drain);
-            if (!ok) {
-                detail = pauser.inFlight() + " write(s) still in flight after " + drain.toMillis() + " ms";
-            }
-        } catch (IllegalStateException e) {
-            ok = false;
-            detail = "writes already paused here: " + e.getMessage();
-        }
-        if (ok) {
-            held = new Held(c, clock.millis());
-        }
-        channel.ack(new FleetAck(c.seq(), id(), ok, detail));
-        log.info("fleet '{}': member {} {} pause of cutover {}{} (seen {} ms after it was issued, drained in {} ms)", fleet(),
-                id(), ok ? "acked" : "nacked", c.cutover(), ok ? "" : " (" + detail + ")", seen - c.issuedAt(),
-                clock.millis() - seen);
-    }
-
-    private void flip(FleetCommand c) {
-        LiveSide live = new LiveSide(c.side(), c.generation());
-        Held h = held;
-        boolean ok = true;
-        String detail = "";
-        if (h != null && h.pause().cutover().equals(c.cutover())) {
-            synchronized (signal) {
-                if (live.newerThan(known)) {
-                    known = live;
-                }
-            }
-            if (switcher.current() != c.side()) {
-                switcher.flipTo(c.side());
-            }
-        } else {
-            learn(live);
-            ok = move("it missed the pause of cutover " + c.cutover());
-            detail = ok ? "" : "could not drain to move";
-        }
-        channel.ack(new FleetAck(c.seq(), id(), ok, detail));
-    }
-
-    private void resume(FleetCommand c) {
-        Held h = held;
-        if (h != null && h.pause().cutover().equals(c.cutover())) {
-            try {
-                // An aborted cutover may have recorded the live side and then undone that with a newer record.
-                learn(channel.readLiveSide().orElse(null));
-            } catch (RuntimeException e) {
-                log.warn("fleet '{}': member {} could not read the live side on resume: {}", fleet(), id(), e.getMessage());
-            }
-            held = null;
-            switcher.pauser().resume();
-            log.info("fleet '{}': member {} resumed on {} (cutover {})", fleet(), id(), switcher.current(), c.cutover());
-        }
-    }
-
-    private void checkCoordinator(Held h) {
-        long now = clock.millis();
-        long silence = settings.coordinatorSilence().toMillis();
-        String why = null;
-        if (now - h.sinceMillis() > h.pause().holdMillis() + silence) {
-            why = "has held writes paused for " + (now - h.sinceMillis()) + " ms, past its hold limit of "
-                    + h.pause().holdMillis() + " ms plus " + silence + " ms";
-        } else {
-            FleetHeartbeat beat = null;
-            for (FleetHeartbeat b : channel.members()) {
-                if (b.member().equals(h.pause().issuer())) {
-                    beat = b;
-                }
-            }
-            if (beat == null && now - h.sinceMillis() > silence) {
-                why = "has left the fleet";
-            } else if (beat != null && now - beat.at() > silence) {
-                why = "has been silent for " + (now - beat.at()) + " ms (bound " + silence + " ms)";
-            }
-        }
-        if (why == null) {
-            return;
-        }
-        LiveSide live = channel.readLiveSide().orElse(null);
-        if (live != null) {
-            noteLive(live.newerThan(known) ? live : known);
-        }
-        LiveSide k = known;
-        Side before = switcher.current();
-        if (k != null && k.side() != before) {
-            switcher.flipTo(k.side());
-        }
-        held = null;
-        switcher.pauser().resume();
-        log.warn("fleet '{}': member {} was paused by cutover {} whose coordinator {} {}; read the durable live side"
-                + " ({}) and resumed on {}{}", fleet(), id(), h.pause().cutover(), h.pause().issuer(), why,
-                live == null ? "never recorded" : live, switcher.current(),
-                before != switcher.current() ? " (moved from " + before + ")" : "");
-    }
-
-    /** Moves to the known live side by itself: drain, flip, resume. */
-    private boolean move(String why) {
-        LiveSide k = known;
-        if (k == null || k.side() == switcher.current()) {
-            return true;
-        }
-        WritePauser pauser = switcher.pauser();
-        Side from = switcher.current();
-        boolean drained;
-        try {
-            drained = pauser.tryPause(settings.moveDrain());
-        } catch (IllegalStateException e) {
-            return false; // paused by someone else right now; the next step tries again
-        }
-        if (!drained) {
-            log.warn("fleet '{}': member {} must move from {} to {} ({}) but {} write(s) stayed in flight past {} ms;"
-                    + " new connections are refused meanwhile, trying again", fleet(), id(), from, k.side(), why,
-                    pauser.inFlight(), settings.moveDrain().toMillis());
-            return false;
-        }
-        try {
-            switcher.flipTo(k.side());
-        } finally {
-            pauser.resume();
-        }
-        log.warn("fleet '{}': member {} moved from {} to the live side {} by itself: {}", fleet(), id(), from, k, why);
-        return true;
     }
 
     @Override

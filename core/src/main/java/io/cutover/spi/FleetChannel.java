@@ -132,15 +132,10 @@ public interface FleetChannel extends AutoCloseable {
      * @return whether it is the guard's refusal
      */
     default boolean isGuardRefusal(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            if ("25006".equals(s.getSQLState()) || s.getErrorCode() == 1290 || s.getErrorCode() == 1792) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && ("25006".equals(s.getSQLState()) || s.getErrorCode() == 1290
+                    || s.getErrorCode() == 1792)) {
                 return true;
-            }
-            if (s.getCause() instanceof SQLException cause && cause != s) {
-                s = cause;
-                if ("25006".equals(s.getSQLState()) || s.getErrorCode() == 1290 || s.getErrorCode() == 1792) {
-                    return true;
-                }
             }
         }
         return false;

@@ -80,6 +80,14 @@ public abstract class FleetScenario {
     protected abstract String createTable(String table);
 
     /**
+     * Returns the insert the members run: two parameters (tag, member), origin and written_ms set by the server.
+     *
+     * @param table the table
+     * @return the statement
+     */
+    protected abstract String insert(String table);
+
+    /**
      * Returns the value the member's insert puts in {@code origin} on a side.
      *
      * @param side the side
@@ -149,6 +157,8 @@ public abstract class FleetScenario {
                         .fleet(FleetMember.builder(channel).memberId("coordinator").heartbeatInterval(Duration.ofMillis(100))
                                 .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3)))
                         .build()) {
+            // The coordinator writes too, at the members' rate, so the single instance is measured under load.
+            InJvmWriter coordinatorWrites = new InJvmWriter(coordinator, insert(table));
             // A single instance first: the pause to compare with.
             Cutover solo = cutover("solo", coordinator, link, null);
             CutoverResult soloForward = solo.execute();
@@ -192,9 +202,14 @@ public abstract class FleetScenario {
                 assertThat(m.process().waitFor(30, TimeUnit.SECONDS)).as(m.id() + " stopped").isTrue();
                 assertThat(m.process().exitValue()).as(m.id() + " exit").isZero();
             }
+            coordinatorWrites.close();
             next.stream().awaitFence(Duration.ofSeconds(30)); // green -> blue carried the last writes back
 
+            coordinatorWrites.close();
             Set<String> acked = verify(table, members, flips, Side.BLUE);
+            assertThat(acked).containsAll(coordinatorWrites.acked());
+            assertThat(coordinatorWrites.acked()).isNotEmpty();
+            assertThat(coordinatorWrites.refused()).as("coordinator's writes refused").isZero();
             assertThat(flips).hasSize(3);
             assertThat(members.stream().flatMap(m -> m.errors().stream()).toList()).as("writes refused").isEmpty();
 
@@ -210,6 +225,49 @@ public abstract class FleetScenario {
             next.close();
             next.sourceGuard().release();
             next.targetGuard().release();
+        }
+    }
+
+    /** Writes through a switcher in this JVM, as a member JVM does, until closed. */
+    private static final class InJvmWriter implements AutoCloseable {
+        private final Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        private final Thread thread;
+
+        InJvmWriter(ConnectionSwitcher switcher, String insert) {
+            thread = new Thread(() -> {
+                long n = 0;
+                while (!stop.get()) {
+                    String tag = "c-" + (n++);
+                    try (Connection c = switcher.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
+                        ps.setString(1, tag);
+                        ps.setString(2, "coordinator");
+                        ps.executeUpdate();
+                        acked.add(tag);
+                    } catch (SQLException | RuntimeException e) {
+                        refused.incrementAndGet();
+                        log.warn("coordinator's write {} refused: {}", tag, e.getMessage());
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                }
+            }, "coordinator-writes");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        Set<String> acked() {
+            return acked;
+        }
+
+        int refused() {
+            return refused.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(TimeUnit.SECONDS.toMillis(30));
         }
     }
 

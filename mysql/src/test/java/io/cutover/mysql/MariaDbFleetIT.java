@@ -62,6 +62,11 @@ class MariaDbFleetIT extends FleetScenario {
     }
 
     @Override
+    protected String insert(String table) {
+        return MariaDbFleetMember.insert(table);
+    }
+
+    @Override
     protected int origin(Side side) {
         return side == Side.BLUE ? blue.port() : green.port();
     }

@@ -45,6 +45,11 @@ class PgFleetIT extends FleetScenario {
     }
 
     @Override
+    protected String insert(String table) {
+        return FleetMemberMain.insert(table);
+    }
+
+    @Override
     protected int origin(Side side) {
         return side == Side.BLUE ? pg.blue.port() : pg.green.port();
     }
