@@ -9,7 +9,6 @@ import io.cutover.spi.FleetAck;
 import io.cutover.spi.FleetChannel;
 import io.cutover.spi.FleetCommand;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,6 @@ final class FleetSite implements WriteSite {
     private String cutoverId;
     private List<String> awaited = List.of();
     private boolean paused;
-    private long addedPauseMillis;
 
     /**
      * Creates the site.
@@ -78,7 +76,7 @@ final class FleetSite implements WriteSite {
         long localDone = System.nanoTime();
         long grace = Math.max(100, 4 * channel.pollInterval().toMillis());
         Map<String, String> failed = await(pause.seq(), awaited, started + (drainBudget.toMillis() + grace) * 1_000_000L);
-        addedPauseMillis = Math.max(0, (System.nanoTime() - localDone) / 1_000_000);
+        long addedPauseMillis = Math.max(0, (System.nanoTime() - localDone) / 1_000_000);
         if (!failed.isEmpty()) {
             resumeOthers();
             member.switcher().pauser().resume();
@@ -197,23 +195,9 @@ final class FleetSite implements WriteSite {
                 member.settings().clock().millis());
     }
 
-    /**
-     * Returns how long the last pause waited for other members after the local drain.
-     *
-     * @return milliseconds
-     */
-    long addedPauseMillis() {
-        return addedPauseMillis;
-    }
-
     @Override
     public Side current() {
         return member.switcher().current();
-    }
-
-    /** The members awaited by the last pause. */
-    List<String> awaited() {
-        return new ArrayList<>(awaited);
     }
 
     @Override
