@@ -126,6 +126,30 @@ class InMemoryFleetTest {
     }
 
     @Test
+    void liveSideThatCannotBeRecordedOnBothDatabases_abortsWithEveryMemberResumedOnTheOldSide() {
+        ConnectionSwitcher a = member("a");
+        ConnectionSwitcher b = member("b");
+        FakeReplicationLink link = FakeReplicationLink.from(Side.BLUE);
+        link.stream().start();
+        fleet.sideDown(Side.GREEN, true);
+
+        assertThatThrownBy(() -> cutover(a, link).execute()).isInstanceOf(CutoverAbortedException.class)
+                .hasMessageContaining("could not record the live side");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (ConnectionSwitcher s : List.of(a, b)) {
+                assertThat(s.current()).isEqualTo(Side.BLUE);
+                assertThat(s.pauser().isPaused()).isFalse();
+            }
+        });
+        // the half-written record was overwritten with a newer one naming the old side
+        assertThat(fleet.liveSideOn(Side.BLUE)).contains(new LiveSide(Side.BLUE, 2));
+        assertThat(b.fleet().orElseThrow().behind()).isFalse();
+        fleet.sideDown(Side.GREEN, false);
+        assertThat(member("restarted").current()).isEqualTo(Side.BLUE);
+    }
+
+    @Test
     void memberThatDoesNotAnswer_abortsTheCutoverNamingIt() {
         ConnectionSwitcher a = member("a");
         member("b");
