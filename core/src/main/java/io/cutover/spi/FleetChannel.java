@@ -23,6 +23,13 @@ import javax.sql.DataSource;
 public interface FleetChannel extends AutoCloseable {
 
     /**
+     * The control tables of the JDBC channel, on both databases: {@code cutover_fleet_live},
+     * {@code cutover_fleet_members}, {@code cutover_fleet_commands}, {@code cutover_fleet_acks}.
+     * Removing a migration's objects removes these once no fleet uses them.
+     */
+    List<String> TABLES = io.cutover.internal.FleetTables.ALL;
+
+    /**
      * Returns the fleet's name; members of one fleet use the same name.
      *
      * @return the name
