@@ -1,7 +1,9 @@
 package io.cutover;
 
 import io.cutover.internal.LeasingConnectionSwitcher;
+import io.cutover.internal.SwitcherMember;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -97,8 +99,19 @@ public interface ConnectionSwitcher extends DataSource, AutoCloseable {
     DataSource readOnly();
 
     /**
+     * Returns the fleet member this switcher is, when built with
+     * {@link Builder#fleet(FleetMember.Builder)}: a {@link Cutover} over it then pauses, flips and
+     * resumes every member of the fleet, not only this instance.
+     *
+     * @return the member, or empty for a switcher on its own
+     */
+    default Optional<FleetMember> fleet() {
+        return Optional.empty();
+    }
+
+    /**
      * Stops handing out connections; open ones keep working until closed. Idempotent. The
-     * underlying DataSources are not closed.
+     * underlying DataSources are not closed. A fleet member leaves its fleet.
      */
     @Override
     void close();
@@ -111,6 +124,7 @@ public interface ConnectionSwitcher extends DataSource, AutoCloseable {
         private DataSource green;
         private WritePauser pauser;
         private Side initialSide = Side.BLUE;
+        private FleetMember.Builder fleet;
 
         Builder() {
         }
@@ -165,10 +179,26 @@ public interface ConnectionSwitcher extends DataSource, AutoCloseable {
         }
 
         /**
-         * Builds the switcher.
+         * Makes the switcher a member of a fleet: every instance of the service pauses, flips and
+         * resumes together when any one runs a {@link Cutover}. {@link #build()} reads the live side
+         * recorded on the databases and starts there, whatever {@link #startOn} says.
+         *
+         * @param member the member's description, from {@link FleetMember#builder}
+         * @return this builder
+         * @throws NullPointerException if member is null
+         */
+        public Builder fleet(FleetMember.Builder member) {
+            this.fleet = Objects.requireNonNull(member, "fleet");
+            return this;
+        }
+
+        /**
+         * Builds the switcher; a fleet member reads the live side, joins and heartbeats first.
          *
          * @return a new switcher
-         * @throws IllegalStateException if blue or green was not set, or both are the same object
+         * @throws IllegalStateException if blue or green was not set, or both are the same object,
+         *     or the fleet settings conflict
+         * @throws CutoverException if a fleet member cannot read the live side from either database
          */
         public ConnectionSwitcher build() {
             if (blue == null) {
@@ -181,7 +211,27 @@ public interface ConnectionSwitcher extends DataSource, AutoCloseable {
                 throw new IllegalStateException("blue and green are the same DataSource object; a cutover needs two");
             }
             WritePauser p = pauser != null ? pauser : WritePauser.create();
-            return new LeasingConnectionSwitcher(blue, green, p, initialSide);
+            if (fleet == null) {
+                return new LeasingConnectionSwitcher(blue, green, p, initialSide);
+            }
+            SwitcherMember.Settings settings = fleet.settings();
+            LiveSide live = SwitcherMember.readLive(settings.channel()).orElse(null);
+            Side start = live != null ? live.side() : initialSide;
+            if (live != null && live.side() != initialSide) {
+                org.slf4j.LoggerFactory.getLogger(ConnectionSwitcher.class).info(
+                        "fleet '{}': starting on {} (the recorded live side, {}), not on {} as configured",
+                        settings.channel().fleet(), start, live, initialSide);
+            }
+            LeasingConnectionSwitcher switcher = new LeasingConnectionSwitcher(blue, green, p, start);
+            SwitcherMember member = new SwitcherMember(settings, switcher, live);
+            switcher.attach(member);
+            try {
+                member.start();
+            } catch (RuntimeException e) {
+                switcher.close();
+                throw e;
+            }
+            return switcher;
         }
     }
 }

@@ -34,6 +34,7 @@ public final class LeasingConnectionSwitcher implements ConnectionSwitcher {
     private final Object flipLock = new Object();
     private final DataSource readOnlyView = new ReadOnlyView();
     private volatile Target target;
+    private volatile SwitcherMember member; // set once, before the switcher is handed out
 
     /**
      * Creates a switcher.
@@ -70,6 +71,10 @@ public final class LeasingConnectionSwitcher implements ConnectionSwitcher {
         }
         try {
             Target t = target;
+            SwitcherMember m = member;
+            if (m != null) {
+                m.checkBorrow(t.side());
+            }
             DataSource ds = dataSource(t.side());
             Connection c = username == null ? ds.getConnection() : ds.getConnection(username, password);
             return SwitchedConnection.wrap(c, this, t, lease, false);
@@ -82,6 +87,37 @@ public final class LeasingConnectionSwitcher implements ConnectionSwitcher {
     private void checkOpen() throws SQLException {
         if (closed.get()) {
             throw new SQLException("ConnectionSwitcher is closed; it hands out no more connections", "08003");
+        }
+    }
+
+    /**
+     * Makes this switcher a member of a fleet; called once by the builder before the switcher is
+     * handed out.
+     *
+     * @param fleetMember the member
+     */
+    public void attach(SwitcherMember fleetMember) {
+        if (member != null) {
+            throw new IllegalStateException("switcher is already a member of fleet '" + member.fleet() + "'");
+        }
+        this.member = Objects.requireNonNull(fleetMember, "fleetMember");
+    }
+
+    @Override
+    public java.util.Optional<io.cutover.FleetMember> fleet() {
+        return java.util.Optional.ofNullable(member);
+    }
+
+    /** The fleet member, or null. */
+    SwitcherMember member() {
+        return member;
+    }
+
+    /** Told of every statement that failed on a connection of this switcher. */
+    void failed(SQLException e) {
+        SwitcherMember m = member;
+        if (m != null) {
+            m.failed(e);
         }
     }
 
@@ -149,6 +185,10 @@ public final class LeasingConnectionSwitcher implements ConnectionSwitcher {
     @Override
     public void close() {
         closed.set(true);
+        SwitcherMember m = member;
+        if (m != null) {
+            m.close();
+        }
     }
 
     @Override

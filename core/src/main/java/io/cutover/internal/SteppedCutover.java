@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Cutover}: the steps of ARCHITECTURE.md run one after the other against a
- * {@link WriteSite} and a {@link ReplicationLink}, each timed, with the total budget checked
+ * {@link WriteSite} (this JVM's switcher, or its whole fleet when the switcher is a fleet member) and a {@link ReplicationLink}, each timed, with the total budget checked
  * between steps and an abort that undoes what the run did before the flip.
  */
 public final class SteppedCutover implements Cutover {
@@ -83,7 +83,11 @@ public final class SteppedCutover implements Cutover {
      */
     public SteppedCutover(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.site = WriteSite.of(settings.switcher());
+        this.site = settings.switcher().fleet()
+                .filter(SwitcherMember.class::isInstance)
+                .<WriteSite>map(m -> new FleetSite((SwitcherMember) m, settings.name(),
+                        settings.totalBudget().plus(settings.drainBudget()), settings.drainBudget()))
+                .orElseGet(() -> WriteSite.of(settings.switcher()));
         this.listeners = new Listeners(settings.name(), settings.listeners());
     }
 

@@ -94,7 +94,7 @@ final class SwitchedConnection implements InvocationHandler {
                 break;
         }
         checkUsable();
-        Object result = call(delegate, method, args);
+        Object result = callReporting(delegate, method, args);
         if (result instanceof Statement) {
             return wrapStatement((Statement) result);
         }
@@ -140,6 +140,16 @@ final class SwitchedConnection implements InvocationHandler {
         return instantiate(type, new GuardedStatement(statement));
     }
 
+    /** Calls through, telling the switcher of a failure (a fleet member looks for a guard's refusal). */
+    private Object callReporting(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return call(target, method, args);
+        } catch (SQLException e) {
+            switcher.failed(e);
+            throw e;
+        }
+    }
+
     static Object call(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
@@ -178,7 +188,7 @@ final class SwitchedConnection implements InvocationHandler {
                     return wanted.isInstance(self) || wanted.isInstance(statement) || statement.isWrapperFor(wanted);
                 default:
                     checkUsable();
-                    return call(statement, method, args);
+                    return callReporting(statement, method, args);
             }
         }
     }

@@ -4,6 +4,8 @@ import io.cutover.ReplicationLink;
 import io.cutover.Side;
 import io.cutover.TlsMode;
 import io.cutover.spi.DialectBuilder;
+import io.cutover.spi.FleetChannel;
+import io.cutover.spi.FleetSignal;
 import io.cutover.spi.DialectSettings;
 import io.cutover.spi.ServerAddress;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
  * Builds the MySQL / MariaDB side of a cutover: a {@link ReplicationLink} from blue to green that
@@ -51,6 +54,48 @@ public final class MySqlCutover {
     public static final int DEFAULT_COPY_PARALLELISM = 2;
 
     private MySqlCutover() {
+    }
+
+    /** How often fleet members look for commands: MySQL and MariaDB have no notifications. */
+    static final Duration FLEET_POLL = Duration.ofMillis(5);
+
+    /**
+     * Returns the channel through which the instances of a service form a fleet on these two
+     * MySQL or MariaDB databases (see {@link io.cutover.FleetMember}): the control tables
+     * {@code cutover_fleet_live}, {@code cutover_fleet_members}, {@code cutover_fleet_commands} and
+     * {@code cutover_fleet_acks} are created in the connections' database when first needed; the
+     * live side is recorded on both databases, members, commands and acks are kept on blue; members
+     * poll for commands every 5 ms over a connection the channel keeps open. The DataSources must
+     * log in as a user that writes through {@code read_only} (the cutover user: {@code READ_ONLY
+     * ADMIN} on MariaDB, {@code CONNECTION_ADMIN} on MySQL), since members heartbeat and ack on a
+     * guarded database. Close the channel after the switchers that use it.
+     *
+     * @param fleet the fleet's name, the same on every instance: 1 to 60 letters, digits,
+     *     underscores or dashes
+     * @param blue blue's DataSource
+     * @param green green's DataSource
+     * @return the channel
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if the name is not valid or both DataSources are the same
+     */
+    public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green) {
+        return fleetChannel(fleet, blue, green, Side.BLUE);
+    }
+
+    /**
+     * Like {@link #fleetChannel(String, DataSource, DataSource)}, with members, commands and acks on
+     * {@code home}: green, once blue is to be retired.
+     *
+     * @param fleet the fleet's name
+     * @param blue blue's DataSource
+     * @param green green's DataSource
+     * @param home the database holding members, commands and acks
+     * @return the channel
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if the name is not valid or both DataSources are the same
+     */
+    public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green, Side home) {
+        return FleetChannel.jdbc(fleet, blue, green, home, FleetSignal.NONE, FLEET_POLL);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.cutover.postgres;
 import io.cutover.ReplicationLink;
 import io.cutover.Side;
 import io.cutover.spi.DialectBuilder;
+import io.cutover.spi.FleetChannel;
 import io.cutover.spi.DialectSettings;
 import io.cutover.spi.ServerAddress;
 import io.cutover.spi.SideTables;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /**
  * Builds the PostgreSQL side of a cutover: a {@link ReplicationLink} from blue to green that
@@ -37,6 +39,47 @@ public final class PostgresCutover {
     public static final int DEFAULT_COPY_PARALLELISM = 4;
 
     private PostgresCutover() {
+    }
+
+    /** How often fleet members look for commands when no notification woke them. */
+    static final Duration FLEET_POLL = Duration.ofMillis(100);
+
+    /**
+     * Returns the channel through which the instances of a service form a fleet on these two
+     * PostgreSQL databases (see {@link io.cutover.FleetMember}): the control tables
+     * {@code cutover_fleet_live}, {@code cutover_fleet_members}, {@code cutover_fleet_commands} and
+     * {@code cutover_fleet_acks} are created in the connections' default schema when first needed;
+     * the live side is recorded on both databases, members, commands and acks are kept on blue;
+     * commands and acks are signalled with {@code NOTIFY} (one connection per member stays in
+     * {@code LISTEN}), with a 100 ms poll as a safety net. The channel keeps one connection to each
+     * database; close it after the switchers that use it.
+     *
+     * @param fleet the fleet's name, the same on every instance: 1 to 60 letters, digits,
+     *     underscores or dashes
+     * @param blue blue's DataSource, for a role that may create tables in its schema
+     * @param green green's DataSource, likewise
+     * @return the channel
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if the name is not valid or both DataSources are the same
+     */
+    public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green) {
+        return fleetChannel(fleet, blue, green, Side.BLUE);
+    }
+
+    /**
+     * Like {@link #fleetChannel(String, DataSource, DataSource)}, with members, commands and acks on
+     * {@code home}: green, once blue is to be retired.
+     *
+     * @param fleet the fleet's name
+     * @param blue blue's DataSource
+     * @param green green's DataSource
+     * @param home the database holding members, commands and acks
+     * @return the channel
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if the name is not valid or both DataSources are the same
+     */
+    public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green, Side home) {
+        return FleetChannel.jdbc(fleet, blue, green, home, new PgFleetSignal(), FLEET_POLL);
     }
 
     /**

@@ -1,0 +1,207 @@
+package io.cutover.internal;
+
+import io.cutover.CutoverException;
+import io.cutover.DrainTimeoutException;
+import io.cutover.LiveSide;
+import io.cutover.Phase;
+import io.cutover.Side;
+import io.cutover.spi.FleetAck;
+import io.cutover.spi.FleetChannel;
+import io.cutover.spi.FleetCommand;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link WriteSite} of a whole fleet, driven from the member that runs the cutover: it pauses
+ * locally and every live member through the channel (any nack or missing ack resumes all and
+ * fails the pause), records the new live side durably before it flips anyone, then flips locally
+ * and tells the others, and resumes all. Used by one cutover run on one thread.
+ */
+final class FleetSite implements WriteSite {
+    private static final Logger log = LoggerFactory.getLogger(FleetSite.class);
+
+    private final SwitcherMember member;
+    private final FleetChannel channel;
+    private final String cutoverName;
+    private final Duration hold;
+    private final Duration flipAckBudget;
+    private String cutoverId;
+    private List<String> awaited = List.of();
+    private boolean paused;
+
+    /**
+     * Creates the site.
+     *
+     * @param member the coordinator's own member
+     * @param cutoverName the cutover's name, for messages
+     * @param hold the longest the cutover may keep writes paused; members give up past it
+     * @param flipAckBudget how long to wait for members' flip acks
+     */
+    FleetSite(SwitcherMember member, String cutoverName, Duration hold, Duration flipAckBudget) {
+        this.member = Objects.requireNonNull(member, "member");
+        this.channel = member.channel();
+        this.cutoverName = cutoverName;
+        this.hold = hold;
+        this.flipAckBudget = flipAckBudget;
+    }
+
+    @Override
+    public void pause(Duration drainBudget) {
+        cutoverId = cutoverName + "-" + UUID.randomUUID().toString().substring(0, 8);
+        long started = System.nanoTime();
+        awaited = member.liveOthers();
+        member.coordinating(true);
+        FleetCommand pause;
+        try {
+            pause = channel.publish(command(FleetCommand.Kind.PAUSE, null, 0, drainBudget.toMillis(), hold.toMillis()));
+        } catch (RuntimeException e) {
+            member.coordinating(false);
+            throw new CutoverException(Phase.PAUSE, "fleet '" + channel.fleet() + "': could not publish the pause of cutover '"
+                    + cutoverName + "': " + e.getMessage() + "; nothing was paused", e);
+        }
+        try {
+            member.switcher().pauser().pause(drainBudget);
+        } catch (RuntimeException e) {
+            resumeOthers();
+            member.coordinating(false);
+            throw e;
+        }
+        long localDone = System.nanoTime();
+        long grace = Math.max(100, 4 * channel.pollInterval().toMillis());
+        Map<String, String> failed = await(pause.seq(), awaited, started + (drainBudget.toMillis() + grace) * 1_000_000L);
+        long addedPauseMillis = Math.max(0, (System.nanoTime() - localDone) / 1_000_000);
+        if (!failed.isEmpty()) {
+            resumeOthers();
+            member.switcher().pauser().resume();
+            member.coordinating(false);
+            StringBuilder who = new StringBuilder();
+            failed.forEach((m, why) -> who.append(who.length() == 0 ? "" : ", ").append(m).append(" (").append(why).append(')'));
+            throw new DrainTimeoutException("fleet '" + channel.fleet() + "': cutover '" + cutoverName + "': " + failed.size()
+                    + " of " + awaited.size() + " member(s) did not drain: " + who + "; writes resumed on "
+                    + member.switcher().current() + " on every member. Close connections promptly on those"
+                    + " instances or raise the drain budget", failed.size());
+        }
+        paused = true;
+        log.info("fleet '{}': cutover '{}' paused {} member(s) and this one; the fleet added {} ms to the local drain",
+                channel.fleet(), cutoverName, awaited.size(), addedPauseMillis);
+    }
+
+    /** Members that nacked or did not answer by the deadline, with why. */
+    private Map<String, String> await(long seq, List<String> members, long deadlineNanos) {
+        Map<String, String> failed = new LinkedHashMap<>();
+        Map<String, FleetAck> got = new HashMap<>();
+        long poll = Math.max(1, channel.pollInterval().toMillis());
+        while (true) {
+            for (FleetAck a : channel.acks(seq)) {
+                got.put(a.member(), a);
+            }
+            boolean nack = got.values().stream().anyMatch(a -> !a.ok() && members.contains(a.member()));
+            boolean all = got.keySet().containsAll(members);
+            long left = deadlineNanos - System.nanoTime();
+            if (all || nack || left <= 0) {
+                break;
+            }
+            try {
+                member.awaitSignal(Math.min(poll, Math.max(1, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (String m : members) {
+            FleetAck a = got.get(m);
+            if (a == null) {
+                failed.put(m, "no answer in time");
+            } else if (!a.ok()) {
+                failed.put(m, "nack: " + a.detail());
+            }
+        }
+        return failed;
+    }
+
+    @Override
+    public void flipTo(Side side) {
+        Side from = member.switcher().current();
+        LiveSide base = member.liveSide().orElse(null);
+        LiveSide read = channel.readLiveSide().orElse(null);
+        if (read != null && read.newerThan(base)) {
+            base = read;
+        }
+        long generation = base == null ? 0 : base.generation();
+        LiveSide next = new LiveSide(side, generation + 1);
+        try {
+            channel.recordLiveSide(next);
+        } catch (RuntimeException e) {
+            LiveSide undo = new LiveSide(from, generation + 2);
+            try {
+                channel.recordLiveSide(undo);
+                member.noteLive(undo);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+                log.error("fleet '{}': cutover '{}': the live side {} may be recorded on one database and could not be"
+                        + " set back to {}; record {} on both by hand before restarting members", channel.fleet(),
+                        cutoverName, next, from, undo, again);
+            }
+            throw new CutoverException(Phase.FLIP, "fleet '" + channel.fleet() + "': could not record the live side "
+                    + next + " durably: " + e.getMessage() + "; nothing was flipped", e);
+        }
+        member.noteLive(next);
+        member.switcher().flipTo(side);
+        FleetCommand flip;
+        try {
+            flip = channel.publish(command(FleetCommand.Kind.FLIP, side, next.generation(), 0, 0));
+        } catch (RuntimeException e) {
+            log.warn("fleet '{}': cutover '{}' flipped to {} and recorded it, but could not publish the flip ({}); members"
+                    + " learn it from their heartbeat or the old side's guard", channel.fleet(), cutoverName, side,
+                    e.getMessage());
+            return;
+        }
+        Map<String, String> missing = await(flip.seq(), awaited, System.nanoTime() + flipAckBudget.toNanos());
+        if (!missing.isEmpty()) {
+            log.warn("fleet '{}': cutover '{}': {} did not confirm the flip to {} in {} ms; they cannot write to {} (its"
+                    + " guard refuses, and they refuse themselves once they see the record) and move when they next look",
+                    channel.fleet(), cutoverName, missing, side, flipAckBudget.toMillis(), from);
+        }
+    }
+
+    @Override
+    public void resume() {
+        if (paused) {
+            resumeOthers();
+            paused = false;
+        }
+        member.switcher().pauser().resume();
+        member.coordinating(false);
+    }
+
+    private void resumeOthers() {
+        try {
+            channel.publish(command(FleetCommand.Kind.RESUME, null, 0, 0, 0));
+        } catch (RuntimeException e) {
+            log.warn("fleet '{}': cutover '{}' could not publish RESUME ({}); members resume by themselves once this"
+                    + " coordinator's hold of {} ms has passed", channel.fleet(), cutoverName, e.getMessage(), hold.toMillis());
+        }
+    }
+
+    private FleetCommand command(FleetCommand.Kind kind, Side side, long generation, long drainMillis, long holdMillis) {
+        return new FleetCommand(0, kind, cutoverId, side, generation, drainMillis, holdMillis, member.id(),
+                member.settings().clock().millis());
+    }
+
+    @Override
+    public Side current() {
+        return member.switcher().current();
+    }
+
+    @Override
+    public String toString() {
+        return "fleet '" + channel.fleet() + "' from " + member.id();
+    }
+}

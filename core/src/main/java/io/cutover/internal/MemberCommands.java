@@ -1,0 +1,217 @@
+package io.cutover.internal;
+
+import io.cutover.LiveSide;
+import io.cutover.Side;
+import io.cutover.WritePauser;
+import io.cutover.spi.FleetAck;
+import io.cutover.spi.FleetChannel;
+import io.cutover.spi.FleetCommand;
+import io.cutover.spi.FleetHeartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link SwitcherMember} does with the coordinator's commands, on its own switcher: PAUSE
+ * drains and acks (or nacks), FLIP flips and acks (or, for a member that missed the pause, moves by
+ * itself), RESUME resumes; a pause whose coordinator went silent is given up for the durable live
+ * side. Called by one thread at a time (the member's work lock).
+ */
+final class MemberCommands {
+    private static final Logger log = LoggerFactory.getLogger(MemberCommands.class);
+
+    /** The pause a coordinator holds on this member. */
+    private record Held(FleetCommand pause, long sinceMillis) {
+    }
+
+    private final SwitcherMember member;
+    private final FleetChannel channel;
+    private final LeasingConnectionSwitcher switcher;
+    private final Clock clock;
+    private volatile Held held; // written by the working thread only
+    private long cursor; // working thread only
+
+    MemberCommands(SwitcherMember member, FleetChannel channel, LeasingConnectionSwitcher switcher, Clock clock) {
+        this.member = member;
+        this.channel = channel;
+        this.switcher = switcher;
+        this.clock = clock;
+    }
+
+    /** Skips every command published before the member joined. */
+    void startAfter(long seq) {
+        cursor = seq;
+    }
+
+    /** Whether a coordinator holds this member's writes paused now. */
+    boolean paused() {
+        return held != null;
+    }
+
+    /** Runs the commands published since the last call, then the silence check or a pending move. */
+    void step() {
+        List<FleetCommand> commands = channel.commandsAfter(cursor);
+        for (int i = 0; i < commands.size(); i++) {
+            FleetCommand c = commands.get(i);
+            cursor = c.seq();
+            if (c.issuer().equals(member.id()) || member.isCoordinating()) {
+                continue;
+            }
+            switch (c.kind()) {
+                case PAUSE -> {
+                    if (!overtaken(c, commands, i)) {
+                        pause(c);
+                    }
+                }
+                case FLIP -> flip(c);
+                case RESUME -> resume(c);
+                default -> throw new IllegalStateException("unknown command " + c.kind());
+            }
+        }
+        Held h = held;
+        if (h != null) {
+            checkCoordinator(h);
+        } else if (member.behind() && !member.isCoordinating()) {
+            move("the fleet moved without it");
+        }
+    }
+
+    /** A PAUSE followed in the same batch by its cutover's RESUME or FLIP is history, not a request. */
+    private static boolean overtaken(FleetCommand pause, List<FleetCommand> batch, int at) {
+        for (int j = at + 1; j < batch.size(); j++) {
+            FleetCommand later = batch.get(j);
+            if (later.cutover().equals(pause.cutover()) && later.kind() != FleetCommand.Kind.PAUSE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void pause(FleetCommand c) {
+        WritePauser pauser = switcher.pauser();
+        Duration drain = Duration.ofMillis(Math.max(1, c.drainMillis()));
+        long seen = clock.millis();
+        boolean ok;
+        String detail = "";
+        try {
+            ok = pauser.tryPause(drain);
+            if (!ok) {
+                detail = pauser.inFlight() + " write(s) still in flight after " + drain.toMillis() + " ms";
+            }
+        } catch (IllegalStateException e) {
+            ok = false;
+            detail = "writes already paused here: " + e.getMessage();
+        }
+        if (ok) {
+            held = new Held(c, clock.millis());
+        }
+        channel.ack(new FleetAck(c.seq(), member.id(), ok, detail));
+        log.info("fleet '{}': member {} {} pause of cutover {}{} (seen {} ms after it was issued, drained in {} ms)", member.fleet(),
+                member.id(), ok ? "acked" : "nacked", c.cutover(), ok ? "" : " (" + detail + ")", seen - c.issuedAt(),
+                clock.millis() - seen);
+    }
+
+    private void flip(FleetCommand c) {
+        LiveSide live = new LiveSide(c.side(), c.generation());
+        Held h = held;
+        boolean ok = true;
+        String detail = "";
+        if (h != null && h.pause().cutover().equals(c.cutover())) {
+            member.raiseKnown(live);
+            if (switcher.current() != c.side()) {
+                switcher.flipTo(c.side());
+            }
+        } else {
+            member.learn(live);
+            ok = move("it missed the pause of cutover " + c.cutover());
+            detail = ok ? "" : "could not drain to move";
+        }
+        channel.ack(new FleetAck(c.seq(), member.id(), ok, detail));
+    }
+
+    private void resume(FleetCommand c) {
+        Held h = held;
+        if (h != null && h.pause().cutover().equals(c.cutover())) {
+            try {
+                // An aborted cutover may have recorded the live side and then undone that with a newer record.
+                member.learn(channel.readLiveSide().orElse(null));
+            } catch (RuntimeException e) {
+                log.warn("fleet '{}': member {} could not read the live side on resume: {}", member.fleet(), member.id(), e.getMessage());
+            }
+            held = null;
+            switcher.pauser().resume();
+            log.info("fleet '{}': member {} resumed on {} (cutover {})", member.fleet(), member.id(), switcher.current(), c.cutover());
+        }
+    }
+
+    private void checkCoordinator(Held h) {
+        long now = clock.millis();
+        long silence = member.settings().coordinatorSilence().toMillis();
+        String why = null;
+        if (now - h.sinceMillis() > h.pause().holdMillis() + silence) {
+            why = "has held writes paused for " + (now - h.sinceMillis()) + " ms, past its hold limit of "
+                    + h.pause().holdMillis() + " ms plus " + silence + " ms";
+        } else {
+            FleetHeartbeat beat = null;
+            for (FleetHeartbeat b : channel.members()) {
+                if (b.member().equals(h.pause().issuer())) {
+                    beat = b;
+                }
+            }
+            if (beat == null && now - h.sinceMillis() > silence) {
+                why = "has left the fleet";
+            } else if (beat != null && now - beat.at() > silence) {
+                why = "has been silent for " + (now - beat.at()) + " ms (bound " + silence + " ms)";
+            }
+        }
+        if (why == null) {
+            return;
+        }
+        LiveSide live = channel.readLiveSide().orElse(null);
+        if (live != null) {
+            member.raiseKnown(live);
+        }
+        LiveSide k = member.known();
+        Side before = switcher.current();
+        if (k != null && k.side() != before) {
+            switcher.flipTo(k.side());
+        }
+        held = null;
+        switcher.pauser().resume();
+        log.warn("fleet '{}': member {} was paused by cutover {} whose coordinator {} {}; read the durable live side"
+                + " ({}) and resumed on {}{}", member.fleet(), member.id(), h.pause().cutover(), h.pause().issuer(), why,
+                live == null ? "never recorded" : live, switcher.current(),
+                before != switcher.current() ? " (moved from " + before + ")" : "");
+    }
+
+    /** Moves to the known live side by itself: drain, flip, resume. */
+    private boolean move(String why) {
+        LiveSide k = member.known();
+        if (k == null || k.side() == switcher.current()) {
+            return true;
+        }
+        WritePauser pauser = switcher.pauser();
+        Side from = switcher.current();
+        boolean drained;
+        try {
+            drained = pauser.tryPause(member.settings().moveDrain());
+        } catch (IllegalStateException e) {
+            return false; // paused by someone else right now; the next step tries again
+        }
+        if (!drained) {
+            log.warn("fleet '{}': member {} must move from {} to {} ({}) but {} write(s) stayed in flight past {} ms;"
+                    + " new connections are refused meanwhile, trying again", member.fleet(), member.id(), from, k.side(), why,
+                    pauser.inFlight(), member.settings().moveDrain().toMillis());
+            return false;
+        }
+        try {
+            switcher.flipTo(k.side());
+        } finally {
+            pauser.resume();
+        }
+        log.warn("fleet '{}': member {} moved from {} to the live side {} by itself: {}", member.fleet(), member.id(), from, k, why);
+        return true;
+    }
+}
