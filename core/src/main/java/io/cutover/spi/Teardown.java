@@ -4,12 +4,17 @@ import io.cutover.FinishIncompleteException;
 import io.cutover.FinishReport;
 import io.cutover.Side;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,6 +241,36 @@ public final class Teardown implements AutoCloseable {
         String line = side + ": " + what + " on " + label + " (" + cause.getMessage() + "); by hand: " + byHand;
         failed.add(line);
         LOG.warn("finish '{}': could not remove {} from {}: {}", link, what, label, cause.getMessage());
+    }
+
+    /**
+     * Reports the fleet tables ({@link FleetChannel#TABLES}) found on a side as left in place. They
+     * are not removed: switchers that joined a fleet keep heartbeating into them after a migration
+     * ends, and a later migration of the same service uses them again. The line says how to drop
+     * them by hand once no switcher joins a fleet.
+     *
+     * @param side the side
+     * @throws IllegalStateException if {@link #server} was not called for the side
+     */
+    public void fleetTablesLeftInPlace(Side side) {
+        look(side, c -> {
+            Set<String> found = new TreeSet<>();
+            DatabaseMetaData meta = c.getMetaData();
+            for (String pattern : List.of("cutover_fleet%", "CUTOVER_FLEET%")) {
+                try (ResultSet rs = meta.getTables(c.getCatalog(), null, pattern, new String[] {"TABLE"})) {
+                    while (rs.next()) {
+                        String name = rs.getString("TABLE_NAME");
+                        if (FleetChannel.TABLES.contains(name.toLowerCase(Locale.ROOT))) {
+                            found.add(name.toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            }
+            if (!found.isEmpty()) {
+                leftInPlace(side, "fleet tables " + String.join(", ", found) + ": switchers that joined a fleet use them"
+                        + " while they run; once none does, by hand: DROP TABLE " + String.join(", ", found));
+            }
+        });
     }
 
     /**

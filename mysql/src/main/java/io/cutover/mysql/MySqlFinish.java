@@ -96,6 +96,7 @@ final class MySqlFinish {
             for (Side side : Side.values()) {
                 // Binlog capture names the fence table: another migration's stream recreates it if it must.
                 host.removeControlTables(t, side, fenceTable, streams, List.of(), List.of());
+                t.fleetTablesLeftInPlace(side);
             }
             for (Side source : Side.values()) {
                 Path history = history(source);

@@ -94,6 +94,7 @@ final class PgFinish {
             CaptureHost host = CaptureHost.load();
             for (Side side : Side.values()) {
                 host.removeControlTables(t, side, forward.fenceTable(), streams, heartbeats, fenceTableUsers(t, side, directions));
+                t.fleetTablesLeftInPlace(side);
             }
             return t.report();
         }
