@@ -41,6 +41,9 @@ final class ApplyProgress implements BatchHandler.Progress {
     // reading stream may stay silent before the silence counts as lag.
     private volatile long lastHeardMillis;
     private volatile long silenceLimitMillis = 10_000;
+    // Set when the stream loses its source or target, cleared by the first batch after: until then
+    // a resumed run has not shown what it missed, and the silence still counts.
+    private volatile boolean awaitingSource;
 
     /**
      * Creates the progress of a stream.
@@ -57,6 +60,7 @@ final class ApplyProgress implements BatchHandler.Progress {
     public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
         long now = config.clock().millis();
         lastHeardMillis = now;
+        awaitingSource = false;
         pending.addAndGet(events);
         oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
         if (newestSourceMillis > 0) {
@@ -96,8 +100,15 @@ final class ApplyProgress implements BatchHandler.Progress {
      * @param heartbeatMillis the connector's heartbeat interval; silence past twice it counts as lag
      */
     void reading(long heartbeatMillis) {
-        lastHeardMillis = config.clock().millis();
+        if (lastHeardMillis == 0) {
+            lastHeardMillis = config.clock().millis();
+        }
         silenceLimitMillis = 2 * Math.max(heartbeatMillis, 1000);
+    }
+
+    /** The stream lost its source or target: its silence counts as lag until a batch arrives again. */
+    void lost() {
+        awaitingSource = true;
     }
 
     /** Sets the last fence applied as the target stored it, before a run starts. */
@@ -125,7 +136,7 @@ final class ApplyProgress implements BatchHandler.Progress {
         // what it misses: the time since it last heard from the source is the least it lags.
         long heard = lastHeardMillis;
         long silent = heard == 0 ? 0 : Math.max(0, now - heard);
-        if (lifecycle.state() == State.RECOVERING || silent > silenceLimitMillis) {
+        if (awaitingSource || lifecycle.state() == State.RECOVERING || silent > silenceLimitMillis) {
             behind = Math.max(behind, silent);
         }
         return new Lag(events, Duration.ofMillis(behind));

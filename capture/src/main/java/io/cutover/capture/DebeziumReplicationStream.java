@@ -105,6 +105,9 @@ final class DebeziumReplicationStream implements ReplicationStream {
     }
 
     private void moved(State from, State to) {
+        if (to == State.RECOVERING) {
+            applied.lost();
+        }
         for (StateListener l : listeners) {
             try {
                 l.stateChanged(this, from, to);
