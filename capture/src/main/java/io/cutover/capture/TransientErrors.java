@@ -53,6 +53,8 @@ final class TransientErrors {
         "communications link failure", "failed to read next byte", "unexpected end of stream",
         "server shutdown in progress", "lock wait timeout", "deadlock", "is active for pid", "connection attempt failed",
         "no route to host", "socket closed",
+        // Connector/J, when the server closed the connection under a cached statement or connection
+        "no operations allowed after statement closed", "no operations allowed after connection closed",
     };
 
     /** SQLStates that are fatal even when their text looks transient (a slot that is gone, missing rights). */
@@ -70,7 +72,17 @@ final class TransientErrors {
     static Optional<String> reason(Throwable error) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         String transientReason = null;
+        java.util.ArrayDeque<Throwable> chain = new java.util.ArrayDeque<>();
         for (Throwable t = error; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            chain.add(t);
+            // What a clean-up suppressed is often the first sign of the lost connection.
+            for (Throwable s : t.getSuppressed()) {
+                if (seen.put(s, Boolean.TRUE) == null) {
+                    chain.add(s);
+                }
+            }
+        }
+        for (Throwable t : chain) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 if (state != null && FATAL_STATES.contains(state)) {

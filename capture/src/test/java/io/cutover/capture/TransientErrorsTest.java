@@ -75,4 +75,18 @@ class TransientErrorsTest {
                 new java.util.concurrent.TimeoutException("resuming timed out"));
         assertThat(TransientErrors.reason(e)).isPresent();
     }
+
+    @Test
+    void aStatementClosedUnderTheApplier_byAServerRestart_isTransient() {
+        Throwable e = new TargetApplyException("applying 6 changes on the target failed: No operations allowed after statement closed.",
+                new SQLException("No operations allowed after statement closed.", "S1009"));
+        assertThat(TransientErrors.reason(e)).isPresent();
+    }
+
+    @Test
+    void aLostConnectionSuppressedByAClean_up_isTransient() {
+        IllegalStateException cleanup = new IllegalStateException("rollback failed");
+        cleanup.addSuppressed(new SQLException("Communications link failure", "08S01"));
+        assertThat(TransientErrors.reason(cleanup)).contains("Communications link failure");
+    }
 }
