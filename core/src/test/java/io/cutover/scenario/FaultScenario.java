@@ -80,7 +80,7 @@ public abstract class FaultScenario {
 
     /** A fault to inflict. */
     private enum Fault {
-        CUT_BLUE, CUT_GREEN, RESTART_BLUE, RESTART_GREEN
+        CUT_BLUE, CUT_GREEN, RESTART_BLUE, RESTART_GREEN, CUT_GREEN_DURING_CUTOVER
     }
 
     @Test
@@ -101,6 +101,11 @@ public abstract class FaultScenario {
     @Test
     void aCleanRestartOfGreen_isRecoveredByItself_andACutoverAfterwardsSucceeds() throws Exception {
         run("rstg", Fault.RESTART_GREEN);
+    }
+
+    @Test
+    void aCutOfGreenDuringACutover_abortsCleanlyOrCompletes_andTheStreamRecoversForTheRetry() throws Exception {
+        run("cutc", Fault.CUT_GREEN_DURING_CUTOVER);
     }
 
     /** One writer: single-row transactions, each id recorded as acknowledged, or uncertain when its commit failed. */
@@ -169,6 +174,7 @@ public abstract class FaultScenario {
         List<String> moves = new CopyOnWriteArrayList<>();
         AtomicLong recoveredAtNanos = new AtomicLong();
         AtomicLong lostAtNanos = new AtomicLong();
+        String duringCutover = "";
         link.stream().addListener((stream, from, to) -> {
             moves.add(from + "->" + to);
             if (to == State.RECOVERING) {
@@ -199,22 +205,46 @@ public abstract class FaultScenario {
             await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= 300);
             ReplicationStream stream = link.stream();
             long faultAt = System.nanoTime();
-            switch (fault) {
-                case CUT_BLUE -> sides().cut(Side.BLUE, Duration.ofSeconds(3));
-                case CUT_GREEN -> sides().cut(Side.GREEN, Duration.ofSeconds(3));
-                case RESTART_BLUE -> sides().restart(Side.BLUE);
-                case RESTART_GREEN -> sides().restart(Side.GREEN);
-                default -> throw new AssertionError(fault);
+            String refusedWhileRecovering = "not tried";
+            if (fault != Fault.CUT_GREEN_DURING_CUTOVER) {
+                switch (fault) {
+                    case CUT_BLUE -> sides().cut(Side.BLUE, Duration.ofSeconds(3));
+                    case CUT_GREEN -> sides().cut(Side.GREEN, Duration.ofSeconds(3));
+                    case RESTART_BLUE -> sides().restart(Side.BLUE);
+                    case RESTART_GREEN -> sides().restart(Side.GREEN);
+                    default -> throw new AssertionError(fault);
+                }
+                if (fault == Fault.CUT_BLUE || fault == Fault.CUT_GREEN) {
+                    // While the cut lasts the stream notices; while it recovers, lag is not zero and a cutover is refused.
+                    try {
+                        await().atMost(Duration.ofMillis(2_500)).pollInterval(Duration.ofMillis(10))
+                                .until(() -> stream.state() == State.RECOVERING);
+                    } catch (org.awaitility.core.ConditionTimeoutException notYet) {
+                        // noticed later (or by the connector's own reconnect): nothing to refuse now
+                    }
+                    if (stream.state() == State.RECOVERING) {
+                        assertThat(stream.lag().behind()).as("lag while recovering").isPositive();
+                        assertThat(stream.recovery()).isPresent();
+                        try {
+                            Cutover.builder().name(prefix + "-refused").switcher(switcher).link(link).build().execute();
+                            refusedWhileRecovering = "NOT refused";
+                        } catch (PreflightException e) {
+                            assertThat(e.getMessage()).contains("is RECOVERING").contains("lost");
+                            refusedWhileRecovering = "refused";
+                        }
+                        assertThat(refusedWhileRecovering).isEqualTo("refused");
+                    }
+                }
             }
-            long faultEndedAt = System.nanoTime();
-            // While it recovers, a cutover is refused, naming the state; lag never reads zero.
-            if (stream.state() == State.RECOVERING) {
-                Lag lag = stream.lag();
-                assertThat(lag.behind()).as("lag while recovering").isPositive();
+            long faultEndedAt = fault == Fault.CUT_BLUE || fault == Fault.CUT_GREEN ? faultAt + 3_000_000_000L : System.nanoTime();
+            if (fault == Fault.CUT_GREEN_DURING_CUTOVER) {
+                faultAt = 0;
+            } else {
+                // The stream notices (the next batch or read fails), recovers by itself and catches up.
+                long start = faultAt;
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> stream.state() == State.STREAMING
+                        && (lostAtNanos.get() == 0 || recoveredAtNanos.get() > 0) && System.nanoTime() - start > 3_500_000_000L);
             }
-            // The stream notices (the next batch or read fails), recovers by itself and catches up.
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> stream.state() == State.STREAMING
-                    && (lostAtNanos.get() == 0 || recoveredAtNanos.get() > 0) && System.nanoTime() - faultAt > 3_500_000_000L);
             long lag0 = System.nanoTime();
             link.stream().awaitFence(Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
@@ -229,17 +259,44 @@ public abstract class FaultScenario {
             List<Long> ackedBefore = new ArrayList<>(acked);
             CutoverResult result = null;
             for (int attempt = 1; result == null; attempt++) {
+                boolean cutDuring = fault == Fault.CUT_GREEN_DURING_CUTOVER && attempt == 1;
+                // Cut mid-way, the first cutover has budgets shorter than the cut: it must abort, cleanly.
                 Cutover cutover = Cutover.builder().name(prefix + "-after." + attempt).switcher(switcher).link(link)
-                        .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(10))
-                        .totalBudget(Duration.ofSeconds(20)).maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
+                        .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(cutDuring ? 1 : 10))
+                        .totalBudget(Duration.ofSeconds(cutDuring ? 2 : 20))
+                        .maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
+                        .listener(new io.cutover.CutoverListener() {
+                            @Override
+                            public void phaseStarted(String name, io.cutover.Phase phase) {
+                                if (cutDuring && phase == io.cutover.Phase.CATCH_UP) {
+                                    sides().cut(Side.GREEN, Duration.ofSeconds(3)); // writes are paused, the fence is on its way
+                                }
+                            }
+                        })
                         .build();
                 try {
                     result = cutover.execute();
                     reverse = cutover.reverseLink().orElseThrow();
+                    assertThat(cutDuring).as("a cutover cut mid-way for longer than its budget flipped").isFalse();
                 } catch (CutoverAbortedException | PreflightException e) {
                     assertThat(attempt).as("cutover after %s aborted %d times: %s", fault, attempt, e.getMessage()).isLessThan(3);
+                    assertThat(switcher.current()).as("an abort leaves writes on blue").isEqualTo(Side.BLUE);
                     assertThat(link.stream().state()).as("forward stream after an abort").isNotEqualTo(State.FAILED);
+                    if (cutDuring) {
+                        assertThat(e).isInstanceOf(CutoverAbortedException.class);
+                        duringCutover = "aborted cleanly (" + e.getMessage().lines().findFirst().orElse("")
+                                + "), the forward stream " + link.stream().state() + "; the retry flipped";
+                        // The forward stream recovers by itself and the retry succeeds.
+                        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                                .until(() -> link.stream().state() == State.STREAMING);
+                    }
                 }
+            }
+            if (reverse.stream().state() != State.STREAMING) {
+                // Started right after the flip, while green may still be cut: it recovers or was left to start.
+                ReplicationLink r = reverse;
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> r.stream().state() == State.STREAMING);
             }
             assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
             assertThat(switcher.current()).isEqualTo(Side.GREEN);
@@ -260,14 +317,20 @@ public abstract class FaultScenario {
                     .as("rows no writer committed").isEmpty();
 
             double recover = lostAtNanos.get() == 0 ? Double.NaN : (recoveredAtNanos.get() - lostAtNanos.get()) / 1e9;
-            String report = String.format(Locale.ROOT, "%s %s: fault took %.1f s; stream %s; back to STREAMING %.1f s after"
-                    + " the fault began (%.1f s after it ended), lag < 1 s after %.1f s; %d acked, %d uncertain, %d writer"
-                    + " failures; moves %s", dialect(), fault, (faultEndedAt - faultAt) / 1e9,
+            String report = fault == Fault.CUT_GREEN_DURING_CUTOVER ? String.format(Locale.ROOT,
+                    "%s %s: the cutover %s; forward stream %s; %d acked, %d uncertain; moves %s", dialect(), fault,
+                    duringCutover, lostAtNanos.get() == 0 ? "never left STREAMING"
+                            : String.format(Locale.ROOT, "RECOVERING for %.1f s", recover),
+                    allAcked.size(), writers.stream().mapToInt(w -> w.uncertain.size()).sum(), moves) : String.format(Locale.ROOT, "%s %s: fault took %.1f s; stream %s; back to STREAMING %.1f s after"
+                    + " the fault began (%.1f s after it ended), lag < 1 s after %.1f s; cutover while recovering %s;"
+                    + " %d acked, %d uncertain, %d writer failures; moves %s%s", dialect(), fault,
+                    (faultEndedAt - faultAt) / 1e9,
                     lostAtNanos.get() == 0 ? "never left STREAMING" : String.format(Locale.ROOT, "RECOVERING for %.1f s", recover),
                     ((recoveredAtNanos.get() == 0 ? lag0 : recoveredAtNanos.get()) - faultAt) / 1e9,
                     Math.max(0, (recoveredAtNanos.get() == 0 ? lag0 : recoveredAtNanos.get()) - faultEndedAt) / 1e9,
-                    (caughtUpAt - faultAt) / 1e9, allAcked.size(), writers.stream().mapToInt(w -> w.uncertain.size()).sum(),
-                    writers.stream().mapToLong(w -> w.failures.get()).sum(), moves);
+                    (caughtUpAt - faultAt) / 1e9, refusedWhileRecovering, allAcked.size(), writers.stream().mapToInt(w -> w.uncertain.size()).sum(),
+                    writers.stream().mapToLong(w -> w.failures.get()).sum(), moves,
+                    duringCutover.isEmpty() ? "" : "; the cutover cut mid-way " + duringCutover);
             System.out.println(report);
             append(report);
         } finally {
