@@ -180,6 +180,11 @@ public final class TcpProxy implements AutoCloseable {
             Socket server = new Socket();
             try {
                 server.connect(upstream, 5_000);
+                if (server.getLocalPort() == server.getPort() && server.getLocalAddress().equals(server.getInetAddress())) {
+                    // Linux may connect a socket to itself when nothing listens on a loopback port in
+                    // the ephemeral range (a restarting server's): that is a refused connection.
+                    throw new java.net.ConnectException("connected to itself: nothing listens on " + upstream);
+                }
                 server.setTcpNoDelay(true);
                 client.setTcpNoDelay(true);
             } catch (IOException e) {

@@ -120,8 +120,13 @@ class TcpProxyTest {
 
     @Test
     void aConnectionToADownServer_isReset() throws IOException {
-        echo.close();
-        try (Socket s = connect()) {
+        int nothing;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nothing = gone.getLocalPort();
+        }
+        try (TcpProxy down = TcpProxy.to("down", "127.0.0.1", nothing);
+                Socket s = new Socket(down.host(), down.port())) {
+            s.setSoTimeout(5_000);
             assertThatThrownBy(() -> roundTrip(s, "anyone?")).isInstanceOf(IOException.class);
         }
     }
