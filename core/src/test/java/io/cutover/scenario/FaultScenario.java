@@ -108,6 +108,25 @@ public abstract class FaultScenario {
         run("cutc", Fault.CUT_GREEN_DURING_CUTOVER);
     }
 
+    @Test
+    void anIdleHealthyStream_keepsHearingItsSource_andReportsNoLag() throws Exception {
+        String table = "idle_item";
+        for (Side side : Side.values()) {
+            sides().exec(side, "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, writer INT NOT NULL, seq BIGINT NOT NULL)");
+        }
+        ReplicationLink link = sides().link("idle", table).build();
+        try {
+            link.stream().start();
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            // Nothing is written for longer than twice the heartbeat interval: heartbeats alone keep the stream heard.
+            await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> link.stream().state() == State.STREAMING
+                            && link.stream().lag().behind().compareTo(Duration.ofSeconds(5)) < 0);
+        } finally {
+            link.close();
+        }
+    }
+
     /** One writer: single-row transactions, each id recorded as acknowledged, or uncertain when its commit failed. */
     private static final class Writer implements Runnable {
         final int id;
