@@ -51,55 +51,6 @@ final class StreamLifecycle {
     private static final Set<State> FAILABLE = EnumSet.of(State.STARTING, State.COPYING, State.STREAMING,
             State.RECOVERING, State.FAILED);
 
-    /** Decides whether a failure of a running stream is retried, and retries it. */
-    interface Recoverer {
-
-        /**
-         * Whether retrying may fix {@code error}.
-         *
-         * @param error the failure
-         * @return true to recover, false to fail
-         */
-        boolean accepts(Throwable error);
-
-        /**
-         * The stream is about to move to {@code RECOVERING} because of {@code error}: note it.
-         *
-         * @param error the failure
-         */
-        void lost(Throwable error);
-
-        /** The stream moved to {@code RECOVERING}: begin retrying. Must not block. */
-        void begin();
-
-        /**
-         * A recovering stream's run failed again with an error it accepts.
-         *
-         * @param error the failure
-         */
-        void failedAgain(Throwable error);
-    }
-
-    /** A recoverer that recovers nothing: every failure fails the stream. */
-    static final Recoverer NEVER = new Recoverer() {
-        @Override
-        public boolean accepts(Throwable error) {
-            return false;
-        }
-
-        @Override
-        public void lost(Throwable error) {
-        }
-
-        @Override
-        public void begin() {
-        }
-
-        @Override
-        public void failedAgain(Throwable error) {
-        }
-    };
-
     private final String name;
     private final CaptureSession session;
     private final Runnable wakeFenceWaiters;
@@ -116,7 +67,7 @@ final class StreamLifecycle {
      * @param wakeFenceWaiters wakes every thread waiting for a fence to look at the state again
      */
     StreamLifecycle(String name, CaptureSession session, Runnable wakeFenceWaiters) {
-        this(name, session, wakeFenceWaiters, NEVER, (from, to) -> { });
+        this(name, session, wakeFenceWaiters, Recoverer.NEVER, (from, to) -> { });
     }
 
     /**

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the lifecycle calls {@link #lost}, {@link #begin} and {@link #failedAgain} on
  * the thread that saw the failure; the recovery thread does the rest.
  */
-final class StreamRecovery implements StreamLifecycle.Recoverer {
+final class StreamRecovery implements Recoverer {
 
     // Logged under the stream's name, as the rest of the stream.
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);

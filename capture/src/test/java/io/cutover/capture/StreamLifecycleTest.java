@@ -74,7 +74,7 @@ class StreamLifecycleTest {
     private static final java.sql.SQLException RESET = new java.sql.SQLException("Connection reset", "08006");
 
     /** A recoverer that takes SQLState class 08 and records what it was told. */
-    private static final class FakeRecoverer implements StreamLifecycle.Recoverer {
+    private static final class FakeRecoverer implements Recoverer {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         @Override
