@@ -10,6 +10,7 @@ import io.cutover.Position;
 import io.cutover.PreflightException;
 import io.cutover.Recovery;
 import io.cutover.ReplicationStream;
+import io.cutover.StreamStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -46,6 +47,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
     private final ApplyProgress applied;
     private final FenceWriter fences;
     private final StreamRecovery recovery;
+    private final StreamStatusTracker status;
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger generation = new AtomicInteger(); // bumped by each run; older runs' reports are ignored
     private final Object runLock = new Object(); // serialises setting and taking {@link #running}
@@ -102,6 +104,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
         this.lifecycle = new StreamLifecycle(config.name(), config.session(), this::wakeFenceWaiters, recovery, this::moved);
         this.applied = new ApplyProgress(config, lifecycle);
         this.fences = new FenceWriter(config);
+        this.status = new StreamStatusTracker(config.name(), config.clock(), lifecycle, applied);
     }
 
     private void moved(State from, State to) {
@@ -143,6 +146,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
     private void launch(Map<String, String> connector, Duration timeout, boolean resuming) {
         int gen = generation.incrementAndGet();
         AtomicReference<Throwable> runFailure = new AtomicReference<>();
+        status.runCopies(null);
         String token = config.name() + "-" + UUID.randomUUID();
         String engineName = OffsetCodec.engineName(config.name());
         StartPoint prepared;
@@ -213,6 +217,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
         Thread thread = new Thread(() -> {
             if (copying) {
                 CopyRun load = new CopyRun(config, lifecycle, prepared.copy(), token, engineName, engine, held);
+                status.runCopies(load.progress());
                 boolean copied;
                 try {
                     copied = load.run();
@@ -394,6 +399,11 @@ final class DebeziumReplicationStream implements ReplicationStream {
         long deadline = start + timeout.toNanos();
         applied.awaitApplied(id, start, deadline);
         return new Fence(id, applied.appliedPosition(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public StreamStatus status() {
+        return status.status();
     }
 
     @Override

@@ -58,6 +58,7 @@ final class StreamLifecycle {
     private final java.util.function.BiConsumer<State, State> moved;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile java.util.function.Consumer<Throwable> failureSeen = error -> { };
 
     /**
      * Creates the lifecycle of a {@code NEW} stream.
@@ -117,6 +118,18 @@ final class StreamLifecycle {
      */
     Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
+    }
+
+    /**
+     * Tells {@code listener} of every failure this lifecycle records (the first of each run, and
+     * each transient one a recovering stream retries), on
+     * the thread that reports it, as it is recorded; for the stream's status. One listener; a later
+     * call replaces it.
+     *
+     * @param listener called with the failure; must not throw nor block
+     */
+    void onFailure(java.util.function.Consumer<Throwable> listener) {
+        this.failureSeen = Objects.requireNonNull(listener, "listener");
     }
 
     // ---- what the stream's API asks
@@ -349,10 +362,12 @@ final class StreamLifecycle {
             if ((s == State.STREAMING || s == State.COPYING || s == State.RECOVERING) && recoverer.accepts(error)) {
                 if (s == State.RECOVERING) {
                     recoverer.failedAgain(error);
+                    failureSeen.accept(error); // the status's last error, while the stream retries
                     return false;
                 }
                 recoverer.lost(error); // before the move: whoever hears of RECOVERING can read the recovery
                 if (move(s, State.RECOVERING)) {
+                    failureSeen.accept(error);
                     recoverer.begin();
                     return false;
                 }
@@ -373,6 +388,9 @@ final class StreamLifecycle {
             }
             boolean first = failure.compareAndSet(null, error);
             if (s == State.FAILED || move(s, State.FAILED)) {
+                if (first) {
+                    failureSeen.accept(error);
+                }
                 wakeFenceWaiters.run();
                 return first;
             }

@@ -1,11 +1,14 @@
 package io.cutover.mysql;
 
+import io.cutover.FinishOptions;
+import io.cutover.FinishReport;
 import io.cutover.ReplicationStream;
 import io.cutover.RowTransform;
 import io.cutover.Side;
 import io.cutover.spi.CaptureSpec;
 import io.cutover.spi.CaptureHost;
 import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.Teardown;
 import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.sql.SQLException;
@@ -69,6 +72,7 @@ final class MySqlLink implements ReplicationLink {
                 settings.guardLockWait, false);
         this.targetGuard = new ReadOnlyGuard(sourceSide.other().toString(), target,
                 () -> settings.flavour(sourceSide.other()), settings.guardLockWait, false);
+        settings.live.add(this);
     }
 
     static String streamName(MySqlSettings settings, Side sourceSide) {
@@ -128,6 +132,30 @@ final class MySqlLink implements ReplicationLink {
                 settings.tables.on(sourceSide.other()), settings.autoIncrementHeadroom);
     }
 
+    /**
+     * Compares this link's source tables, through its transforms, with its target tables, and
+     * re-checks differing rows after a fence on this link's stream. TIME values are read as text,
+     * as the copy reads them (they may lie outside a day).
+     */
+    @Override
+    public io.cutover.VerifyReport verify(io.cutover.VerifyOptions options) {
+        io.cutover.Verifier.Builder verifier = io.cutover.Verifier.builder()
+                .source(sourceData)
+                .target(targetData)
+                .schemas(source.database(), target.database())
+                .options(options)
+                .fence(stream)
+                .values((rs, column, type) -> "TIME".equalsIgnoreCase(type) ? rs.getString(column)
+                        : io.cutover.spi.ColumnValues.JDBC.read(rs, column, type));
+        List<String> from = settings.tables.on(sourceSide);
+        List<String> to = settings.tables.on(sourceSide.other());
+        Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
+        for (int i = 0; i < from.size(); i++) {
+            verifier.table(from.get(i), to.get(i), transforms.getOrDefault(from.get(i), RowTransform.IDENTITY));
+        }
+        return verifier.build().run();
+    }
+
     @Override
     public ReplicationLink prepareReverse() {
         Side reverseSource = sourceSide.other();
@@ -145,6 +173,26 @@ final class MySqlLink implements ReplicationLink {
             targetGuard.close();
             sourceData.close();
             targetData.close();
+            settings.live.remove(this);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>MySQL family: closes this link (its stream deletes its schema history), then turns
+     * {@code read_only} off on the side this link reads from if this link's guard set it, and on
+     * the other side only when asked (else reports it left in place), removes the capture host's
+     * control tables from both servers and both streams' schema history files. Binlog capture
+     * holds nothing on the server to release.
+     */
+    @Override
+    public FinishReport finish(FinishOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        synchronized (settings.live) {
+            Teardown.checkNoOtherLinkOpen(this, closed.get(), settings.live.stream().filter(l -> l != this).toList());
+            return new MySqlFinish(settings, sourceSide, streamName, spec.fenceTable(), sourceGuard.engaged())
+                    .run(options, this::close);
         }
     }
 

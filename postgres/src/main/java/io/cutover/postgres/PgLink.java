@@ -1,5 +1,7 @@
 package io.cutover.postgres;
 
+import io.cutover.FinishOptions;
+import io.cutover.FinishReport;
 import io.cutover.Phase;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
@@ -8,6 +10,7 @@ import io.cutover.Side;
 import io.cutover.spi.CaptureSpec;
 import io.cutover.spi.CaptureHost;
 import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.Teardown;
 import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.util.List;
@@ -60,6 +63,7 @@ final class PgLink implements ReplicationLink {
         this.stream = CaptureHost.load().open(config.build());
         this.sourceGuard = guard(source);
         this.targetGuard = guard(target);
+        settings.live.add(this);
     }
 
     private PgGuard guard(PgEndpoint endpoint) {
@@ -120,6 +124,29 @@ final class PgLink implements ReplicationLink {
         return new PgLink(settings, target.side, false);
     }
 
+    /**
+     * Compares this link's source tables, through its transforms, with its target tables, reading
+     * values as the initial copy does and re-checking differing rows after a fence on this link's
+     * stream.
+     */
+    @Override
+    public io.cutover.VerifyReport verify(io.cutover.VerifyOptions options) {
+        io.cutover.Verifier.Builder verifier = io.cutover.Verifier.builder()
+                .source(source.dataSource())
+                .target(target.dataSource())
+                .schemas(settings.schema, settings.schema)
+                .options(options)
+                .fence(stream)
+                .values(PgRowValues::read);
+        List<String> from = settings.tables.on(source.side);
+        List<String> to = settings.tables.on(target.side);
+        Map<String, RowTransform> transforms = settings.tables.readFrom(source.side);
+        for (int i = 0; i < from.size(); i++) {
+            verifier.table(from.get(i), to.get(i), transforms.getOrDefault(from.get(i), RowTransform.IDENTITY));
+        }
+        return verifier.build().run();
+    }
+
     /** The names this link uses on its source; for tests and logs. */
 
     /** The tables as this link's source names them; for tests and logs. */
@@ -130,8 +157,28 @@ final class PgLink implements ReplicationLink {
             try {
                 stream.close();
             } finally {
+                settings.live.remove(this);
                 settings.linkClosed();
             }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: closes this link (its stream drops its slot and publication), then removes
+     * from both servers each direction's slot ({@code cutover_<name>_b2g} on blue,
+     * {@code cutover_<name>_g2b} on green) and publication, the trigger guard
+     * {@code cutover_guard_<name>} (function and triggers) on the side this link reads from and,
+     * when asked, on the other, and the capture host's control tables. A slot still held by a
+     * walsender after the options' timeout is not taken: the failure says which process holds it.
+     */
+    @Override
+    public FinishReport finish(FinishOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        synchronized (settings.live) {
+            Teardown.checkNoOtherLinkOpen(this, closed.get(), settings.live.stream().filter(l -> l != this).toList());
+            return new PgFinish(settings, source.side, names.stream()).run(options, this::close);
         }
     }
 
