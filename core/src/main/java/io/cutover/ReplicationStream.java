@@ -14,7 +14,10 @@ import java.util.Optional;
  */
 public interface ReplicationStream extends AutoCloseable {
 
-    /** Where a stream is in its life. Moves forward only, except STREAMING to STOPPED and back to STARTING. */
+    /**
+     * Where a stream is in its life. Moves forward only, except STREAMING to STOPPED and back to
+     * STARTING, and STREAMING (or COPYING) to RECOVERING and back.
+     */
     enum State {
         /** Built, not started. */
         NEW,
@@ -24,6 +27,13 @@ public interface ReplicationStream extends AutoCloseable {
         COPYING,
         /** Applying changes as they are committed on the source. */
         STREAMING,
+        /**
+         * Lost its source or target to a transient error (connection lost, server restarting,
+         * failover) and retrying, with backoff, from the offsets stored on the target; back to
+         * STREAMING (or COPYING) by itself, or FAILED once its recovery budget is spent. See
+         * {@link #recovery()}. A cutover does not start while a stream is recovering.
+         */
+        RECOVERING,
         /** Stopped by {@link #stop()}; its position is kept and {@link #start()} resumes. */
         STOPPED,
         /** Stopped by an error; see {@link #failure()}. */
@@ -85,6 +95,43 @@ public interface ReplicationStream extends AutoCloseable {
      * @throws CutoverException if the stream is not streaming or writing the fence fails
      */
     Fence awaitFence(Duration timeout);
+
+    /**
+     * Returns the recovery under way: attempts, the last error, when the next attempt is due and
+     * when the stream gives up. Present only while the stream is {@link State#RECOVERING}.
+     *
+     * @return the recovery, or empty when the stream is not recovering
+     */
+    default Optional<Recovery> recovery() {
+        return Optional.empty();
+    }
+
+    /**
+     * Adds a listener told of every change of the stream's state, including the ones the stream
+     * makes by itself (recovering, recovered, failed). Called on the thread that made the change,
+     * outside any lock; an exception it throws is logged and ignored.
+     *
+     * @param listener the listener
+     * @throws NullPointerException if null
+     * @throws UnsupportedOperationException if this stream cannot report its changes
+     */
+    default void addListener(StateListener listener) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not report state changes");
+    }
+
+    /** Hears a stream's state changes; see {@link #addListener}. */
+    @FunctionalInterface
+    interface StateListener {
+
+        /**
+         * The stream moved from {@code from} to {@code to}.
+         *
+         * @param stream the stream
+         * @param from the state before
+         * @param to the state now
+         */
+        void stateChanged(ReplicationStream stream, State from, State to);
+    }
 
     /**
      * Returns the error that stopped the stream, if it failed.

@@ -148,6 +148,22 @@ class CutoverTest {
     }
 
     @Test
+    void aRecoveringStream_failsPreflight_namingTheStateAndTheLastError_withWritesUntouched() {
+        link.stream().recovering("green", new java.sql.SQLException("Connection reset", "08006"));
+        Cutover c = cutover().build();
+        assertThatThrownBy(c::execute)
+                .isInstanceOfSatisfying(PreflightException.class, e -> assertThat(e.getMessage())
+                        .contains("is RECOVERING").contains("lost green (Connection reset)")
+                        .contains("it retries by itself"));
+        assertThat(c.state()).isEqualTo(Cutover.State.READY);
+        assertThat(switcher.pauser().isPaused()).isFalse();
+        assertThat(link.journal()).noneMatch(j -> j.contains("guard"));
+
+        link.stream().recovered();
+        assertThat(c.execute().outcome()).isEqualTo(io.cutover.CutoverResult.Outcome.FLIPPED);
+    }
+
+    @Test
     void aStreamThatCannotFenceBeforeThePause_failsPreflightWithWritesUntouched() {
         link.stream().fenceNeverArrives().useClock(clock);
         Cutover c = cutover().catchUpBudget(Duration.ofSeconds(2)).build();

@@ -39,6 +39,13 @@ final class ApplyProgress implements BatchHandler.Progress {
     private volatile long lastArrivalMillis;
     private volatile long appliedFence; // set by start before a run; raised under lock by the apply thread
     private volatile Position appliedPosition = Position.NONE;
+    // When the source was last heard from (any record, heartbeats included), and how long a
+    // reading stream may stay silent before the silence counts as lag.
+    private volatile long lastHeardMillis;
+    private volatile long silenceLimitMillis = 10_000;
+    // Set when the stream loses its source or target, cleared by the first batch after: until then
+    // a resumed run has not shown what it missed, and the silence still counts.
+    private volatile boolean awaitingSource;
 
     /**
      * Creates the progress of a stream.
@@ -55,6 +62,8 @@ final class ApplyProgress implements BatchHandler.Progress {
     @Override
     public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
         long now = config.clock().millis();
+        lastHeardMillis = now;
+        awaitingSource = false;
         pending.addAndGet(events);
         oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
         if (newestSourceMillis > 0) {
@@ -98,6 +107,23 @@ final class ApplyProgress implements BatchHandler.Progress {
         }
     }
 
+    /**
+     * A run began reading the source: it counts as heard from now.
+     *
+     * @param heartbeatMillis the connector's heartbeat interval; silence past twice it counts as lag
+     */
+    void reading(long heartbeatMillis) {
+        if (lastHeardMillis == 0) {
+            lastHeardMillis = config.clock().millis();
+        }
+        silenceLimitMillis = 2 * Math.max(heartbeatMillis, 1000);
+    }
+
+    /** The stream lost its source or target: its silence counts as lag until a batch arrives again. */
+    void lost() {
+        awaitingSource = true;
+    }
+
     /** Sets the last fence applied as the target stored it, before a run starts. */
     void startFrom(long fence) {
         appliedFence = fence;
@@ -118,6 +144,13 @@ final class ApplyProgress implements BatchHandler.Progress {
         // batches keep arriving, how old they arrive is the best sign of them.
         if (now - lastArrivalMillis <= RECENT_ARRIVAL_MILLIS) {
             behind = Math.max(behind, lastArrivalDelayMillis);
+        }
+        // A stream that is not reading (recovering, or silent past its heartbeats) does not know
+        // what it misses: the time since it last heard from the source is the least it lags.
+        long heard = lastHeardMillis;
+        long silent = heard == 0 ? 0 : Math.max(0, now - heard);
+        if (awaitingSource || lifecycle.state() == State.RECOVERING || silent > silenceLimitMillis) {
+            behind = Math.max(behind, silent);
         }
         return new Lag(events, Duration.ofMillis(behind));
     }

@@ -2,8 +2,6 @@ package io.cutover.capture;
 
 import io.cutover.spi.CaptureSpec;
 
-import io.cutover.CutoverException;
-import io.cutover.Phase;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.sql.SQLException;
@@ -88,7 +86,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         try {
             applier.apply(changes, config.name(), stored);
         } catch (SQLException e) {
-            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "': applying " + changes.size()
+            throw new TargetApplyException("stream '" + config.name() + "': applying " + changes.size()
                     + " changes on the target failed: " + e.getMessage(), e);
         }
         fenceId = fence;

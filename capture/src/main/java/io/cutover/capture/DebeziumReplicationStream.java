@@ -8,16 +8,21 @@ import io.cutover.Lag;
 import io.cutover.Phase;
 import io.cutover.Position;
 import io.cutover.PreflightException;
+import io.cutover.Recovery;
 import io.cutover.ReplicationStream;
 import io.cutover.StreamStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +46,12 @@ final class DebeziumReplicationStream implements ReplicationStream {
     private final StreamLifecycle lifecycle;
     private final ApplyProgress applied;
     private final FenceWriter fences;
+    private final StreamRecovery recovery;
     private final StreamStatusTracker status;
-    private volatile Running running; // start/stop/close are serialised by the lifecycle's moves
+    private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger generation = new AtomicInteger(); // bumped by each run; older runs' reports are ignored
+    private final Object runLock = new Object(); // serialises setting and taking {@link #running}
+    private volatile Running running; // guarded by runLock for writes
 
     /**
      * One run of the engine, from start to stop. {@code thread} is the capture thread (the copy,
@@ -60,10 +69,55 @@ final class DebeziumReplicationStream implements ReplicationStream {
      */
     DebeziumReplicationStream(CaptureSpec config) {
         this.config = java.util.Objects.requireNonNull(config, "config");
-        this.lifecycle = new StreamLifecycle(config.name(), config.session(), this::wakeFenceWaiters);
+        this.recovery = new StreamRecovery(config.name(), config.sourceLabel(), config.targetLabel(), config.recoveryBudget(),
+                config.startTimeout(), config.clock(), new StreamRecovery.Runs() {
+                    @Override
+                    public void stopRun() {
+                        stopEngine();
+                    }
+
+                    @Override
+                    public void resume(Duration timeout) {
+                        launch(lifecycle.resume(), timeout, true);
+                    }
+
+                    @Override
+                    public State state() {
+                        return lifecycle.state();
+                    }
+
+                    @Override
+                    public boolean recovered() {
+                        return lifecycle.recovered();
+                    }
+
+                    @Override
+                    public void giveUp(Throwable error) {
+                        lifecycle.recoveryFailed(error);
+                    }
+
+                    @Override
+                    public Lag lag() {
+                        return applied.lag();
+                    }
+                });
+        this.lifecycle = new StreamLifecycle(config.name(), config.session(), this::wakeFenceWaiters, recovery, this::moved);
         this.applied = new ApplyProgress(config, lifecycle);
         this.fences = new FenceWriter(config);
         this.status = new StreamStatusTracker(config.name(), config.clock(), lifecycle, applied);
+    }
+
+    private void moved(State from, State to) {
+        if (to == State.RECOVERING) {
+            applied.lost();
+        }
+        for (StateListener l : listeners) {
+            try {
+                l.stateChanged(this, from, to);
+            } catch (RuntimeException e) {
+                LOG.warn("stream '{}': a state listener threw on {} -> {}: {}", config.name(), from, to, e.toString(), e);
+            }
+        }
     }
 
     private void wakeFenceWaiters() {
@@ -77,7 +131,21 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public void start() {
-        Map<String, String> connector = lifecycle.start();
+        launch(lifecycle.start(), config.startTimeout(), false);
+    }
+
+    /**
+     * Starts a run: reads where it starts on the target, builds the engine, runs the copy and the
+     * engine on the capture thread, and waits until the engine polls or the copy begins.
+     *
+     * @param connector the connector settings of this run
+     * @param timeout how long to wait for the run to start
+     * @param resuming whether the run resumes a {@code RECOVERING} stream: its failures are then
+     *     thrown for the recovery to judge, and do not fail the stream here
+     */
+    private void launch(Map<String, String> connector, Duration timeout, boolean resuming) {
+        int gen = generation.incrementAndGet();
+        AtomicReference<Throwable> runFailure = new AtomicReference<>();
         status.runCopies(null);
         String token = config.name() + "-" + UUID.randomUUID();
         String engineName = OffsetCodec.engineName(config.name());
@@ -85,7 +153,9 @@ final class DebeziumReplicationStream implements ReplicationStream {
         try {
             prepared = StartPoint.prepare(config, token, applied);
         } catch (RuntimeException e) {
-            lifecycle.startFailed(e);
+            if (!resuming) {
+                lifecycle.startFailed(e);
+            }
             throw e;
         }
         long storedFence = prepared.fence();
@@ -96,6 +166,10 @@ final class DebeziumReplicationStream implements ReplicationStream {
         EngineRun engine = new EngineRun(config, connector, engineName, token, copying ? held : handler, new EngineRun.Listener() {
             @Override
             public void pollingStarted() {
+                if (gen != generation.get()) {
+                    return;
+                }
+                applied.reading(heartbeatMillis(connector));
                 // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
                 if (copying && held.released()) {
                     lifecycle.copyDone();
@@ -104,13 +178,21 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
             @Override
             public void engineFailed(String message, Throwable error) {
+                runFailure.compareAndSet(null, error != null ? error : new CutoverException(Phase.CATCH_UP, message));
+                if (gen != generation.get()) {
+                    LOG.debug("stream '{}': a replaced run's engine ended: {}", config.name(), message);
+                    return;
+                }
                 // A failed copy ends an engine launched early; its failure, the first, is the copy's.
                 lifecycle.engineFailed(message, error);
             }
 
             @Override
             public void buildFailed(RuntimeException e) {
-                lifecycle.buildFailed(e);
+                runFailure.compareAndSet(null, e);
+                if (gen == generation.get()) {
+                    lifecycle.buildFailed(e);
+                }
             }
 
             @Override
@@ -122,7 +204,11 @@ final class DebeziumReplicationStream implements ReplicationStream {
             try {
                 engine.build(); // as before: a bad setting fails start() itself
             } catch (RuntimeException e) {
-                lifecycle.startFailed(e);
+                if (!resuming) {
+                    lifecycle.startFailed(e);
+                }
+                handler.close();
+                TargetOffsetStore.unregister(token);
                 throw e;
             }
         } else {
@@ -159,9 +245,50 @@ final class DebeziumReplicationStream implements ReplicationStream {
             engine.run();
         }, "cutover-capture-" + config.name());
         thread.setDaemon(true);
-        running = new Running(engine, handler, thread, copyEnded, token, held);
-        thread.start();
-        awaitStarted(engine);
+        synchronized (runLock) {
+            if (resuming && lifecycle.state() != State.RECOVERING) {
+                // Stopped or closed while the new run was being prepared: it must not run.
+                handler.close();
+                TargetOffsetStore.unregister(token);
+                throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "' was " + lifecycle.state()
+                        + " before it could resume");
+            }
+            running = new Running(engine, handler, thread, copyEnded, token, held);
+            thread.start();
+        }
+        if (resuming) {
+            awaitResumed(engine, timeout, runFailure);
+        } else {
+            awaitStarted(engine);
+        }
+    }
+
+    /** Waits for a resumed run to poll or copy; throws what ended it, or a timeout. */
+    private void awaitResumed(EngineRun engine, Duration timeout, AtomicReference<Throwable> runFailure) {
+        boolean ok;
+        try {
+            ok = engine.awaitStarted(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "': interrupted while resuming", e);
+        }
+        Throwable t = runFailure.get();
+        if (t != null) {
+            throw t instanceof RuntimeException re ? re : new CutoverException(Phase.CATCH_UP, "stream '" + config.name()
+                    + "' could not resume: " + t.getMessage(), t);
+        }
+        if (!ok) {
+            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "' did not resume within "
+                    + timeout.toMillis() + " ms", new java.util.concurrent.TimeoutException("resuming timed out"));
+        }
+    }
+
+    private static long heartbeatMillis(Map<String, String> connector) {
+        try {
+            return Long.parseLong(connector.getOrDefault("heartbeat.interval.ms", EngineProperties.HEARTBEAT_MILLIS));
+        } catch (NumberFormatException e) {
+            return Long.parseLong(EngineProperties.HEARTBEAT_MILLIS);
+        }
     }
 
     private void awaitStarted(EngineRun engine) {
@@ -191,12 +318,18 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public void stop() {
-        lifecycle.stop(this::stopEngine);
+        if (lifecycle.stop(this::stopEngine)) {
+            recovery.quiesce(false, Duration.ofSeconds(30));
+            stopEngine(); // a run the recovery registered before it saw the stop
+        }
     }
 
     private void stopEngine() {
-        Running r = running;
-        running = null;
+        Running r;
+        synchronized (runLock) {
+            r = running;
+            running = null;
+        }
         if (r == null) {
             return;
         }
@@ -283,8 +416,20 @@ final class DebeziumReplicationStream implements ReplicationStream {
         lifecycle.close(this::release);
     }
 
+    @Override
+    public Optional<Recovery> recovery() {
+        return recovery.current();
+    }
+
+    @Override
+    public void addListener(StateListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
     // Ends the run and releases what the host holds: the fence connection, the offset row.
     private void release() {
+        stopEngine();
+        recovery.quiesce(true, Duration.ofSeconds(30));
         stopEngine();
         fences.close();
         try (Connection target = config.target().getConnection()) {

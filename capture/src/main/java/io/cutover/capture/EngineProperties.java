@@ -9,6 +9,9 @@ import java.util.Properties;
  */
 final class EngineProperties {
 
+    /** The heartbeat interval unless the connector settings say otherwise. */
+    static final String HEARTBEAT_MILLIS = "5000";
+
     private EngineProperties() {
     }
 
@@ -24,7 +27,7 @@ final class EngineProperties {
         p.setProperty("max.batch.size", "1024");
         p.setProperty("max.queue.size", "4096");
         // Heartbeats keep an idle source's replication position moving.
-        p.setProperty("heartbeat.interval.ms", "5000");
+        p.setProperty("heartbeat.interval.ms", HEARTBEAT_MILLIS);
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("decimal.handling.mode", "precise");
         p.setProperty("binary.handling.mode", "bytes");

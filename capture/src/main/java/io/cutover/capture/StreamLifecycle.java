@@ -28,12 +28,17 @@ import org.slf4j.LoggerFactory;
  * STARTING              -> COPYING                        copyStarted (bulk copy)
  * STREAMING             -> COPYING                        snapshotStarted (the connector's own)
  * STARTING, COPYING     -> STREAMING                      started, copyDone
- * STARTING, COPYING, STREAMING, FAILED -> STOPPED         stop()
- * STARTING, COPYING, STREAMING -> FAILED                  a failure; in FAILED the first is kept
+ * COPYING, STREAMING    -> RECOVERING                     a failure the recoverer takes (transient)
+ * RECOVERING            -> STREAMING                      recovered (a new run polls)
+ * RECOVERING            -> COPYING                        copyStarted (a new run redoes its copy)
+ * STARTING, COPYING, STREAMING, RECOVERING, FAILED -> STOPPED   stop()
+ * STARTING, COPYING, STREAMING, RECOVERING -> FAILED      a failure; in FAILED the first is kept
  * any but CLOSED        -> CLOSED                         close(); terminal
  * </pre>
- * A failure reported once the stream is stopped, closed or not started is a consequence of the
- * stop and is ignored. Thread-safe and lock-free; the session is called outside any lock.
+ * A failure in {@code STARTING} (the caller's own {@code start()}) always fails the stream: the
+ * caller hears of it at once. A failure reported once the stream is stopped, closed or not started
+ * is a consequence of the stop and is ignored. Every move is told to the {@code moved} observer,
+ * outside any lock. Thread-safe and lock-free; the session is called outside any lock.
  */
 final class StreamLifecycle {
 
@@ -43,11 +48,14 @@ final class StreamLifecycle {
     /** The legal moves, from each state; CLOSED has none. */
     static final Map<State, Set<State>> LEGAL = legal();
 
-    private static final Set<State> FAILABLE = EnumSet.of(State.STARTING, State.COPYING, State.STREAMING, State.FAILED);
+    private static final Set<State> FAILABLE = EnumSet.of(State.STARTING, State.COPYING, State.STREAMING,
+            State.RECOVERING, State.FAILED);
 
     private final String name;
     private final CaptureSession session;
     private final Runnable wakeFenceWaiters;
+    private final Recoverer recoverer;
+    private final java.util.function.BiConsumer<State, State> moved;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile java.util.function.Consumer<Throwable> failureSeen = error -> { };
@@ -60,17 +68,34 @@ final class StreamLifecycle {
      * @param wakeFenceWaiters wakes every thread waiting for a fence to look at the state again
      */
     StreamLifecycle(String name, CaptureSession session, Runnable wakeFenceWaiters) {
+        this(name, session, wakeFenceWaiters, Recoverer.NEVER, (from, to) -> { });
+    }
+
+    /**
+     * Creates the lifecycle of a {@code NEW} stream that recovers from failures.
+     *
+     * @param name the stream's name, for messages
+     * @param session the dialect's session, called on start, stall and close
+     * @param wakeFenceWaiters wakes every thread waiting for a fence to look at the state again
+     * @param recoverer decides which failures of a running stream are retried, and retries them
+     * @param moved told of every move, after it, outside any lock; must not throw
+     */
+    StreamLifecycle(String name, CaptureSession session, Runnable wakeFenceWaiters, Recoverer recoverer,
+            java.util.function.BiConsumer<State, State> moved) {
         this.name = Objects.requireNonNull(name, "name");
         this.session = Objects.requireNonNull(session, "session");
         this.wakeFenceWaiters = Objects.requireNonNull(wakeFenceWaiters, "wakeFenceWaiters");
+        this.recoverer = Objects.requireNonNull(recoverer, "recoverer");
+        this.moved = Objects.requireNonNull(moved, "moved");
     }
 
     private static Map<State, Set<State>> legal() {
         Map<State, Set<State>> m = new EnumMap<>(State.class);
         m.put(State.NEW, EnumSet.of(State.STARTING, State.CLOSED));
         m.put(State.STARTING, EnumSet.of(State.COPYING, State.STREAMING, State.STOPPED, State.FAILED, State.CLOSED));
-        m.put(State.COPYING, EnumSet.of(State.STREAMING, State.STOPPED, State.FAILED, State.CLOSED));
-        m.put(State.STREAMING, EnumSet.of(State.COPYING, State.STOPPED, State.FAILED, State.CLOSED));
+        m.put(State.COPYING, EnumSet.of(State.STREAMING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED));
+        m.put(State.STREAMING, EnumSet.of(State.COPYING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED));
+        m.put(State.RECOVERING, EnumSet.of(State.STREAMING, State.COPYING, State.STOPPED, State.FAILED, State.CLOSED));
         m.put(State.STOPPED, EnumSet.of(State.STARTING, State.CLOSED));
         m.put(State.FAILED, EnumSet.of(State.STARTING, State.STOPPED, State.CLOSED));
         m.put(State.CLOSED, EnumSet.noneOf(State.class));
@@ -96,7 +121,8 @@ final class StreamLifecycle {
     }
 
     /**
-     * Tells {@code listener} of every failure this lifecycle records (the first of each run), on
+     * Tells {@code listener} of every failure this lifecycle records (the first of each run, and
+     * each transient one a recovering stream retries), on
      * the thread that reports it, as it is recorded; for the stream's status. One listener; a later
      * call replaces it.
      *
@@ -141,6 +167,47 @@ final class StreamLifecycle {
             throw e;
         }
         return connector;
+    }
+
+    /**
+     * Runs the session's {@link CaptureSession#beforeStart()} again for a new run of a
+     * {@code RECOVERING} stream; the state stays as it is.
+     *
+     * @return the connector settings of the new run
+     * @throws IllegalStateException if the stream is no longer recovering, or the session returns nothing
+     * @throws RuntimeException what the session threw
+     */
+    Map<String, String> resume() {
+        State s = state.get();
+        if (s != State.RECOVERING) {
+            throw new IllegalStateException("stream '" + name + "' cannot resume: expected RECOVERING, was " + s);
+        }
+        Map<String, String> connector = session.beforeStart();
+        if (connector == null) {
+            throw new IllegalStateException("stream '" + name + "': " + session + " returned no connector settings from beforeStart()");
+        }
+        return connector;
+    }
+
+    /**
+     * A new run of a {@code RECOVERING} stream polls: the stream is {@code STREAMING} again.
+     *
+     * @return whether this call moved it (false if it copies again, or was stopped or closed meanwhile)
+     */
+    boolean recovered() {
+        return move(State.RECOVERING, State.STREAMING);
+    }
+
+    /**
+     * The recovery gave up (its budget spent, or an error retrying cannot fix): the stream fails
+     * with {@code error}, unless stopped or closed meanwhile.
+     *
+     * @param error the stream's failure, its message saying why and what to check
+     */
+    void recoveryFailed(Throwable error) {
+        if (failNow(error)) {
+            LOG.error(error.getMessage(), error.getCause() != null ? error.getCause() : error);
+        }
     }
 
     /** The run started: a {@code STARTING} stream is {@code STREAMING} (one that copies stays {@code COPYING}). */
@@ -212,12 +279,12 @@ final class StreamLifecycle {
     // ---- what the run reports
 
     /**
-     * The bulk initial copy begins: a {@code STARTING} stream is {@code COPYING}.
+     * The bulk initial copy begins: a {@code STARTING} (or {@code RECOVERING}) stream is {@code COPYING}.
      *
-     * @return false if the stream is no longer starting (stopped or closed meanwhile): do not copy
+     * @return false if the stream is no longer starting or recovering (stopped or closed meanwhile): do not copy
      */
     boolean copyStarted() {
-        return move(State.STARTING, State.COPYING);
+        return move(State.STARTING, State.COPYING) || move(State.RECOVERING, State.COPYING);
     }
 
     /** The copy (bulk or the connector's own snapshot) is done: a {@code COPYING} stream is {@code STREAMING}, said once. */
@@ -292,6 +359,33 @@ final class StreamLifecycle {
                 LOG.debug("stream '{}' is {}: ignoring a failure after it: {}", name, s, error.toString());
                 return false;
             }
+            if ((s == State.STREAMING || s == State.COPYING || s == State.RECOVERING) && recoverer.accepts(error)) {
+                if (s == State.RECOVERING) {
+                    recoverer.failedAgain(error);
+                    failureSeen.accept(error); // the status's last error, while the stream retries
+                    return false;
+                }
+                recoverer.lost(error); // before the move: whoever hears of RECOVERING can read the recovery
+                if (move(s, State.RECOVERING)) {
+                    failureSeen.accept(error);
+                    recoverer.begin();
+                    return false;
+                }
+                continue;
+            }
+            return failNow(error);
+        }
+    }
+
+    /** {@link #fail} without asking the recoverer. */
+    private boolean failNow(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        while (true) {
+            State s = state.get();
+            if (!FAILABLE.contains(s)) {
+                LOG.debug("stream '{}' is {}: ignoring a failure after it: {}", name, s, error.toString());
+                return false;
+            }
             boolean first = failure.compareAndSet(null, error);
             if (s == State.FAILED || move(s, State.FAILED)) {
                 if (first) {
@@ -321,6 +415,7 @@ final class StreamLifecycle {
             return false;
         }
         LOG.debug("stream '{}': {} -> {}", name, from, to);
+        moved.accept(from, to);
         return true;
     }
 

@@ -70,9 +70,44 @@ class StreamLifecycleTest {
         }
     }
 
+    /** An error the fake recoverer takes: a lost connection. */
+    private static final java.sql.SQLException RESET = new java.sql.SQLException("Connection reset", "08006");
+
+    /** A recoverer that takes SQLState class 08 and records what it was told. */
+    private static final class FakeRecoverer implements Recoverer {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean accepts(Throwable error) {
+            return error instanceof java.sql.SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08");
+        }
+
+        @Override
+        public void lost(Throwable error) {
+            calls.add("lost " + error.getMessage());
+        }
+
+        @Override
+        public void begin() {
+            calls.add("begin");
+        }
+
+        @Override
+        public void failedAgain(Throwable error) {
+            calls.add("failedAgain " + error.getMessage());
+        }
+    }
+
     private final FakeSession session = new FakeSession();
     private final AtomicInteger wakes = new AtomicInteger();
-    private final StreamLifecycle lifecycle = new StreamLifecycle("orders", session, wakes::incrementAndGet);
+    private final FakeRecoverer recoverer = new FakeRecoverer();
+    private final List<String> moves = new CopyOnWriteArrayList<>();
+    private final StreamLifecycle lifecycle = new StreamLifecycle("orders", session, wakes::incrementAndGet, recoverer,
+            (from, to) -> moves.add(from + "->" + to));
+
+    private static StreamLifecycle recovering(CaptureSession session) {
+        return new StreamLifecycle("orders", session, () -> { }, new FakeRecoverer(), (from, to) -> { });
+    }
 
     /** Drives {@code lc} from NEW to {@code state} through the events that lead there. */
     private static void driveTo(StreamLifecycle lc, State state) {
@@ -86,6 +121,11 @@ class StreamLifecycleTest {
             case STREAMING -> {
                 lc.start();
                 lc.started();
+            }
+            case RECOVERING -> {
+                lc.start();
+                lc.started();
+                lc.engineFailed("connection lost", RESET);
             }
             case STOPPED -> {
                 lc.start();
@@ -114,13 +154,16 @@ class StreamLifecycleTest {
             case STREAMING -> {
                 moves.add(StreamLifecycle::started);
                 moves.add(StreamLifecycle::copyDone);
+                moves.add(StreamLifecycle::recovered);
             }
+            case RECOVERING -> moves.add(lc -> lc.engineFailed("connection lost", RESET));
             case STOPPED -> moves.add(lc -> lc.stop(() -> { }));
             case FAILED -> {
                 moves.add(lc -> lc.engineFailed("boom", null));
                 moves.add(lc -> lc.buildFailed(new IllegalArgumentException("bad setting")));
                 moves.add(lc -> lc.copyFailed(new CutoverException(Phase.PREFLIGHT, "copy failed")));
                 moves.add(lc -> lc.startFailed(new PreflightException(List.of("timed out"))));
+                moves.add(lc -> lc.recoveryFailed(new CutoverException(Phase.CATCH_UP, "gave up")));
             }
             case CLOSED -> moves.add(lc -> lc.close(() -> { }));
             default -> throw new AssertionError(to);
@@ -145,8 +188,9 @@ class StreamLifecycleTest {
         assertThat(StreamLifecycle.LEGAL).isEqualTo(Map.of(
                 State.NEW, EnumSet.of(State.STARTING, State.CLOSED),
                 State.STARTING, EnumSet.of(State.COPYING, State.STREAMING, State.STOPPED, State.FAILED, State.CLOSED),
-                State.COPYING, EnumSet.of(State.STREAMING, State.STOPPED, State.FAILED, State.CLOSED),
-                State.STREAMING, EnumSet.of(State.COPYING, State.STOPPED, State.FAILED, State.CLOSED),
+                State.COPYING, EnumSet.of(State.STREAMING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED),
+                State.STREAMING, EnumSet.of(State.COPYING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED),
+                State.RECOVERING, EnumSet.of(State.STREAMING, State.COPYING, State.STOPPED, State.FAILED, State.CLOSED),
                 State.STOPPED, EnumSet.of(State.STARTING, State.CLOSED),
                 State.FAILED, EnumSet.of(State.STARTING, State.STOPPED, State.CLOSED),
                 State.CLOSED, EnumSet.noneOf(State.class)));
@@ -158,12 +202,17 @@ class StreamLifecycleTest {
         boolean legal = StreamLifecycle.LEGAL.get(from).contains(to);
         boolean reached = false;
         for (Consumer<StreamLifecycle> move : movesTo(to)) {
-            StreamLifecycle lc = new StreamLifecycle("orders", new FakeSession(), () -> { });
+            StreamLifecycle lc = recovering(new FakeSession());
             driveTo(lc, from);
             try {
                 move.accept(lc);
             } catch (IllegalStateException refused) {
                 assertThat(refused).hasMessageContaining(from.toString());
+            }
+            if (to == State.RECOVERING && lc.state() == State.FAILED) {
+                // A lost connection while starting fails the stream: the caller of start() hears of it.
+                assertThat(from).isIn(State.STARTING, State.FAILED);
+                continue;
             }
             assertThat(lc.state()).as("after an event towards %s", to).isIn(from, to);
             reached |= lc.state() == to;
@@ -179,7 +228,7 @@ class StreamLifecycleTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = State.class, names = {"STARTING", "COPYING", "STREAMING", "CLOSED"})
+    @EnumSource(value = State.class, names = {"STARTING", "COPYING", "STREAMING", "RECOVERING", "CLOSED"})
     void start_whenNotStartable_saysExpectedAndActualState_andCallsNoSession(State state) {
         driveTo(lifecycle, state);
         session.calls.clear();
@@ -187,6 +236,62 @@ class StreamLifecycleTest {
                 .hasMessage("stream 'orders' cannot start: expected NEW, STOPPED or FAILED, was " + state);
         assertThat(lifecycle.state()).isEqualTo(state);
         assertThat(session.calls).isEmpty();
+    }
+
+    @Test
+    void transientFailure_whileStreaming_movesToRecovering_notingTheErrorBeforeTheMove() {
+        driveTo(lifecycle, State.STREAMING);
+        moves.clear();
+        lifecycle.engineFailed("connection lost", RESET);
+        assertThat(lifecycle.state()).isEqualTo(State.RECOVERING);
+        assertThat(lifecycle.failure()).isEmpty();
+        assertThat(recoverer.calls).containsExactly("lost Connection reset", "begin");
+        assertThat(moves).containsExactly("STREAMING->RECOVERING");
+    }
+
+    @Test
+    void transientFailure_whileStarting_failsTheStream_soTheCallerOfStartHearsOfIt() {
+        lifecycle.start();
+        lifecycle.engineFailed("connection lost", RESET);
+        assertThat(lifecycle.state()).isEqualTo(State.FAILED);
+        assertThat(lifecycle.failure()).containsSame(RESET);
+        assertThat(recoverer.calls).isEmpty();
+    }
+
+    @Test
+    void transientFailure_whileRecovering_staysRecovering_andTellsTheRecoverer() {
+        driveTo(lifecycle, State.RECOVERING);
+        java.sql.SQLException refused = new java.sql.SQLException("Connection refused", "08001");
+        lifecycle.engineFailed("connection refused", refused);
+        assertThat(lifecycle.state()).isEqualTo(State.RECOVERING);
+        assertThat(recoverer.calls).endsWith("failedAgain Connection refused");
+    }
+
+    @Test
+    void fatalFailure_whileRecovering_failsWithThatError() {
+        driveTo(lifecycle, State.RECOVERING);
+        java.sql.SQLException denied = new java.sql.SQLException("permission denied for table orders", "42501");
+        lifecycle.engineFailed("denied", denied);
+        assertThat(lifecycle.state()).isEqualTo(State.FAILED);
+        assertThat(lifecycle.failure()).containsSame(denied);
+    }
+
+    @Test
+    void recovered_movesBackToStreaming_andResumeCallsTheSessionAgainWithoutMoving() {
+        driveTo(lifecycle, State.RECOVERING);
+        session.calls.clear();
+        assertThat(lifecycle.resume()).isEqualTo(SETTINGS);
+        assertThat(lifecycle.state()).isEqualTo(State.RECOVERING);
+        assertThat(session.calls).containsExactly("beforeStart");
+        assertThat(lifecycle.recovered()).isTrue();
+        assertThat(lifecycle.state()).isEqualTo(State.STREAMING);
+    }
+
+    @Test
+    void resume_whenNotRecovering_isRefused() {
+        driveTo(lifecycle, State.STOPPED);
+        assertThatThrownBy(lifecycle::resume).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("expected RECOVERING, was STOPPED");
     }
 
     @Test

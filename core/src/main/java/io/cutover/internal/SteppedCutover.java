@@ -186,7 +186,11 @@ public final class SteppedCutover implements Cutover {
                 }
                 ReplicationStream stream = link.stream();
                 ReplicationStream.State streamState = stream.state();
-                if (streamState != ReplicationStream.State.STREAMING) {
+                if (streamState == ReplicationStream.State.RECOVERING) {
+                    problems.add("stream '" + stream.name() + "' is RECOVERING"
+                            + stream.recovery().map(r -> " (" + r.describe() + ")").orElse("")
+                            + "; a cutover needs it STREAMING: it retries by itself, try again once it streams");
+                } else if (streamState != ReplicationStream.State.STREAMING) {
                     problems.add("stream '" + stream.name() + "' is " + streamState
                             + stream.failure().map(f -> " (" + f + ")").orElse("")
                             + "; a cutover needs it STREAMING: start it and wait for the initial copy to finish");

@@ -33,6 +33,9 @@ public final class CaptureSpec {
     private final Clock clock;
     private final CaptureSession session;
     private final InitialLoad initialLoad;
+    private final Duration recoveryBudget;
+    private final String sourceLabel;
+    private final String targetLabel;
 
     private CaptureSpec(Builder b) {
         this.name = b.name;
@@ -45,6 +48,9 @@ public final class CaptureSpec {
         this.clock = b.clock;
         this.session = b.session;
         this.initialLoad = b.initialLoad;
+        this.recoveryBudget = b.recoveryBudget;
+        this.sourceLabel = b.sourceLabel;
+        this.targetLabel = b.targetLabel;
     }
 
     /**
@@ -147,6 +153,33 @@ public final class CaptureSpec {
     }
 
     /**
+     * Returns how long the stream retries transient errors before it fails.
+     *
+     * @return the value given to the builder, or its default
+     */
+    public Duration recoveryBudget() {
+        return recoveryBudget;
+    }
+
+    /**
+     * Returns what messages call the source ({@code "blue"}, say).
+     *
+     * @return the value given to the builder, or {@code "its source"}
+     */
+    public String sourceLabel() {
+        return sourceLabel;
+    }
+
+    /**
+     * Returns what messages call the target ({@code "green"}, say).
+     *
+     * @return the value given to the builder, or {@code "its target"}
+     */
+    public String targetLabel() {
+        return targetLabel;
+    }
+
+    /**
      * Returns the transform of a source table.
      *
      * @param table the source table's name
@@ -168,6 +201,9 @@ public final class CaptureSpec {
         private Clock clock = Clock.systemUTC();
         private CaptureSession session;
         private InitialLoad initialLoad;
+        private Duration recoveryBudget = DialectBuilder.DEFAULT_RECOVERY_BUDGET;
+        private String sourceLabel = "its source";
+        private String targetLabel = "its target";
 
         private Builder() {
         }
@@ -293,6 +329,43 @@ public final class CaptureSpec {
          */
         public Builder initialLoad(InitialLoad initialLoad) {
             this.initialLoad = Objects.requireNonNull(initialLoad, "initialLoad");
+            return this;
+        }
+
+        /**
+         * Sets how long the stream retries transient errors (connection lost, server restarting,
+         * failover, lock timeouts) before it fails (default
+         * {@link DialectBuilder#DEFAULT_RECOVERY_BUDGET}).
+         *
+         * @param budget positive
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder recoveryBudget(Duration budget) {
+            Objects.requireNonNull(budget, "recoveryBudget");
+            if (budget.isNegative() || budget.isZero()) {
+                throw new IllegalArgumentException("recoveryBudget must be positive, was " + budget);
+            }
+            this.recoveryBudget = budget;
+            return this;
+        }
+
+        /**
+         * Sets what messages call the source and the target, e.g. {@code "blue"} and {@code "green"}.
+         *
+         * @param source the source's label
+         * @param target the target's label
+         * @return this builder
+         * @throws IllegalArgumentException if a label is blank
+         */
+        public Builder sides(String source, String target) {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(target, "target");
+            if (source.isBlank() || target.isBlank()) {
+                throw new IllegalArgumentException("side labels must not be blank");
+            }
+            this.sourceLabel = source;
+            this.targetLabel = target;
             return this;
         }
 

@@ -33,6 +33,9 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
     /** Sequence / AUTO_INCREMENT headroom unless {@link #sequenceHeadroom(long)} says otherwise. */
     public static final long DEFAULT_SEQUENCE_HEADROOM = 1000;
 
+    /** How long a stream retries transient errors unless {@link #recoveryBudget(Duration)} says otherwise. */
+    public static final Duration DEFAULT_RECOVERY_BUDGET = Duration.ofMinutes(5);
+
     private String name = "cutover";
     private ServerAddress blue;
     private ServerAddress green;
@@ -47,6 +50,7 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
     private Duration guardLockTimeout = Duration.ofSeconds(2);
     private int copyParallelism;
     private boolean initialCopy = true;
+    private Duration recoveryBudget = DEFAULT_RECOVERY_BUDGET;
 
     /**
      * Starts a builder.
@@ -346,6 +350,24 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
     }
 
     /**
+     * Sets how long a stream keeps retrying after a transient error (connection refused or reset,
+     * a server restarting or shut down by an administrator, a failover, a lock timeout or
+     * deadlock, on its source or its target) before it fails for good (default 5 minutes). While
+     * it retries the stream is {@code RECOVERING}, resuming from the offsets stored on its target,
+     * and a cutover refuses to start. Errors that retrying cannot fix (bad settings, missing
+     * privileges, a table without a primary key, a dropped slot) fail the stream at once.
+     *
+     * @param budget positive
+     * @return this builder
+     * @throws NullPointerException if null
+     * @throws IllegalArgumentException if not positive
+     */
+    public B recoveryBudget(Duration budget) {
+        this.recoveryBudget = positive(budget, "recoveryBudget");
+        return self();
+    }
+
+    /**
      * Checks the settings together and copies them; the dialect's {@code build()} starts here.
      *
      * @return the settings
@@ -371,7 +393,7 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
             }
         }
         return new DialectSettings(name, blue, green, dataSources, new SideTables(tables, greenNames, forward, reverse),
-                tls, sequenceHeadroom, startTimeout, guardLockTimeout, copyParallelism, initialCopy);
+                tls, sequenceHeadroom, startTimeout, guardLockTimeout, copyParallelism, initialCopy, recoveryBudget);
     }
 
     /**

@@ -23,16 +23,40 @@ import javax.sql.DataSource;
  * @param guardLockTimeout how long engaging the write guard may wait for locks
  * @param copyParallelism how many workers the initial copy may use
  * @param initialCopy whether the forward stream copies existing rows first
+ * @param recoveryBudget how long a stream may retry transient errors before it fails
  */
 public record DialectSettings(String name, ServerAddress blue, ServerAddress green, Map<Side, DataSource> dataSources,
         SideTables tables, TlsMode tls, long sequenceHeadroom, Duration startTimeout, Duration guardLockTimeout,
-        int copyParallelism, boolean initialCopy) {
+        int copyParallelism, boolean initialCopy, Duration recoveryBudget) {
 
     /**
      * Copies the map of DataSources.
      */
     public DialectSettings {
         dataSources = Map.copyOf(dataSources);
+        java.util.Objects.requireNonNull(recoveryBudget, "recoveryBudget");
+    }
+
+    /**
+     * The settings with the default recovery budget, {@link DialectBuilder#DEFAULT_RECOVERY_BUDGET}.
+     *
+     * @param name the cutover's name
+     * @param blue blue's address
+     * @param green green's address
+     * @param dataSources the DataSources given, by side
+     * @param tables the replicated tables
+     * @param tls the TLS mode
+     * @param sequenceHeadroom the sequence / AUTO_INCREMENT headroom
+     * @param startTimeout how long a stream's start may take
+     * @param guardLockTimeout how long engaging the guard may wait
+     * @param copyParallelism the copy's workers
+     * @param initialCopy whether the forward stream copies first
+     */
+    public DialectSettings(String name, ServerAddress blue, ServerAddress green, Map<Side, DataSource> dataSources,
+            SideTables tables, TlsMode tls, long sequenceHeadroom, Duration startTimeout, Duration guardLockTimeout,
+            int copyParallelism, boolean initialCopy) {
+        this(name, blue, green, dataSources, tables, tls, sequenceHeadroom, startTimeout, guardLockTimeout, copyParallelism,
+                initialCopy, DialectBuilder.DEFAULT_RECOVERY_BUDGET);
     }
 
     /**

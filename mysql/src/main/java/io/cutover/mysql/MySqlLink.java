@@ -55,7 +55,9 @@ final class MySqlLink implements ReplicationLink {
                 .session(session)
                 .source(sourceData)
                 .target(targetData)
-                .startTimeout(settings.startTimeout);
+                .startTimeout(settings.startTimeout)
+                .recoveryBudget(settings.recoveryBudget)
+                .sides(sourceSide.toString(), sourceSide.other().toString());
         transforms.forEach(config::transform);
         if (initialCopy) {
             config.initialLoad(new BulkCopy(() -> settings.flavour(sourceSide), source, target,

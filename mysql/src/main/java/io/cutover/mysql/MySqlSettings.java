@@ -26,6 +26,7 @@ final class MySqlSettings {
     final long autoIncrementHeadroom;
     final Duration guardLockWait;
     final Duration startTimeout;
+    final Duration recoveryBudget;
     final Path stateDir;
     final long forwardServerId;
     final long reverseServerId;
@@ -44,6 +45,7 @@ final class MySqlSettings {
         this.autoIncrementHeadroom = s.sequenceHeadroom();
         this.guardLockWait = s.guardLockTimeout();
         this.startTimeout = s.startTimeout();
+        this.recoveryBudget = s.recoveryBudget();
         this.stateDir = stateDir;
         this.forwardServerId = forwardServerId;
         this.reverseServerId = reverseServerId;

@@ -51,7 +51,9 @@ final class PgLink implements ReplicationLink {
                 .source(source.dataSource())
                 .target(target.dataSource())
                 .fenceTable(names.fenceTable())
-                .startTimeout(settings.startTimeout);
+                .startTimeout(settings.startTimeout)
+                .recoveryBudget(settings.recoveryBudget)
+                .sides(sourceSide.toString(), sourceSide.other().toString());
         transforms.forEach(config::transform);
         if (initialCopy) {
             // The copy creates the slot itself, to read the tables under the snapshot the slot exports.

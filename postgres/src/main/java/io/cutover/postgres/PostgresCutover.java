@@ -103,6 +103,7 @@ public final class PostgresCutover {
         final long sequenceHeadroom;
         final Duration startTimeout;
         final Duration guardLockTimeout;
+        final Duration recoveryBudget;
         final String token;
         // Links open over these settings; the endpoints' control connections close with the last.
         final AtomicInteger openLinks = new AtomicInteger();
@@ -120,6 +121,7 @@ public final class PostgresCutover {
             this.sequenceHeadroom = s.sequenceHeadroom();
             this.startTimeout = s.startTimeout();
             this.guardLockTimeout = s.guardLockTimeout();
+            this.recoveryBudget = s.recoveryBudget();
             this.token = UUID.randomUUID().toString();
         }
 

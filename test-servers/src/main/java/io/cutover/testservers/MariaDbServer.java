@@ -204,6 +204,29 @@ public final class MariaDbServer implements EmbeddedServer {
         }
     }
 
+    /**
+     * Restarts the server cleanly on the same data directory and port: the server shuts down
+     * (open connections end; committed data and binary logs stay), then starts again. Returns
+     * once it accepts connections again.
+     *
+     * @return how long the restart took
+     * @throws IllegalStateException if the server is closed or does not come back
+     */
+    public synchronized java.time.Duration restart() {
+        if (closed) {
+            throw new IllegalStateException("MariaDB '" + name + "' is closed");
+        }
+        long t0 = System.nanoTime();
+        try {
+            db.stop();
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB '" + name + "' did not restart on port " + port, e);
+        }
+        LOG.info("MariaDB '{}' restarted on port {}", name, port);
+        return java.time.Duration.ofNanos(System.nanoTime() - t0);
+    }
+
     /** Stops the server and deletes its data. Idempotent; a server that does not stop cleanly is logged. */
     @Override
     public synchronized void close() {

@@ -3,6 +3,7 @@ package io.cutover.testservers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -203,6 +206,66 @@ public final class PostgresServer implements EmbeddedServer {
             throw new IllegalStateException("PostgreSQL on port " + port() + ": no row from " + sql);
         }
         return Long.parseLong(rows.get(0).get(0));
+    }
+
+    /**
+     * Restarts the server cleanly on the same data directory and port, as an administrator would
+     * ({@code pg_ctl restart -m fast}): open sessions end with "terminating connection due to
+     * administrator command", committed data and replication slots stay. Like the embedded server's
+     * own start and stop, {@code pg_ctl} runs in a user namespace of its own where one is available
+     * ({@code unshare -U}), since PostgreSQL refuses to run as root. Returns once the server accepts
+     * connections again.
+     *
+     * @return how long the restart took, from the stop to the first connection accepted
+     * @throws IllegalStateException if the server is closed, or does not restart within 60 s
+     */
+    public synchronized Duration restart() {
+        if (closed) {
+            throw new IllegalStateException("PostgreSQL on port " + port() + " is closed");
+        }
+        long t0 = System.nanoTime();
+        try {
+            // postmaster.opts starts with the postgres binary; pg_ctl sits beside it.
+            String opts = Files.readString(dataDirectory.resolve("postmaster.opts")).trim();
+            Matcher binary = Pattern.compile("^\"?([^\" ]+)").matcher(opts);
+            if (!binary.find()) {
+                throw new IllegalStateException("cannot read the postgres binary from " + dataDirectory.resolve("postmaster.opts"));
+            }
+            Path pgCtl = Path.of(binary.group(1)).resolveSibling("pg_ctl");
+            List<String> command = new ArrayList<>();
+            if (Files.isExecutable(Path.of("/usr/bin/unshare"))) {
+                command.addAll(List.of("/usr/bin/unshare", "-U"));
+            }
+            command.addAll(List.of(pgCtl.toString(), "restart", "-D", dataDirectory.toString(), "-m", "fast", "-w",
+                    "-t", Long.toString(STARTUP_WAIT.toSeconds()), "-l", dataDirectory.resolve("restart.log").toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("pg_ctl restart of PostgreSQL on port " + port() + " failed: " + out.strip());
+            }
+            awaitAccepting(System.nanoTime() + STARTUP_WAIT.toNanos());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart PostgreSQL on port " + port(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting PostgreSQL on port " + port(), e);
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private void awaitAccepting(long deadline) throws InterruptedException {
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = connect(); Statement st = c.createStatement()) {
+                st.execute("SELECT 1");
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("PostgreSQL on port " + port() + " did not accept connections within "
+                + STARTUP_WAIT + " of its restart", last);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,30 @@ class MariaDbServerIT {
                 Statement st = c.createStatement()) {
             assertThatThrownBy(() -> st.execute("CREATE TABLE harness.t (id INT PRIMARY KEY)"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+        }
+    }
+
+    @Test
+    void restart_keepsDataBinlogAndPort_andEndsOpenConnections() throws SQLException {
+        try (MariaDbServer other = MariaDbServer.builder().name("restarted").serverId(43).binaryLog(true).database("kept").start()) {
+            int port = other.port();
+            other.exec("kept", "CREATE TABLE t (id INT PRIMARY KEY)", "INSERT INTO t VALUES (1), (2)");
+            try (Connection c = other.admin("kept"); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT @@log_bin")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("log_bin before the restart").isEqualTo("1");
+            }
+            try (Connection open = other.admin("kept")) {
+                other.restart();
+                assertThatThrownBy(() -> open.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
+            }
+            assertThat(other.port()).isEqualTo(port);
+            try (Connection c = other.admin("kept"); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT @@log_bin, @@binlog_format, @@server_id, (SELECT COUNT(*) FROM t)")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                        .containsExactly("1", "ROW", "43", "2");
+            }
         }
     }
 }

@@ -51,4 +51,21 @@ class PostgresServerIT {
                 .isInstanceOf(NullPointerException.class).hasMessage("name");
         assertThatThrownBy(() -> PostgresServer.builder().config(" ", "x")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void restart_keepsDataAndPort_andEndsOpenSessionsAsAnAdministratorWould() throws Exception {
+        try (PostgresServer server = PostgresServer.start()) {
+            int port = server.port();
+            server.exec("CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1), (2), (3)");
+            try (java.sql.Connection open = server.connect()) {
+                server.restart();
+                assertThatThrownBy(() -> open.createStatement().execute("SELECT 1")).isInstanceOf(java.sql.SQLException.class);
+            }
+            assertThat(server.port()).isEqualTo(port);
+            assertThat(server.count("SELECT count(*) FROM kept")).isEqualTo(3);
+            assertThat(server.rows("SELECT current_setting('wal_level')")).containsExactly(List.of("logical"));
+            server.restart();
+            assertThat(server.count("SELECT count(*) FROM kept")).isEqualTo(3);
+        }
+    }
 }

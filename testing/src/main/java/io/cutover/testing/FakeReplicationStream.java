@@ -52,6 +52,7 @@ public final class FakeReplicationStream implements ReplicationStream {
     private final List<Fence> fences = new ArrayList<>(); // guarded by this
     private int starts; // guarded by this
     private long fencesWritten; // guarded by this
+    private io.cutover.Recovery recovery; // guarded by this; set while RECOVERING
     private ApplyCounter changes = new ApplyCounter(Clock.systemUTC()); // guarded by this
     private long changesBeforeClock; // guarded by this; counted before useClock replaced the counter
     private CopyStatus copy; // guarded by this; while COPYING
@@ -192,6 +193,48 @@ public final class FakeReplicationStream implements ReplicationStream {
         this.lastError = LastError.of(error, now());
         journal.add("stream " + name + " failed: " + error.getMessage());
         return this;
+    }
+
+    /**
+     * Moves a streaming stream to {@link State#RECOVERING}, as a real stream does when it loses
+     * its source or target to a transient error; {@link #recovery()} then shows it.
+     *
+     * @param lost what it lost, e.g. {@code "green"}
+     * @param error the error
+     * @return this stream
+     * @throws IllegalStateException if the stream is not streaming
+     */
+    public synchronized FakeReplicationStream recovering(String lost, Throwable error) {
+        if (state != State.STREAMING) {
+            throw new IllegalStateException("stream '" + name + "': only a STREAMING stream recovers, was " + state);
+        }
+        java.time.Instant now = clock != null ? clock.instant() : java.time.Instant.now();
+        this.recovery = new io.cutover.Recovery(lost, 0, Objects.requireNonNull(error, "error"), now, now,
+                now.plus(Duration.ofMinutes(5)));
+        this.state = State.RECOVERING;
+        journal.add("stream " + name + " recovering: lost " + lost + " (" + error.getMessage() + ")");
+        return this;
+    }
+
+    /**
+     * Moves a recovering stream back to {@link State#STREAMING}.
+     *
+     * @return this stream
+     * @throws IllegalStateException if the stream is not recovering
+     */
+    public synchronized FakeReplicationStream recovered() {
+        if (state != State.RECOVERING) {
+            throw new IllegalStateException("stream '" + name + "': not RECOVERING but " + state);
+        }
+        this.recovery = null;
+        this.state = State.STREAMING;
+        journal.add("stream " + name + " recovered");
+        return this;
+    }
+
+    @Override
+    public synchronized Optional<io.cutover.Recovery> recovery() {
+        return state == State.RECOVERING ? Optional.ofNullable(recovery) : Optional.empty();
     }
 
     /**

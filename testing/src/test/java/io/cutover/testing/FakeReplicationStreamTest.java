@@ -90,4 +90,21 @@ class FakeReplicationStreamTest {
         stream.start();
         assertThat(stream.state()).isEqualTo(State.STREAMING);
     }
+
+    @Test
+    void recovering_showsTheRecoveryUntilRecovered_andOnlyAStreamingStreamRecovers() {
+        assertThatThrownBy(() -> stream.recovering("blue", new IllegalStateException("reset")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("NEW");
+        stream.start();
+        stream.recovering("blue", new IllegalStateException("Connection reset"));
+        assertThat(stream.state()).isEqualTo(State.RECOVERING);
+        assertThat(stream.recovery()).get().satisfies(r -> {
+            assertThat(r.lost()).isEqualTo("blue");
+            assertThat(r.lastError()).hasMessage("Connection reset");
+        });
+        stream.recovered();
+        assertThat(stream.state()).isEqualTo(State.STREAMING);
+        assertThat(stream.recovery()).isEmpty();
+        assertThatThrownBy(stream::recovered).isInstanceOf(IllegalStateException.class);
+    }
 }
