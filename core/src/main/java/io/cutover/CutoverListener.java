@@ -46,6 +46,16 @@ public interface CutoverListener {
     }
 
     /**
+     * The cutover was refused in preflight: nothing was paused or changed. Not called for a
+     * cutover that was never {@code READY} (a second {@code execute()}, say).
+     *
+     * @param cutover the cutover's name
+     * @param failure why, usually a {@link PreflightException} listing every problem
+     */
+    default void refused(String cutover, CutoverException failure) {
+    }
+
+    /**
      * The cutover was aborted; writes are back on the source.
      *
      * @param cutover the cutover's name

@@ -94,6 +94,21 @@ public interface ReplicationStream extends AutoCloseable {
     Optional<Throwable> failure();
 
     /**
+     * Returns a snapshot of the stream for operators: state, lag, changes applied and their rate,
+     * the initial copy's progress and the last error. The default builds what it can from the
+     * other methods: no applied counts ({@link StreamStatus#UNKNOWN}, rate {@code NaN}), no copy
+     * progress, and the current {@link #failure()} timed at the moment of the call. Implementations
+     * that count should override it. Never throws for a closed stream.
+     *
+     * @return the snapshot
+     */
+    default StreamStatus status() {
+        java.time.Instant now = java.time.Instant.now();
+        return new StreamStatus(name(), state(), lag(), appliedPosition(), StreamStatus.UNKNOWN, Double.NaN, null,
+                failure().map(f -> LastError.of(f, now)).orElse(null), now);
+    }
+
+    /**
      * Stops the stream and releases everything it holds on the servers (replication slots,
      * publications, control rows) and in the process (threads, connections). Idempotent.
      */

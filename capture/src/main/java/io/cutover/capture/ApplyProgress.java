@@ -6,6 +6,7 @@ import io.cutover.CatchUpTimeoutException;
 import io.cutover.Lag;
 import io.cutover.Position;
 import io.cutover.ReplicationStream.State;
+import io.cutover.spi.ApplyCounter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,7 @@ final class ApplyProgress implements BatchHandler.Progress {
     private final CaptureSpec config;
     private final StreamLifecycle lifecycle;
     private final AtomicLong pending = new AtomicLong();
+    private final ApplyCounter changes;
     private final AtomicLong lastFenceWritten = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition fenceApplied = lock.newCondition(); // signalled under lock
@@ -47,6 +49,7 @@ final class ApplyProgress implements BatchHandler.Progress {
     ApplyProgress(CaptureSpec config, StreamLifecycle lifecycle) {
         this.config = config;
         this.lifecycle = lifecycle;
+        this.changes = new ApplyCounter(config.clock());
     }
 
     @Override
@@ -74,6 +77,16 @@ final class ApplyProgress implements BatchHandler.Progress {
                 lock.unlock();
             }
         }
+    }
+
+    @Override
+    public void appliedChanges(int count) {
+        changes.add(count);
+    }
+
+    /** Returns the row changes committed on the target since the stream was created, and their recent rate. */
+    ApplyCounter changes() {
+        return changes;
     }
 
     @Override

@@ -30,6 +30,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         void committed(int events, Map<String, ?> lastOffset, long fenceId);
 
         void copying(boolean copying);
+
+        /** Row changes (not fences nor other control records) committed on the target in the last batch. */
+        default void appliedChanges(int changes) {
+        }
     }
 
     private final CaptureSpec config;
@@ -92,6 +96,7 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         if (copy != RecordDecoder.Copy.UNKNOWN) {
             progress.copying(copy == RecordDecoder.Copy.COPYING);
         }
+        progress.appliedChanges(changes.size()); // counted before the fence wakes its waiters, like the state
         progress.committed(records.size(), last.sourceOffset(), fence);
         for (RecordChangeEvent<SourceRecord> event : records) {
             committer.markProcessed(event);

@@ -140,6 +140,7 @@ final class CopyRun implements InitialLoad.Context {
     @Override
     public void recordTable(String targetTable, boolean wasEmpty) throws SQLException {
         ledger.record(java.util.Objects.requireNonNull(targetTable, "targetTable"), wasEmpty);
+        progress.recorded(targetTable);
     }
 
     @Override
@@ -180,6 +181,21 @@ final class CopyRun implements InitialLoad.Context {
     @Override
     public void copied(String table, long rows) {
         progress.add(table, rows);
+    }
+
+    @Override
+    public void tablePlanned(String sourceTable, long estimatedRows) {
+        progress.planned(sourceTable, estimatedRows);
+    }
+
+    @Override
+    public void tableCopied(String sourceTable) {
+        progress.tableDone(sourceTable);
+    }
+
+    /** Returns this copy's progress, for the stream's status. */
+    CopyProgress progress() {
+        return progress;
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.cutover.Phase;
 import io.cutover.Position;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
+import io.cutover.StreamStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -40,6 +41,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
     private final StreamLifecycle lifecycle;
     private final ApplyProgress applied;
     private final FenceWriter fences;
+    private final StreamStatusTracker status;
     private volatile Running running; // start/stop/close are serialised by the lifecycle's moves
 
     /**
@@ -61,6 +63,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
         this.lifecycle = new StreamLifecycle(config.name(), config.session(), this::wakeFenceWaiters);
         this.applied = new ApplyProgress(config, lifecycle);
         this.fences = new FenceWriter(config);
+        this.status = new StreamStatusTracker(config.name(), config.clock(), lifecycle, applied);
     }
 
     private void wakeFenceWaiters() {
@@ -75,6 +78,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
     @Override
     public void start() {
         Map<String, String> connector = lifecycle.start();
+        status.runCopies(null);
         String token = config.name() + "-" + UUID.randomUUID();
         String engineName = OffsetCodec.engineName(config.name());
         StartPoint prepared;
@@ -127,6 +131,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
         Thread thread = new Thread(() -> {
             if (copying) {
                 CopyRun load = new CopyRun(config, lifecycle, prepared.copy(), token, engineName, engine, held);
+                status.runCopies(load.progress());
                 boolean copied;
                 try {
                     copied = load.run();
@@ -261,6 +266,11 @@ final class DebeziumReplicationStream implements ReplicationStream {
         long deadline = start + timeout.toNanos();
         applied.awaitApplied(id, start, deadline);
         return new Fence(id, applied.appliedPosition(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public StreamStatus status() {
+        return status.status();
     }
 
     @Override

@@ -50,6 +50,7 @@ final class StreamLifecycle {
     private final Runnable wakeFenceWaiters;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile java.util.function.Consumer<Throwable> failureSeen = error -> { };
 
     /**
      * Creates the lifecycle of a {@code NEW} stream.
@@ -92,6 +93,17 @@ final class StreamLifecycle {
      */
     Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
+    }
+
+    /**
+     * Tells {@code listener} of every failure this lifecycle records (the first of each run), on
+     * the thread that reports it, as it is recorded; for the stream's status. One listener; a later
+     * call replaces it.
+     *
+     * @param listener called with the failure; must not throw nor block
+     */
+    void onFailure(java.util.function.Consumer<Throwable> listener) {
+        this.failureSeen = Objects.requireNonNull(listener, "listener");
     }
 
     // ---- what the stream's API asks
@@ -282,6 +294,9 @@ final class StreamLifecycle {
             }
             boolean first = failure.compareAndSet(null, error);
             if (s == State.FAILED || move(s, State.FAILED)) {
+                if (first) {
+                    failureSeen.accept(error);
+                }
                 wakeFenceWaiters.run();
                 return first;
             }

@@ -39,6 +39,10 @@ final class Listeners {
         each(l -> l.completed(result));
     }
 
+    void refused(CutoverException failure) {
+        each(l -> l.refused(cutover, failure));
+    }
+
     void aborted(CutoverException failure) {
         each(l -> l.aborted(cutover, failure));
     }

@@ -127,6 +127,9 @@ public final class SteppedCutover implements Cutover {
             run.preflight();
         } catch (RuntimeException | Error e) {
             state.set(State.READY);
+            if (e instanceof CutoverException refusal) {
+                listeners.refused(refusal);
+            }
             throw e;
         }
         try {

@@ -136,6 +136,28 @@ public interface InitialLoad {
         void copied(String table, long rows);
 
         /**
+         * Tells the host, before copying, that the copy covers this table and about how many rows
+         * it holds, for the stream's {@linkplain io.cutover.ReplicationStream#status() status}
+         * (tables done of total, rows of the estimate). Optional; call once per table, from any
+         * copying thread. Thread-safe.
+         *
+         * @param sourceTable the source table
+         * @param estimatedRows the server's estimate of its rows, or
+         *     {@link io.cutover.CopyStatus#UNKNOWN} (-1) if there is none
+         */
+        default void tablePlanned(String sourceTable, long estimatedRows) {
+        }
+
+        /**
+         * Tells the host that every row of a table is copied, for the stream's status. Optional;
+         * call once per table, from any copying thread. Thread-safe.
+         *
+         * @param sourceTable the source table
+         */
+        default void tableCopied(String sourceTable) {
+        }
+
+        /**
          * Tells the host where the stream begins, before the copy is done: the engine may start
          * now, while the rows are still being copied. None of its changes is applied on the
          * target until {@link #copy} has returned (with this same start) and the host recorded

