@@ -196,21 +196,15 @@ public class CutoverOperations implements SmartLifecycle {
     public CutoverStatus status() {
         ReplicationLink l = link;
         boolean up = running;
-        String stream = null;
-        String direction = null;
-        String state = ReplicationStream.State.NEW.name();
-        CutoverStatus.Lag lag = new CutoverStatus.Lag(0, 0);
-        String failure = null;
-        if (l != null) {
-            ReplicationStream s = l.stream();
-            stream = s.name();
-            direction = l.source() + " -> " + l.target();
-            state = s.state().name();
-            lag = CutoverStatus.Lag.of(s.lag());
-            failure = s.failure().map(Throwable::getMessage).orElse(null);
+        String live = switcher.current().toString();
+        if (l == null) {
+            return new CutoverStatus(props.getName(), dialectName(), live, up, null, null,
+                    ReplicationStream.State.NEW.name(), CutoverStatus.Lag.NONE, null, null, null, null, null, last);
         }
-        return new CutoverStatus(props.getName(), dialectName(), switcher.current().toString(), up, stream, direction,
-                state, lag, failure, last);
+        CutoverStatus.StreamPart s = CutoverStatus.streamPart(l.stream().status());
+        return new CutoverStatus(props.getName(), dialectName(), live, up, s.name(), l.source() + " -> " + l.target(),
+                s.state(), s.lag(), s.appliedPosition(), s.appliedTotal(), s.appliedPerSecond(), s.copy(), s.lastError(),
+                last);
     }
 
     /**

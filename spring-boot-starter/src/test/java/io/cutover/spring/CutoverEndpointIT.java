@@ -98,6 +98,9 @@ class CutoverEndpointIT {
         assertThat(status.get("direction").asText()).isEqualTo("blue -> green");
         assertThat(status.get("state").asText()).isEqualTo("STREAMING");
         assertThat(status.get("lag").get("events").isNumber()).isTrue();
+        assertThat(status.get("appliedTotal").asLong()).as("the 100 seeded rows arrived by the copy, not as changes")
+                .isGreaterThanOrEqualTo(0);
+        assertThat(status.get("lastError").isNull()).isTrue();
         assertThat(status.get("lastCutover").isNull()).isTrue();
 
         long onBlue = http.post("/notes", "{\"body\":\"written on blue\"}", 201).get("id").asLong();
@@ -122,7 +125,11 @@ class CutoverEndpointIT {
                 .as("written on green by the application itself, so not through the transform")
                 .containsExactly(java.util.Arrays.asList("written on green", null));
         assertThat(http.get("/notes/" + onGreen, 200).get("body").asText()).isEqualTo("written on green");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> http.poll("/actuator/cutover").get("appliedTotal").asLong(), n -> n >= 1);
         status = http.get("/actuator/cutover", 200);
+        assertThat(status.get("appliedTotal").asLong()).as("the write on green, applied on blue by the reverse stream")
+                .isGreaterThanOrEqualTo(1);
         assertThat(status.get("liveSide").asText()).isEqualTo("green");
         assertThat(status.get("direction").asText()).isEqualTo("green -> blue");
         assertThat(status.get("lastCutover").get("to").asText()).isEqualTo("green");
