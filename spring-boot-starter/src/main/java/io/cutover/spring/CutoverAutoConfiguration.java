@@ -6,6 +6,7 @@ import io.cutover.ConnectionSwitcher;
 import io.cutover.transform.TableMapping;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -100,7 +101,7 @@ public class CutoverAutoConfiguration {
         transforms.orderedStream().forEach(all::add);
         mappings.orderedStream().map(CutoverTransform::of).forEach(all::add);
         LinkFactory links = new LinkFactory(props, all, CutoverAutoConfiguration.class.getClassLoader());
-        return new CutoverOperations(switcher, links, props);
+        return new CutoverOperations(switcher, links::forward, links.dialect().name().toLowerCase(Locale.ROOT), props);
     }
 
     private static HikariDataSource pool(String side, CutoverProperties.Database db) {

@@ -7,9 +7,9 @@ import io.cutover.CutoverResult;
 import io.cutover.ReplicationLink;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -39,16 +39,27 @@ public class CutoverOperations implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(CutoverOperations.class);
 
     private final ConnectionSwitcher switcher;
-    private final LinkFactory links;
+    private final Supplier<ReplicationLink> forward;
+    private final String dialect;
     private final CutoverProperties props;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile ReplicationLink link; // written under lock
     private volatile CutoverReport last; // written under lock
     private volatile boolean running; // written under lock
 
-    CutoverOperations(ConnectionSwitcher switcher, LinkFactory links, CutoverProperties props) {
+    /**
+     * Creates the operations.
+     *
+     * @param switcher the application's DataSource
+     * @param forward builds a new blue-to-green link, its stream not started
+     * @param dialect the dialect's name, for status and logs
+     * @param props the name, tables and budgets
+     */
+    CutoverOperations(ConnectionSwitcher switcher, Supplier<ReplicationLink> forward, String dialect,
+            CutoverProperties props) {
         this.switcher = switcher;
-        this.links = links;
+        this.forward = forward;
+        this.dialect = dialect;
         this.props = props;
     }
 
@@ -71,7 +82,7 @@ public class CutoverOperations implements SmartLifecycle {
                 throw new IllegalStateException("cutover '" + props.getName() + "': writes go to " + switcher.current()
                         + ", so there is no blue-to-green stream to start");
             }
-            ReplicationLink l = links.forward();
+            ReplicationLink l = forward.get();
             try {
                 l.stream().start();
             } catch (RuntimeException e) {
@@ -226,6 +237,6 @@ public class CutoverOperations implements SmartLifecycle {
     }
 
     private String dialectName() {
-        return links.dialect().name().toLowerCase(Locale.ROOT);
+        return dialect;
     }
 }

@@ -1,0 +1,131 @@
+package io.cutover.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cutover.ConnectionSwitcher;
+import io.cutover.CutoverAbortedException;
+import io.cutover.Side;
+import io.cutover.testing.FakeReplicationLink;
+import io.cutover.testing.RecordingDataSource;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/** The operations and the endpoint over fakes: the paths a real database makes hard to reach. */
+class CutoverOperationsTest {
+
+    private final ConnectionSwitcher switcher = ConnectionSwitcher.between(RecordingDataSource.named("blue"),
+            RecordingDataSource.named("green"));
+    private final FakeReplicationLink link = FakeReplicationLink.from(Side.BLUE);
+    private final CutoverProperties props = new CutoverProperties();
+    private final CutoverOperations ops;
+    private final CutoverEndpoint endpoint;
+
+    CutoverOperationsTest() {
+        props.setName("orders");
+        props.getBudgets().setTotal(Duration.ofSeconds(5));
+        ops = new CutoverOperations(switcher, () -> link, "postgres", props);
+        endpoint = new CutoverEndpoint(ops);
+    }
+
+    @AfterEach
+    void stop() {
+        ops.stop();
+    }
+
+    @Test
+    void start_startsTheForwardStream_andStopClosesIt() {
+        ops.start();
+        assertThat(ops.isRunning()).isTrue();
+        assertThat(ops.status().state()).isEqualTo("STREAMING");
+        assertThat(ops.status().direction()).isEqualTo("blue -> green");
+        ops.stop();
+        assertThat(ops.isRunning()).isFalse();
+        assertThat(link.isClosed()).isTrue();
+    }
+
+    @Test
+    void cutoverThenRollback_movesWritesThereAndBack_andTheStatusFollows() {
+        ops.start();
+        CutoverReport there = ops.cutover();
+        assertThat(there.outcome()).isEqualTo("FLIPPED");
+        assertThat(switcher.current()).isEqualTo(Side.GREEN);
+        assertThat(ops.status().direction()).isEqualTo("green -> blue");
+        assertThat(ops.status().lastCutover()).isEqualTo(there);
+
+        CutoverReport back = ops.rollback();
+        assertThat(back.from()).isEqualTo("green");
+        assertThat(back.to()).isEqualTo("blue");
+        assertThat(switcher.current()).isEqualTo(Side.BLUE);
+        assertThat(ops.status().direction()).isEqualTo("blue -> green");
+        assertThat(ops.link()).containsSame(link.reverses().get(0).reverses().get(0));
+    }
+
+    @Test
+    void cutover_fromGreen_isRefused() {
+        ops.start();
+        ops.cutover();
+        assertThatIllegalStateException().isThrownBy(ops::cutover)
+                .withMessage("cutover 'orders': cannot cutover from blue, writes go to green");
+        assertThat(endpoint.run("cutover").getStatus()).isEqualTo(409);
+    }
+
+    @Test
+    void abortedCutover_leavesWritesOnBlue_keepsItsReport_andTheEndpointAnswers500WithIt() {
+        ops.start();
+        link.failToPrepareReverse();
+        WebEndpointResponse<Object> r = endpoint.run("cutover");
+        assertThat(r.getStatus()).isEqualTo(500);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) r.getBody();
+        assertThat(((CutoverReport) body.get("report")).outcome()).isEqualTo("ABORTED");
+        assertThat((String) body.get("error")).isNotBlank();
+        assertThat(switcher.current()).isEqualTo(Side.BLUE);
+        assertThat(ops.status().lastCutover().outcome()).isEqualTo("ABORTED");
+        assertThat(ops.status().direction()).as("the forward stream still runs").isEqualTo("blue -> green");
+    }
+
+    @Test
+    void failedPreflight_answers500_andTouchesNothing() {
+        ops.start();
+        link.preflightFails("green is read-only: make it writable");
+        WebEndpointResponse<Object> r = endpoint.run("cutover");
+        assertThat(r.getStatus()).isEqualTo(500);
+        assertThat(((Map<?, ?>) r.getBody()).get("error").toString()).contains("green is read-only: make it writable");
+        assertThat(switcher.current()).isEqualTo(Side.BLUE);
+    }
+
+    @Test
+    void secondCutover_whileOneRuns_isRefusedAtOnce() throws Exception {
+        ops.start();
+        CountDownLatch gate = new CountDownLatch(1);
+        link.holdPrepareReverseUntil(gate);
+        CompletableFuture<CutoverReport> first = CompletableFuture.supplyAsync(ops::cutover);
+        // The first holds the lock while it waits at the gate, after the hand-off.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(4))
+                .until(() -> link.journal().stream().anyMatch(l -> l.startsWith("keys handed off")));
+        assertThat(endpoint.run("rollback").getStatus()).isEqualTo(409);
+        assertThat(endpoint.run("cutover").getStatus()).isEqualTo(409);
+        gate.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS).outcome()).isEqualTo("FLIPPED");
+    }
+
+    @Test
+    void cutover_beforeStart_isRefused() {
+        assertThatIllegalStateException().isThrownBy(ops::cutover).withMessageContaining("the stream is not running");
+    }
+
+    @Test
+    void abortException_isRethrownToJavaCallers() {
+        ops.start();
+        link.failToPrepareReverse();
+        assertThatThrownBy(ops::cutover).isInstanceOf(CutoverAbortedException.class);
+    }
+}
