@@ -22,5 +22,7 @@ public enum Phase {
     /** Writes go on, to the target. */
     RESUME,
     /** Not part of a run: a cutover that was given up and left the source authoritative. */
-    ABORT
+    ABORT,
+    /** Not part of a run: a migration is ended and what it left on both servers is removed. */
+    FINISH
 }

@@ -94,6 +94,53 @@ public interface ReplicationLink extends AutoCloseable {
     ReplicationLink prepareReverse();
 
     /**
+     * Ends the migration this link belongs to: closes this link's stream and removes everything the
+     * library created for it on <em>both</em> servers, in both directions: replication slots and
+     * publications, the write guard on the side the link reads from, the capture host's control
+     * tables (once no other migration's rows are in them) and local state such as schema history
+     * files. Sequences and AUTO_INCREMENT counters keep the values the hand-off gave them.
+     *
+     * <p>Call it on the link the application's writes now flow from: after a cutover that is
+     * {@code cutover.reverseLink()}, once the application has run on the new side long enough that
+     * no rollback will be needed. The side the link writes to (the old side) keeps its write guard
+     * unless {@link FinishOptions#makeOldSideWritable()}: the data no longer lives there. Called on
+     * a forward link before any cutover it abandons the migration: everything is removed and the
+     * source, where the data still lives, stays writable.
+     *
+     * <p>Idempotent: a second call removes nothing and returns a report that
+     * {@link FinishReport#isEmpty() is empty}. Never logs a password. The default throws
+     * {@link UnsupportedOperationException}: a link that cannot finish says so.
+     *
+     * @param options whether the old side is made writable, how long each removal may wait
+     * @return what was removed from each server and what was left in place on purpose
+     * @throws NullPointerException if {@code options} is null
+     * @throws IllegalStateException if another link of the same migration is still open (the
+     *     reverse link of a cutover when this is the forward one, or the reverse a running cutover
+     *     has prepared): its stream is still needed, so the message names it and says which link to
+     *     finish instead; nothing was removed. Do not call finish while a cutover over this link runs.
+     * @throws FinishIncompleteException if a server could not be reached or refused a removal;
+     *     everything else was removed, and the exception lists what remains with the SQL that
+     *     removes it by hand
+     * @throws UnsupportedOperationException if the link's dialect cannot finish
+     */
+    default FinishReport finish(FinishOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        throw new UnsupportedOperationException(this + " cannot finish a migration; remove its objects by hand");
+    }
+
+    /**
+     * Ends the migration with {@link FinishOptions#defaults()}: the old side stays guarded.
+     *
+     * @return what was removed from each server and what was left in place
+     * @throws IllegalStateException if another link of the same migration is still open
+     * @throws FinishIncompleteException if a removal failed; the rest was removed
+     * @see #finish(FinishOptions)
+     */
+    default FinishReport finish() {
+        return finish(FinishOptions.defaults());
+    }
+
+    /**
      * Closes the stream and releases what this link created on the servers. Idempotent.
      */
     @Override

@@ -1,11 +1,15 @@
 package io.cutover.capture;
 
 import io.cutover.ReplicationStream;
+import io.cutover.Side;
+import io.cutover.spi.Teardown;
 import io.cutover.spi.CaptureHost;
 import io.cutover.spi.CaptureSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +40,18 @@ public final class DebeziumCaptureHost implements CaptureHost {
     public void removeFenceRows(Connection source, String table, Collection<String> keys) throws SQLException {
         FenceTable.delete(Objects.requireNonNull(source, "source"), Objects.requireNonNull(table, "table"),
                 List.copyOf(Objects.requireNonNull(keys, "keys")));
+    }
+
+    @Override
+    public void removeControlTables(Teardown teardown, Side side, String fenceTable, Collection<String> streams,
+            Collection<String> fenceKeys, Collection<String> fenceTableUsers) {
+        Objects.requireNonNull(teardown, "teardown");
+        Objects.requireNonNull(side, "side");
+        Objects.requireNonNull(fenceTable, "fenceTable");
+        Set<String> keys = new LinkedHashSet<>(Objects.requireNonNull(streams, "streams"));
+        keys.addAll(Objects.requireNonNull(fenceKeys, "fenceKeys"));
+        ControlTableRemoval.remove(teardown, side, fenceTable, keys, List.copyOf(Objects.requireNonNull(fenceTableUsers,
+                "fenceTableUsers")));
     }
 
     @Override

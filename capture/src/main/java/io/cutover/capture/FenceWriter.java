@@ -15,6 +15,9 @@ import java.sql.SQLException;
  */
 final class FenceWriter implements AutoCloseable {
 
+    // "Table does not exist": MySQL and MariaDB, PostgreSQL, H2.
+    private static final java.util.Set<String> MISSING_TABLE = java.util.Set.of("42S02", "42P01", "42S04");
+
     private final CaptureSpec config;
     private final Object lock = new Object();
     private Connection connection; // guarded by lock
@@ -31,6 +34,7 @@ final class FenceWriter implements AutoCloseable {
      */
     void write(long id) {
         synchronized (lock) {
+            boolean missingTable = false;
             for (int attempt = 1; ; attempt++) {
                 try {
                     Connection c = connection;
@@ -40,10 +44,16 @@ final class FenceWriter implements AutoCloseable {
                         config.dialect().prepareFenceSession(c);
                         connection = c;
                     }
+                    if (missingTable) {
+                        // Dropped by finishing another migration that saw no row of this stream in it; a
+                        // stream that captures the table by name (binlog) sees the new one.
+                        FenceTable.create(c, config.fenceTable());
+                    }
                     FenceTable.write(c, config.fenceTable(), config.name(), id, config.clock().millis());
                     return;
                 } catch (SQLException e) {
                     close();
+                    missingTable = e.getSQLState() != null && MISSING_TABLE.contains(e.getSQLState());
                     if (attempt > 1) {
                         throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "': writing fence " + id
                                 + " on the source failed: " + e.getMessage(), e);

@@ -24,6 +24,20 @@ class FenceTableTest {
     }
 
     @Test
+    void fenceWriter_recreatesATableDroppedUnderIt() throws SQLException {
+        try (Connection c = source.dataSource.getConnection()) {
+            FenceTable.create(c, "cutover_fence");
+        }
+        try (FenceWriter writer = new FenceWriter(source.spec("orders"))) {
+            writer.write(1L);
+            source.execute("DROP TABLE cutover_fence");
+
+            writer.write(2L);
+        }
+        assertThat(source.queryOne("SELECT id FROM cutover_fence WHERE stream = 'orders'")).isEqualTo(2L);
+    }
+
+    @Test
     void touch_doesNothingForAStreamThatWroteNoFence() throws SQLException {
         try (Connection c = source.dataSource.getConnection()) {
             FenceTable.create(c, "cutover_fence");

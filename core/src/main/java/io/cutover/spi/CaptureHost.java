@@ -79,6 +79,30 @@ public interface CaptureHost {
      */
     StoredStart storedStart(CaptureSpec spec) throws SQLException;
 
+    /**
+     * Removes what the host keeps on one server for some streams, as part of a
+     * {@link io.cutover.ReplicationLink#finish finish}: their rows in the host's control tables
+     * (offsets, copy ledger, fence, and tables of earlier versions), then every control table left
+     * holding no row of another stream. A table still used by another stream is kept and recorded
+     * as {@linkplain Teardown#leftInPlace left in place}. Each removal goes through
+     * {@link Teardown#remove}, so one that fails is recorded with the SQL that removes it by hand
+     * and the others still run. The streams must be closed. The default removes nothing and records
+     * that this host keeps its tables.
+     *
+     * @param teardown the finish's removals; its {@link Teardown#server} for {@code side} is set
+     * @param side the server
+     * @param fenceTable the fence table's name on that server ({@link CaptureSpec#fenceTable()})
+     * @param streams the streams' names (both directions of one migration)
+     * @param fenceKeys further keys of the fence table's rows the dialect's connector wrote (heartbeats)
+     * @param fenceTableUsers what else the dialect knows to use the fence table on that server (another
+     *     migration's PostgreSQL publication, say); while any, the fence table is kept whatever its rows
+     * @throws NullPointerException if an argument is null
+     */
+    default void removeControlTables(Teardown teardown, io.cutover.Side side, String fenceTable, Collection<String> streams,
+            Collection<String> fenceKeys, Collection<String> fenceTableUsers) {
+        teardown.leftInPlace(side, "the control tables of " + this + ", which removes none; see its documentation");
+    }
+
     /** What a target holds for a stream's start, as {@link #storedStart} reports it. */
     enum StoredStart {
         /** Nothing: the stream never ran against this target, or was closed. */

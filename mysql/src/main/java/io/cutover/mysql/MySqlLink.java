@@ -1,11 +1,14 @@
 package io.cutover.mysql;
 
+import io.cutover.FinishOptions;
+import io.cutover.FinishReport;
 import io.cutover.ReplicationStream;
 import io.cutover.RowTransform;
 import io.cutover.Side;
 import io.cutover.spi.CaptureSpec;
 import io.cutover.spi.CaptureHost;
 import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.Teardown;
 import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.sql.SQLException;
@@ -67,6 +70,7 @@ final class MySqlLink implements ReplicationLink {
                 settings.guardLockWait, false);
         this.targetGuard = new ReadOnlyGuard(sourceSide.other().toString(), target,
                 () -> settings.flavour(sourceSide.other()), settings.guardLockWait, false);
+        settings.live.add(this);
     }
 
     static String streamName(MySqlSettings settings, Side sourceSide) {
@@ -143,6 +147,26 @@ final class MySqlLink implements ReplicationLink {
             targetGuard.close();
             sourceData.close();
             targetData.close();
+            settings.live.remove(this);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>MySQL family: closes this link (its stream deletes its schema history), then turns
+     * {@code read_only} off on the side this link reads from if this link's guard set it, and on
+     * the other side only when asked (else reports it left in place), removes the capture host's
+     * control tables from both servers and both streams' schema history files. Binlog capture
+     * holds nothing on the server to release.
+     */
+    @Override
+    public FinishReport finish(FinishOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        synchronized (settings.live) {
+            Teardown.checkNoOtherLinkOpen(this, closed.get(), settings.live.stream().filter(l -> l != this).toList());
+            return new MySqlFinish(settings, sourceSide, streamName, spec.fenceTable(), sourceGuard.engaged())
+                    .run(options, this::close);
         }
     }
 

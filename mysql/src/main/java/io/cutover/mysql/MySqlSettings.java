@@ -32,6 +32,8 @@ final class MySqlSettings {
     final int copyParallelism;
     private final Map<Side, DataSource> dataSources;
     private final Map<Side, Flavour> flavours = new ConcurrentHashMap<>();
+    /** Links over these settings not closed yet; finish() refuses while another one is open. */
+    final java.util.Set<io.cutover.ReplicationLink> live = ConcurrentHashMap.newKeySet();
 
     MySqlSettings(DialectSettings s, List<String> appUsers, Path stateDir, long forwardServerId, long reverseServerId) {
         this.name = s.name();

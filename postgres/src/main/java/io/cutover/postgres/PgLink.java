@@ -1,5 +1,7 @@
 package io.cutover.postgres;
 
+import io.cutover.FinishOptions;
+import io.cutover.FinishReport;
 import io.cutover.Phase;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
@@ -8,6 +10,7 @@ import io.cutover.Side;
 import io.cutover.spi.CaptureSpec;
 import io.cutover.spi.CaptureHost;
 import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.Teardown;
 import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.util.List;
@@ -58,6 +61,7 @@ final class PgLink implements ReplicationLink {
         this.stream = CaptureHost.load().open(config.build());
         this.sourceGuard = guard(source);
         this.targetGuard = guard(target);
+        settings.live.add(this);
     }
 
     private PgGuard guard(PgEndpoint endpoint) {
@@ -128,8 +132,28 @@ final class PgLink implements ReplicationLink {
             try {
                 stream.close();
             } finally {
+                settings.live.remove(this);
                 settings.linkClosed();
             }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: closes this link (its stream drops its slot and publication), then removes
+     * from both servers each direction's slot ({@code cutover_<name>_b2g} on blue,
+     * {@code cutover_<name>_g2b} on green) and publication, the trigger guard
+     * {@code cutover_guard_<name>} (function and triggers) on the side this link reads from and,
+     * when asked, on the other, and the capture host's control tables. A slot still held by a
+     * walsender after the options' timeout is not taken: the failure says which process holds it.
+     */
+    @Override
+    public FinishReport finish(FinishOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        synchronized (settings.live) {
+            Teardown.checkNoOtherLinkOpen(this, closed.get(), settings.live.stream().filter(l -> l != this).toList());
+            return new PgFinish(settings, source.side, names.stream()).run(options, this::close);
         }
     }
 

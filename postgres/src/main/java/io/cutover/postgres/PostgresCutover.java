@@ -63,6 +63,8 @@ public final class PostgresCutover {
         final String token;
         // Links open over these settings; the endpoints' control connections close with the last.
         final AtomicInteger openLinks = new AtomicInteger();
+        // The same links, for finish(), which refuses while another link of the migration is open.
+        final java.util.Set<ReplicationLink> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Settings(DialectSettings s, String schema) {
             this.name = PgNames.sanitize(s.name());

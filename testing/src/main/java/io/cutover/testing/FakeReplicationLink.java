@@ -1,10 +1,13 @@
 package io.cutover.testing;
 
 import io.cutover.CutoverException;
+import io.cutover.FinishOptions;
+import io.cutover.FinishReport;
 import io.cutover.Phase;
 import io.cutover.PreflightException;
 import io.cutover.Side;
 import io.cutover.spi.KeyHandoff;
+import io.cutover.spi.Teardown;
 import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import java.util.ArrayList;
@@ -44,6 +47,14 @@ public final class FakeReplicationLink implements ReplicationLink {
     private java.util.concurrent.CountDownLatch reverseGate; // guarded by this
     private final List<FakeReplicationLink> reverses = new ArrayList<>(); // guarded by this
     private boolean closed; // guarded by this
+    // The links of one migration (this one, its reverses, theirs) not closed yet, and whether it was finished.
+    private final Family family;
+
+    /** What the links of one migration share for {@link #finish(FinishOptions)}. */
+    private static final class Family {
+        final java.util.Set<FakeReplicationLink> open = new java.util.LinkedHashSet<>(); // guarded by this
+        boolean finished; // guarded by this
+    }
 
     /**
      * Creates a link from {@code source} to the other side, with a stream in state NEW.
@@ -55,15 +66,20 @@ public final class FakeReplicationLink implements ReplicationLink {
     public static FakeReplicationLink from(Side source) {
         Journal journal = new Journal();
         return new FakeReplicationLink(source, new FakeWriteGuard(source, journal),
-                new FakeWriteGuard(source.other(), journal), journal);
+                new FakeWriteGuard(source.other(), journal), journal, new Family());
     }
 
-    private FakeReplicationLink(Side source, FakeWriteGuard sourceGuard, FakeWriteGuard targetGuard, Journal journal) {
+    private FakeReplicationLink(Side source, FakeWriteGuard sourceGuard, FakeWriteGuard targetGuard, Journal journal,
+            Family family) {
         this.source = Objects.requireNonNull(source, "source");
         this.sourceGuard = sourceGuard;
         this.targetGuard = targetGuard;
         this.journal = journal;
         this.stream = new FakeReplicationStream(source + "->" + source.other(), journal);
+        this.family = family;
+        synchronized (family) {
+            family.open.add(this);
+        }
     }
 
     /**
@@ -226,7 +242,7 @@ public final class FakeReplicationLink implements ReplicationLink {
             if (reverseFailure != null) {
                 throw reverseFailure;
             }
-            reverse = new FakeReplicationLink(source.other(), targetGuard, sourceGuard, journal);
+            reverse = new FakeReplicationLink(source.other(), targetGuard, sourceGuard, journal, family);
             reverses.add(reverse);
         }
         journal.add("reverse " + reverse.source + " -> " + source + " prepared");
@@ -242,7 +258,48 @@ public final class FakeReplicationLink implements ReplicationLink {
             closed = true;
         }
         stream.close();
+        synchronized (family) {
+            family.open.remove(this);
+        }
         journal.add("link " + source + " -> " + source.other() + " closed");
+    }
+
+    /**
+     * Ends the migration as a real link does, with nothing on a server: refuses while another link
+     * of the migration (a reverse link, or the link a reverse was prepared from) is open, closes this
+     * link, releases the guard on its source if engaged and the one on its target when asked
+     * (reporting it left in place otherwise), and reports the migration's capture removed the first
+     * time; a second finish reports nothing removed. Journals {@code "finished <source> -> <target>"}.
+     */
+    @Override
+    public FinishReport finish(FinishOptions options) {
+        Objects.requireNonNull(options, "options");
+        synchronized (family) {
+            Teardown.checkNoOtherLinkOpen(this, isClosed(), family.open.stream().filter(l -> l != this).toList());
+            close();
+            java.util.Map<Side, List<String>> removed = new java.util.EnumMap<>(Side.class);
+            removed.put(Side.BLUE, new ArrayList<>());
+            removed.put(Side.GREEN, new ArrayList<>());
+            List<String> kept = new ArrayList<>();
+            if (!family.finished) {
+                family.finished = true;
+                removed.get(source).add("fake capture " + stream.name());
+            }
+            if (sourceGuard.engaged()) {
+                sourceGuard.release();
+                removed.get(source).add("guard");
+            }
+            if (targetGuard.engaged()) {
+                if (options.makeOldSideWritable()) {
+                    targetGuard.release();
+                    removed.get(source.other()).add("guard");
+                } else {
+                    kept.add(source.other() + ": guard (FinishOptions.makeOldSideWritable(true) lifts it)");
+                }
+            }
+            journal.add("finished " + source + " -> " + source.other());
+            return new FinishReport(stream.name(), removed.get(Side.BLUE), removed.get(Side.GREEN), kept);
+        }
     }
 
     @Override

@@ -73,7 +73,7 @@ final class PhasePrinter implements CutoverListener {
             case REVERSE -> "capture on " + from.other() + " set up for the way back";
             case FLIP -> "switcher points at " + from.other();
             case RESUME -> "writes flow to " + from.other();
-            case ABORT -> "";
+            case ABORT, FINISH -> "";
         };
     }
 }
