@@ -2,6 +2,7 @@ package io.cutover.spring;
 
 import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverException;
+import io.cutover.FinishIncompleteException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -17,7 +18,11 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *       the last cutover's report);</li>
  *   <li>{@code POST /actuator/cutover/cutover}: moves writes to green, answers the
  *       {@link CutoverReport};</li>
- *   <li>{@code POST /actuator/cutover/rollback}: moves them back to blue.</li>
+ *   <li>{@code POST /actuator/cutover/rollback}: moves them back to blue;</li>
+ *   <li>{@code POST /actuator/cutover/finish}: ends the migration (see
+ *       {@link CutoverOperations#finish(boolean)}), answers the {@code io.cutover.FinishReport};
+ *       {@code POST /actuator/cutover/finish/make-old-side-writable} also lifts the old side's
+ *       write guard.</li>
  * </ul>
  * A refused operation (wrong side, stream not running, another one running) answers 409, an
  * aborted or failed one 500, each with {@code error} saying why (and the report of an aborted
@@ -52,18 +57,46 @@ public class CutoverEndpoint {
     /**
      * Runs an operation.
      *
-     * @param operation {@code cutover} or {@code rollback}
+     * @param operation {@code cutover}, {@code rollback} or {@code finish}
      * @return the report (200), or {@code error} with 400, 409 or 500
      */
     @WriteOperation
     public WebEndpointResponse<Object> run(@Selector String operation) {
+        return run(operation, false);
+    }
+
+    /**
+     * Finishes the migration and lifts the old side's guard.
+     *
+     * @param operation {@code finish}
+     * @param option {@code make-old-side-writable}
+     * @return the report (200), or {@code error} with 400, 409 or 500
+     */
+    @WriteOperation
+    public WebEndpointResponse<Object> run(@Selector String operation, @Selector String option) {
+        if (!"finish".equals(operation) || !"make-old-side-writable".equals(option)) {
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, "unknown operation '" + operation + "/" + option
+                    + "'; the operations are cutover, rollback, finish and finish/make-old-side-writable", null);
+        }
+        return run(operation, true);
+    }
+
+    private WebEndpointResponse<Object> run(String operation, boolean makeOldSideWritable) {
         try {
             return switch (operation) {
                 case "cutover" -> new WebEndpointResponse<>(operations.cutover(), WebEndpointResponse.STATUS_OK);
                 case "rollback" -> new WebEndpointResponse<>(operations.rollback(), WebEndpointResponse.STATUS_OK);
+                case "finish" -> new WebEndpointResponse<>(operations.finish(makeOldSideWritable),
+                        WebEndpointResponse.STATUS_OK);
                 default -> error(WebEndpointResponse.STATUS_BAD_REQUEST, "unknown operation '" + operation
-                        + "'; the operations are cutover and rollback", null);
+                        + "'; the operations are cutover, rollback, finish and finish/make-old-side-writable", null);
             };
+        } catch (FinishIncompleteException e) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", e.getMessage());
+            body.put("report", e.report());
+            body.put("remaining", e.remaining());
+            return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
         } catch (CutoverAbortedException e) {
             return error(WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR, e.getMessage(), CutoverReport.of(e.result()));
         } catch (CutoverException e) {

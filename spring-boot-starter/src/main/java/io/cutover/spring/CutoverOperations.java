@@ -4,6 +4,8 @@ import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
 import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverResult;
+import io.cutover.FinishOptions;
+import io.cutover.FinishReport;
 import io.cutover.ReplicationLink;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
@@ -46,6 +48,7 @@ public class CutoverOperations implements SmartLifecycle {
     private volatile ReplicationLink link; // written under lock
     private volatile CutoverReport last; // written under lock
     private volatile boolean running; // written under lock
+    private volatile FinishReport finished; // written under lock
 
     /**
      * Creates the operations.
@@ -77,6 +80,10 @@ public class CutoverOperations implements SmartLifecycle {
         try {
             if (running) {
                 return;
+            }
+            if (finished != null) {
+                throw new IllegalStateException("cutover '" + props.getName() + "': the migration is finished; there is"
+                        + " no stream to start");
             }
             if (switcher.current() != Side.BLUE) {
                 throw new IllegalStateException("cutover '" + props.getName() + "': writes go to " + switcher.current()
@@ -164,6 +171,10 @@ public class CutoverOperations implements SmartLifecycle {
         }
         try {
             ReplicationLink l = link;
+            if (finished != null) {
+                throw new IllegalStateException("cutover '" + props.getName() + "': the migration is finished; writes stay"
+                        + " on " + switcher.current());
+            }
             if (!running || l == null) {
                 throw new IllegalStateException("cutover '" + props.getName() + "': the stream is not running; start it"
                         + " first (cutover.start-on-boot, or CutoverOperations.start())");
@@ -200,6 +211,42 @@ public class CutoverOperations implements SmartLifecycle {
     }
 
     /**
+     * Ends the migration: closes the running stream and removes what the library created on both
+     * servers ({@link ReplicationLink#finish(FinishOptions)}). After a cutover, call it once no
+     * rollback will be needed: writes stay on green, and blue keeps its write guard unless
+     * {@code makeOldSideWritable}. Before any cutover it abandons the migration: writes stay on
+     * blue, which stays writable. Afterwards cutover, rollback and start are refused.
+     *
+     * @param makeOldSideWritable whether to lift the old side's write guard too
+     * @return what was removed from each server and what was left in place
+     * @throws IllegalStateException if the stream never started, or a cutover, rollback, start or
+     *     stop is running
+     * @throws io.cutover.FinishIncompleteException if a removal failed; the rest was removed, and
+     *     the exception lists what remains with the SQL that removes it
+     */
+    public FinishReport finish(boolean makeOldSideWritable) {
+        if (!lock.tryLock()) {
+            throw new IllegalStateException("cutover '" + props.getName() + "': a cutover, rollback, start or stop is"
+                    + " running; try again when it has finished");
+        }
+        try {
+            ReplicationLink l = link;
+            if (l == null) {
+                throw new IllegalStateException("cutover '" + props.getName() + "': the stream never started, so there"
+                        + " is nothing to finish");
+            }
+            running = false;
+            FinishReport report = l.finish(FinishOptions.builder().makeOldSideWritable(makeOldSideWritable).build());
+            finished = report;
+            LOG.info("cutover '{}': migration finished, writes stay on {}{}{}", props.getName(), switcher.current(),
+                    System.lineSeparator(), report.summary());
+            return report;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Returns where writes go, how the stream is doing and the last cutover's report.
      *
      * @return the status now
@@ -210,12 +257,13 @@ public class CutoverOperations implements SmartLifecycle {
         String live = switcher.current().toString();
         if (l == null) {
             return new CutoverStatus(props.getName(), dialectName(), live, up, null, null,
-                    ReplicationStream.State.NEW.name(), CutoverStatus.Lag.NONE, null, null, null, null, null, last);
+                    ReplicationStream.State.NEW.name(), CutoverStatus.Lag.NONE, null, null, null, null, null, last,
+                    finished);
         }
         CutoverStatus.StreamPart s = CutoverStatus.streamPart(l.stream().status());
         return new CutoverStatus(props.getName(), dialectName(), live, up, s.name(), l.source() + " -> " + l.target(),
                 s.state(), s.lag(), s.appliedPosition(), s.appliedTotal(), s.appliedPerSecond(), s.copy(), s.lastError(),
-                last);
+                last, finished);
     }
 
     /**

@@ -152,6 +152,23 @@ class CutoverEndpointIT {
         assertThat(http.post("/actuator/cutover/finish-line", null, 400).get("error").asText())
                 .contains("unknown operation 'finish-line'");
 
+        http.note("no rollback will be needed: end the migration, lifting green's guard too");
+        assertThat(blue.count("SELECT count(*) FROM pg_replication_slots") + green.count("SELECT count(*) FROM pg_replication_slots"))
+                .as("slots before finish").isPositive();
+        JsonNode finish = http.post("/actuator/cutover/finish/make-old-side-writable", null, 200);
+        assertThat(finish.get("link").asText()).isEqualTo("notes-blue-to-green");
+        assertThat(finish.get("removedFromBlue").toString()).contains("slot");
+        assertThat(blue.count("SELECT count(*) FROM pg_replication_slots")).isZero();
+        assertThat(green.count("SELECT count(*) FROM pg_replication_slots")).isZero();
+        green.exec("INSERT INTO notes (body) VALUES ('green is writable again')");
+        status = http.get("/actuator/cutover", 200);
+        assertThat(status.get("running").asBoolean()).isFalse();
+        assertThat(status.get("finish").get("link").asText()).isEqualTo("notes-blue-to-green");
+        assertThat(http.post("/actuator/cutover/cutover", null, 409).get("error").asText())
+                .contains("the migration is finished");
+        long afterFinish = http.post("/notes", "{\"body\":\"after finish\"}", 201).get("id").asLong();
+        assertThat(blue.rows("SELECT body FROM notes WHERE id = " + afterFinish)).containsExactly(List.of("after finish"));
+
         assertThat(http.text()).doesNotContain(BLUE_PASSWORD, GREEN_PASSWORD, "jdbc:postgresql");
         assertThat(output.getAll()).contains("cutover 'notes': rollback done").doesNotContain(BLUE_PASSWORD, GREEN_PASSWORD);
         assertThat(operationsSide()).isEqualTo(Side.BLUE);

@@ -118,6 +118,39 @@ class CutoverOperationsTest {
     }
 
     @Test
+    void finish_afterACutover_endsTheMigrationOnTheReverseLink_andRefusesMoreMoves() {
+        ops.start();
+        ops.cutover();
+        FakeReplicationLink reverse = link.reverses().get(0);
+        WebEndpointResponse<Object> r = endpoint.run("finish");
+        assertThat(r.getStatus()).isEqualTo(200);
+        io.cutover.FinishReport report = (io.cutover.FinishReport) r.getBody();
+        assertThat(report.link()).isEqualTo(reverse.stream().name());
+        assertThat(report.leftInPlace()).anySatisfy(l -> assertThat(l).startsWith("blue: guard"));
+        assertThat(reverse.isClosed()).isTrue();
+        assertThat(ops.status().finish()).isEqualTo(report);
+        assertThat(ops.isRunning()).isFalse();
+        assertThat(switcher.current()).isEqualTo(Side.GREEN);
+        WebEndpointResponse<Object> again = endpoint.run("rollback");
+        assertThat(again.getStatus()).isEqualTo(409);
+        assertThat(((Map<?, ?>) again.getBody()).get("error").toString()).contains("the migration is finished");
+    }
+
+    @Test
+    void finish_withMakeOldSideWritable_liftsTheOldSidesGuard() {
+        ops.start();
+        ops.cutover();
+        io.cutover.FinishReport report = (io.cutover.FinishReport) endpoint.run("finish", "make-old-side-writable").getBody();
+        assertThat(report.removedFromBlue()).contains("guard");
+        assertThat(report.leftInPlace()).isEmpty();
+    }
+
+    @Test
+    void finish_beforeTheStreamStarted_isRefused() {
+        assertThat(endpoint.run("finish").getStatus()).isEqualTo(409);
+    }
+
+    @Test
     void cutover_beforeStart_isRefused() {
         assertThatIllegalStateException().isThrownBy(ops::cutover).withMessageContaining("the stream is not running");
     }
