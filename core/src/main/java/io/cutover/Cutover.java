@@ -116,6 +116,7 @@ public interface Cutover {
         private boolean guard = true;
         private boolean startReverse = true;
         private boolean fenceBeforePause = true;
+        private VerifyOptions verifyFirst;
         private Clock clock = Clock.systemUTC();
         private Executor executor = SteppedCutover.STEP_THREADS;
         private final List<CutoverListener> listeners = new ArrayList<>();
@@ -257,6 +258,20 @@ public interface Cutover {
         }
 
         /**
+         * Makes preflight verify the link ({@link ReplicationLink#verify(VerifyOptions)}) before
+         * writes are paused, and refuse the cutover with a {@link PreflightException} naming every
+         * differing table and its first keys. Off by default: a verify reads every row of both sides.
+         *
+         * @param options how to verify
+         * @return this builder
+         * @throws NullPointerException if options is null
+         */
+        public Builder verifyFirst(VerifyOptions options) {
+            this.verifyFirst = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
          * The clock that times phases and budgets. Default: the system UTC clock.
          *
          * @param clock not null
@@ -318,7 +333,8 @@ public interface Cutover {
                         + "; a cutover moves from the switcher's current side");
             }
             return new SteppedCutover(new SteppedCutover.Settings(name, switcher, link, drainBudget, catchUpBudget,
-                    totalBudget, maxLagToStart, guard, startReverse, fenceBeforePause, clock, executor, List.copyOf(listeners)));
+                    totalBudget, maxLagToStart, guard, startReverse, fenceBeforePause, clock, executor, List.copyOf(listeners),
+                    verifyFirst));
         }
 
         private static Duration positive(Duration d, String field) {

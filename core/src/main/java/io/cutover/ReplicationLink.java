@@ -62,6 +62,34 @@ public interface ReplicationLink extends AutoCloseable {
     }
 
     /**
+     * Compares the source's tables, through the stream's transforms, with the target's, while
+     * writes go on, with {@link VerifyOptions#defaults()}. See {@link #verify(VerifyOptions)}.
+     *
+     * @return what was found
+     * @throws UnsupportedOperationException if this link cannot verify
+     * @throws CutoverException if a table cannot be read or a fence fails
+     */
+    default VerifyReport verify() {
+        return verify(VerifyOptions.defaults());
+    }
+
+    /**
+     * Compares the source's tables, through the stream's transforms, with the target's, while
+     * writes go on: chunk by primary-key range, and a row that differs is read again after a
+     * fence on this link's stream (which must be streaming), so only differences that persist are
+     * reported. See {@link Verifier}. Blocks until done; safe to call from any thread.
+     *
+     * @param options chunk size, keys reported, re-checks, fence timeout
+     * @return what was found
+     * @throws UnsupportedOperationException if this link cannot verify (the default)
+     * @throws CutoverException if a table cannot be read or a fence fails
+     */
+    default VerifyReport verify(VerifyOptions options) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot verify; build the link with"
+                + " PostgresCutover or MySqlCutover, or compare with Verifier.builder() over your own DataSources");
+    }
+
+    /**
      * Returns the guard that makes the source refuse writes during and after the cutover.
      *
      * @return the guard; {@link WriteGuard#NONE} when the dialect has none

@@ -52,10 +52,12 @@ public final class SteppedCutover implements Cutover {
      * @param clock the clock
      * @param executor runs the steps taken while writes are paused, so the budget can cut them off
      * @param listeners listeners, in order
+     * @param verifyFirst how preflight verifies the link before the pause, or null not to
      */
     public record Settings(String name, ConnectionSwitcher switcher, ReplicationLink link, Duration drainBudget,
             Duration catchUpBudget, Duration totalBudget, Lag maxLagToStart, boolean guard, boolean startReverse,
-            boolean fenceBeforePause, Clock clock, Executor executor, List<CutoverListener> listeners) {
+            boolean fenceBeforePause, Clock clock, Executor executor, List<CutoverListener> listeners,
+            io.cutover.VerifyOptions verifyFirst) {
     }
 
     /**
@@ -203,6 +205,9 @@ public final class SteppedCutover implements Cutover {
                 checks.addAll(link.checks());
                 if (settings.fenceBeforePause()) {
                     checks.add(fenceBeforePause(stream));
+                }
+                if (settings.verifyFirst() != null) {
+                    checks.add(PreflightVerify.run(link, settings.verifyFirst()));
                 }
                 return null;
             });

@@ -118,6 +118,11 @@ final class CheckedLink implements ReplicationLink {
     }
 
     @Override
+    public io.cutover.VerifyReport verify(io.cutover.VerifyOptions options) {
+        return link.verify(options);
+    }
+
+    @Override
     public void close() {
         link.close();
     }
