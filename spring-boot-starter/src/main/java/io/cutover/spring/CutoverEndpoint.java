@@ -19,6 +19,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *   <li>{@code POST /actuator/cutover/cutover}: moves writes to green, answers the
  *       {@link CutoverReport};</li>
  *   <li>{@code POST /actuator/cutover/rollback}: moves them back to blue;</li>
+ *   <li>{@code POST /actuator/cutover/verify}: compares the two sides while writes go on,
+ *       answers {@link CutoverVerification};</li>
  *   <li>{@code POST /actuator/cutover/finish}: ends the migration (see
  *       {@link CutoverOperations#finish(boolean)}), answers the {@code io.cutover.FinishReport};
  *       {@code POST /actuator/cutover/finish/make-old-side-writable} also lifts the old side's
@@ -57,7 +59,7 @@ public class CutoverEndpoint {
     /**
      * Runs an operation.
      *
-     * @param operation {@code cutover}, {@code rollback} or {@code finish}
+     * @param operation {@code cutover}, {@code rollback}, {@code verify} or {@code finish}
      * @return the report (200), or {@code error} with 400, 409 or 500
      */
     @WriteOperation
@@ -76,7 +78,7 @@ public class CutoverEndpoint {
     public WebEndpointResponse<Object> run(@Selector String operation, @Selector String option) {
         if (!"finish".equals(operation) || !"make-old-side-writable".equals(option)) {
             return error(WebEndpointResponse.STATUS_BAD_REQUEST, "unknown operation '" + operation + "/" + option
-                    + "'; the operations are cutover, rollback, finish and finish/make-old-side-writable", null);
+                    + "'; the operations are cutover, rollback, verify, finish and finish/make-old-side-writable", null);
         }
         return run(operation, true);
     }
@@ -86,10 +88,11 @@ public class CutoverEndpoint {
             return switch (operation) {
                 case "cutover" -> new WebEndpointResponse<>(operations.cutover(), WebEndpointResponse.STATUS_OK);
                 case "rollback" -> new WebEndpointResponse<>(operations.rollback(), WebEndpointResponse.STATUS_OK);
+                case "verify" -> new WebEndpointResponse<>(operations.verify(), WebEndpointResponse.STATUS_OK);
                 case "finish" -> new WebEndpointResponse<>(operations.finish(makeOldSideWritable),
                         WebEndpointResponse.STATUS_OK);
                 default -> error(WebEndpointResponse.STATUS_BAD_REQUEST, "unknown operation '" + operation
-                        + "'; the operations are cutover, rollback, finish and finish/make-old-side-writable", null);
+                        + "'; the operations are cutover, rollback, verify, finish and finish/make-old-side-writable", null);
             };
         } catch (FinishIncompleteException e) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -103,6 +106,8 @@ public class CutoverEndpoint {
             return error(WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR, e.getMessage(), null);
         } catch (IllegalStateException e) {
             return error(409, e.getMessage(), null);
+        } catch (UnsupportedOperationException e) {
+            return error(501, e.getMessage(), null);
         }
     }
 

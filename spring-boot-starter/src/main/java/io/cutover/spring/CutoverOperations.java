@@ -49,6 +49,7 @@ public class CutoverOperations implements SmartLifecycle {
     private volatile CutoverReport last; // written under lock
     private volatile boolean running; // written under lock
     private volatile FinishReport finished; // written under lock
+    private volatile CutoverVerification verified; // written under lock
 
     /**
      * Creates the operations.
@@ -211,6 +212,38 @@ public class CutoverOperations implements SmartLifecycle {
     }
 
     /**
+     * Compares the side writes go to with the other side, table by table through the transforms,
+     * while writes go on ({@link ReplicationLink#verify()}): a row that differs is read again after
+     * a fence, so only differences that persist are reported. Blocks until done; the status keeps
+     * the result.
+     *
+     * @return what was found
+     * @throws IllegalStateException if the stream is not running or the migration is finished, or
+     *     a cutover, rollback, start or stop is running
+     * @throws io.cutover.CutoverException if a table cannot be read or a fence fails
+     */
+    public CutoverVerification verify() {
+        if (!lock.tryLock()) {
+            throw new IllegalStateException("cutover '" + props.getName() + "': a cutover, rollback, start or stop is"
+                    + " running; try again when it has finished");
+        }
+        try {
+            ReplicationLink l = link;
+            if (finished != null || !running || l == null) {
+                throw new IllegalStateException("cutover '" + props.getName() + "': "
+                        + (finished != null ? "the migration is finished" : "the stream is not running")
+                        + "; verify compares the two sides over the running stream");
+            }
+            CutoverVerification v = CutoverVerification.of(l.source() + " -> " + l.target(), l.verify());
+            verified = v;
+            LOG.info("cutover '{}': verified {}{}{}", props.getName(), v.direction(), System.lineSeparator(), v.summary());
+            return v;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Ends the migration: closes the running stream and removes what the library created on both
      * servers ({@link ReplicationLink#finish(FinishOptions)}). After a cutover, call it once no
      * rollback will be needed: writes stay on green, and blue keeps its write guard unless
@@ -258,12 +291,12 @@ public class CutoverOperations implements SmartLifecycle {
         if (l == null) {
             return new CutoverStatus(props.getName(), dialectName(), live, up, null, null,
                     ReplicationStream.State.NEW.name(), CutoverStatus.Lag.NONE, null, null, null, null, null, last,
-                    finished);
+                    verified, finished);
         }
         CutoverStatus.StreamPart s = CutoverStatus.streamPart(l.stream().status());
         return new CutoverStatus(props.getName(), dialectName(), live, up, s.name(), l.source() + " -> " + l.target(),
                 s.state(), s.lag(), s.appliedPosition(), s.appliedTotal(), s.appliedPerSecond(), s.copy(), s.lastError(),
-                last, finished);
+                last, verified, finished);
     }
 
     /**

@@ -24,11 +24,13 @@ import io.cutover.StreamStatus;
  * @param copy the initial copy's progress while it runs, or null
  * @param lastError the last error the stream met (it may have recovered since), or null
  * @param lastCutover the report of the last cutover or rollback, or null if none ran
+ * @param lastVerify the last verification's result, or null if none ran
  * @param finish what finishing the migration removed and left in place, or null until it is finished
  */
 public record CutoverStatus(String name, String dialect, String liveSide, boolean running, String stream,
         String direction, String state, Lag lag, String appliedPosition, Long appliedTotal, Double appliedPerSecond,
-        Copy copy, Error lastError, CutoverReport lastCutover, FinishReport finish) {
+        Copy copy, Error lastError, CutoverReport lastCutover, CutoverVerification lastVerify,
+        FinishReport finish) {
 
     /**
      * A stream's lag, in plain numbers.

@@ -134,6 +134,20 @@ class CutoverEndpointIT {
         assertThat(status.get("direction").asText()).isEqualTo("green -> blue");
         assertThat(status.get("lastCutover").get("to").asText()).isEqualTo("green");
 
+        http.note("compare green with blue while the application runs on green");
+        JsonNode verify = http.post("/actuator/cutover/verify", null, 200);
+        assertThat(verify.get("direction").asText()).isEqualTo("green -> blue");
+        assertThat(verify.get("clean").asBoolean()).as(verify.toPrettyString()).isTrue();
+        assertThat(verify.get("rowsCompared").asLong()).isEqualTo(102);
+        assertThat(verify.get("tables").get(0).get("differences").asLong()).isZero();
+        // Blue is guarded (its triggers refuse writes); a replica-role session skips them.
+        blue.exec("SET session_replication_role = replica", "UPDATE notes SET body = 'changed behind the stream' WHERE id = " + onBlue);
+        JsonNode differs = http.post("/actuator/cutover/verify", null, 200);
+        assertThat(differs.get("clean").asBoolean()).as("a row changed on blue alone").isFalse();
+        assertThat(differs.get("tables").get(0).get("differences").asLong()).isEqualTo(1);
+        blue.exec("SET session_replication_role = replica", "UPDATE notes SET body = 'written on blue' WHERE id = " + onBlue);
+        assertThat(http.get("/actuator/cutover", 200).get("lastVerify").get("clean").asBoolean()).isFalse();
+
         JsonNode rollback = http.post("/actuator/cutover/rollback", null, 200);
         assertThat(rollback.get("outcome").asText()).isEqualTo("FLIPPED");
         assertThat(rollback.get("from").asText()).isEqualTo("green");

@@ -151,6 +151,19 @@ class CutoverOperationsTest {
     }
 
     @Test
+    void verify_overALinkThatCannotVerify_answers501() {
+        ops.start();
+        WebEndpointResponse<Object> r = endpoint.run("verify");
+        assertThat(r.getStatus()).isEqualTo(501);
+        assertThat(((Map<?, ?>) r.getBody()).get("error").toString()).contains("cannot verify");
+    }
+
+    @Test
+    void verify_beforeStart_isRefused() {
+        assertThat(endpoint.run("verify").getStatus()).isEqualTo(409);
+    }
+
+    @Test
     void cutover_beforeStart_isRefused() {
         assertThatIllegalStateException().isThrownBy(ops::cutover).withMessageContaining("the stream is not running");
     }
