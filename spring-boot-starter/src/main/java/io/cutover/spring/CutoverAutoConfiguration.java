@@ -3,6 +3,7 @@ package io.cutover.spring;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.ConnectionSwitcher;
+import io.cutover.CutoverListener;
 import io.cutover.transform.TableMapping;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,9 @@ import org.springframework.context.annotation.Primary;
  *   <li>a {@link ConnectionSwitcher} over them as the {@code @Primary DataSource}, so Spring Boot's
  *       {@code JdbcTemplate}, transaction manager and JPA sit on it (Boot's own
  *       {@code spring.datasource.*} pool is then not created);</li>
- *   <li>{@link CutoverOperations}: the stream's lifecycle, cutover, rollback and status, with the
- *       application's {@link CutoverTransform} and {@link TableMapping} beans as transforms.</li>
+ *   <li>{@link CutoverOperations}: the stream's lifecycle, cutover, rollback, verify, finish and
+ *       status, with the application's {@link CutoverTransform} and {@link TableMapping} beans as
+ *       transforms and its {@link CutoverListener} beans as listeners.</li>
  * </ul>
  * Runs before Boot's DataSource auto-configuration, which backs off once a DataSource bean exists.
  * {@code cutover.enabled=false} turns it all off.
@@ -90,18 +92,22 @@ public class CutoverAutoConfiguration {
      * @param props the settings
      * @param transforms the application's transforms, if any
      * @param mappings the application's declarative mappings, if any
+     * @param listeners every {@link CutoverListener} bean (Cutover's metrics among them), told of
+     *     each cutover and rollback
      * @return the operations bean
      * @throws IllegalStateException if a setting is missing or the dialect's module is absent
      */
     @Bean
     @ConditionalOnMissingBean
     public CutoverOperations cutoverOperations(ConnectionSwitcher switcher, CutoverProperties props,
-            ObjectProvider<CutoverTransform> transforms, ObjectProvider<TableMapping> mappings) {
+            ObjectProvider<CutoverTransform> transforms, ObjectProvider<TableMapping> mappings,
+            ObjectProvider<CutoverListener> listeners) {
         List<CutoverTransform> all = new ArrayList<>();
         transforms.orderedStream().forEach(all::add);
         mappings.orderedStream().map(CutoverTransform::of).forEach(all::add);
         LinkFactory links = new LinkFactory(props, all, CutoverAutoConfiguration.class.getClassLoader());
-        return new CutoverOperations(switcher, links::forward, links.dialect().name().toLowerCase(Locale.ROOT), props);
+        return new CutoverOperations(switcher, links::forward, links.dialect().name().toLowerCase(Locale.ROOT),
+                () -> listeners.orderedStream().toList(), props);
     }
 
     private static HikariDataSource pool(String side, CutoverProperties.Database db) {

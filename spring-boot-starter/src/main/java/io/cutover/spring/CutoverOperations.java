@@ -3,12 +3,14 @@ package io.cutover.spring;
 import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
 import io.cutover.CutoverAbortedException;
+import io.cutover.CutoverListener;
 import io.cutover.CutoverResult;
 import io.cutover.FinishOptions;
 import io.cutover.FinishReport;
 import io.cutover.ReplicationLink;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -43,6 +45,7 @@ public class CutoverOperations implements SmartLifecycle {
     private final ConnectionSwitcher switcher;
     private final Supplier<ReplicationLink> forward;
     private final String dialect;
+    private final Supplier<List<CutoverListener>> listeners;
     private final CutoverProperties props;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile ReplicationLink link; // written under lock
@@ -57,13 +60,15 @@ public class CutoverOperations implements SmartLifecycle {
      * @param switcher the application's DataSource
      * @param forward builds a new blue-to-green link, its stream not started
      * @param dialect the dialect's name, for status and logs
+     * @param listeners the listeners each cutover and rollback tells, read when it starts
      * @param props the name, tables and budgets
      */
     CutoverOperations(ConnectionSwitcher switcher, Supplier<ReplicationLink> forward, String dialect,
-            CutoverProperties props) {
+            Supplier<List<CutoverListener>> listeners, CutoverProperties props) {
         this.switcher = switcher;
         this.forward = forward;
         this.dialect = dialect;
+        this.listeners = listeners;
         this.props = props;
     }
 
@@ -184,14 +189,15 @@ public class CutoverOperations implements SmartLifecycle {
                 throw new IllegalStateException("cutover '" + props.getName() + "': cannot " + what + " from " + from
                         + ", writes go to " + switcher.current());
             }
-            Cutover cutover = Cutover.builder()
+            Cutover.Builder builder = Cutover.builder()
                     .name(props.getName())
                     .switcher(switcher)
                     .link(l)
                     .drainBudget(props.getBudgets().getDrain())
                     .catchUpBudget(props.getBudgets().getCatchUp())
-                    .totalBudget(props.getBudgets().getTotal())
-                    .build();
+                    .totalBudget(props.getBudgets().getTotal());
+            listeners.get().forEach(builder::listener);
+            Cutover cutover = builder.build();
             CutoverResult result;
             try {
                 result = cutover.execute();

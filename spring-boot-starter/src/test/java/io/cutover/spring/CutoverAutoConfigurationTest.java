@@ -174,6 +174,18 @@ class CutoverAutoConfigurationTest {
     }
 
     @Test
+    void metrics_areThere_withCutoverMicrometer_andReadNaN_beforeTheStreamStarts() {
+        configured().withConfiguration(AutoConfigurations.of(CutoverMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasSingleBean(io.cutover.micrometer.CutoverMetrics.class);
+                    io.micrometer.core.instrument.MeterRegistry registry = ctx.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                    ctx.getBean(io.cutover.micrometer.CutoverMetrics.class).bindTo(registry);
+                    assertThat(registry.get("cutover.stream.lag.events").tag("name", "cutover").gauge().value()).isNaN();
+                });
+    }
+
+    @Test
     void propertiesToString_leavesPasswordsAndUrlParametersOut() {
         CutoverProperties.Database db = new CutoverProperties.Database();
         db.setUrl("jdbc:postgresql://u:urlpw@blue:5432/app?password=p2");

@@ -79,7 +79,7 @@ class CutoverEndpointIT {
         registry.add("cutover.green.user", () -> PostgresServer.USER);
         registry.add("cutover.green.password", () -> GREEN_PASSWORD);
         registry.add("cutover.budgets.total", () -> "20s");
-        registry.add("management.endpoints.web.exposure.include", () -> "cutover,health");
+        registry.add("management.endpoints.web.exposure.include", () -> "cutover,health,metrics");
     }
 
     @Test
@@ -118,6 +118,9 @@ class CutoverEndpointIT {
                 .isEqualTo(101);
         assertThat(green.rows("SELECT body, chars FROM notes WHERE id = " + onBlue))
                 .containsExactly(List.of("written on blue", "15"));
+
+        JsonNode pause = http.get("/actuator/metrics/cutover.write.pause", 200);
+        assertThat(pause.get("measurements").get(0).get("value").asDouble()).as("one cutover timed").isEqualTo(1.0);
 
         long onGreen = http.post("/notes", "{\"body\":\"written on green\"}", 201).get("id").asLong();
         assertThat(onGreen).as("green's sequence was moved past blue's").isGreaterThan(onBlue);

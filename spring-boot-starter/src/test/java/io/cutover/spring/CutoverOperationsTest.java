@@ -25,13 +25,20 @@ class CutoverOperationsTest {
             RecordingDataSource.named("green"));
     private final FakeReplicationLink link = FakeReplicationLink.from(Side.BLUE);
     private final CutoverProperties props = new CutoverProperties();
+    private final java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final io.cutover.CutoverListener recorder = new io.cutover.CutoverListener() {
+        @Override
+        public void completed(io.cutover.CutoverResult result) {
+            heard.add(result.from() + " -> " + result.to() + " " + result.outcome());
+        }
+    };
     private final CutoverOperations ops;
     private final CutoverEndpoint endpoint;
 
     CutoverOperationsTest() {
         props.setName("orders");
         props.getBudgets().setTotal(Duration.ofSeconds(5));
-        ops = new CutoverOperations(switcher, () -> link, "postgres", props);
+        ops = new CutoverOperations(switcher, () -> link, "postgres", () -> java.util.List.of(recorder), props);
         endpoint = new CutoverEndpoint(ops);
     }
 
@@ -60,7 +67,9 @@ class CutoverOperationsTest {
         assertThat(ops.status().direction()).isEqualTo("green -> blue");
         assertThat(ops.status().lastCutover()).isEqualTo(there);
 
+        assertThat(heard).containsExactly("blue -> green FLIPPED");
         CutoverReport back = ops.rollback();
+        assertThat(heard).containsExactly("blue -> green FLIPPED", "green -> blue FLIPPED");
         assertThat(back.from()).isEqualTo("green");
         assertThat(back.to()).isEqualTo("blue");
         assertThat(switcher.current()).isEqualTo(Side.BLUE);
