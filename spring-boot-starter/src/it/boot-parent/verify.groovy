@@ -1,0 +1,8 @@
+// spring-boot-starter-parent as parent, cutover-bom imported: the parent's inherited management wins over the import, so Kafka stays at Boot's version (the downgrade).
+def deps = new File(basedir, 'deps.txt').text
+['kafka-clients', 'connect-api', 'connect-runtime', 'connect-json', 'connect-transforms'].each { a ->
+    def line = "org.apache.kafka:${a}:jar:${bootKafkaVersion}:"
+    assert deps.contains(line) : "expected ${line} in\n" + deps.readLines().findAll { it.contains('org.apache.kafka') }.join('\n')
+}
+assert deps.contains("io.cutover:cutover-spring-boot-starter:jar:${projectVersion}:")
+return true
