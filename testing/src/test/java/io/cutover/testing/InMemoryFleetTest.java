@@ -78,8 +78,13 @@ class InMemoryFleetTest {
         assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
         for (ConnectionSwitcher s : List.of(a, b, c)) {
             assertThat(s.current()).isEqualTo(Side.GREEN);
-            assertThat(s.pauser().isPaused()).isFalse();
         }
+        // RESUME is published, not waited for: members resume as they read it.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (ConnectionSwitcher s : List.of(a, b, c)) {
+                assertThat(s.pauser().isPaused()).isFalse();
+            }
+        });
         assertThat(fleet.liveSideOn(Side.BLUE)).contains(new LiveSide(Side.GREEN, 1));
         assertThat(fleet.liveSideOn(Side.GREEN)).contains(new LiveSide(Side.GREEN, 1));
         assertThat(fleet.commands()).extracting(FleetCommand::kind)
