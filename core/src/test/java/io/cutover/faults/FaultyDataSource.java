@@ -77,6 +77,7 @@ public final class FaultyDataSource implements DataSource {
 
     private final DataSource real;
     private final CommitHook hook;
+    private volatile boolean refusing;
 
     private FaultyDataSource(DataSource real, CommitHook hook) {
         this.real = Objects.requireNonNull(real, "real");
@@ -95,14 +96,32 @@ public final class FaultyDataSource implements DataSource {
         return new FaultyDataSource(real, hook);
     }
 
+    /**
+     * Makes new connections fail as an unreachable server's do (SQLState 08001), or succeed again;
+     * connections already handed out are left alone.
+     *
+     * @param refuse true to refuse
+     */
+    public void refuseConnections(boolean refuse) {
+        this.refusing = refuse;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
+        refuseIfAsked();
         return connection(real.getConnection());
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
+        refuseIfAsked();
         return connection(real.getConnection(username, password));
+    }
+
+    private void refuseIfAsked() throws SQLException {
+        if (refusing) {
+            throw new SQLException("Connection to localhost refused (refused by the test)", "08001");
+        }
     }
 
     private Connection connection(Connection c) {

@@ -7,17 +7,14 @@ import io.cutover.FinishIncompleteException;
 import io.cutover.FinishReport;
 import io.cutover.ReplicationLink;
 import io.cutover.Side;
+import io.cutover.faults.FaultyDataSource;
 import io.cutover.scenario.FinishScenario;
 import io.cutover.scenario.Sides;
 import io.cutover.testservers.PostgresServer;
-import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,14 +92,14 @@ class PgFinishIT extends FinishScenario {
     @Test
     void finish_whileGreenRefusesConnections_removesBluesObjects_andNamesGreensWithTheSqlToRunByHand() {
         pg.both("CREATE TABLE fin_down (id int PRIMARY KEY, v text)");
-        Gate green = new Gate(PgDataSources.of(pg.green));
+        FaultyDataSource green = FaultyDataSource.wrap(PgDataSources.of(pg.green), new FaultyDataSource.CommitHook() { });
         ReplicationLink link = pg.builder("fin_down", "fin_down").dataSource(Side.GREEN, green).build();
         link.stream().start();
         pg.blue.exec("INSERT INTO fin_down VALUES (1, 'streamed')");
         link.stream().awaitFence(Duration.ofSeconds(30));
         assertThat(pg.green.rows("SELECT v FROM fin_down")).containsExactly(List.of("streamed"));
 
-        green.open = false;
+        green.refuseConnections(true);
         assertThatThrownBy(link::finish).isInstanceOf(FinishIncompleteException.class)
                 .hasMessageContaining("green: table cutover_offsets")
                 .hasMessageContaining("DELETE FROM cutover_offsets WHERE stream IN ('fin_down-blue-to-green', 'fin_down-green-to-blue'")
@@ -119,68 +116,10 @@ class PgFinishIT extends FinishScenario {
         assertThat(objectsNamedByUs(Side.GREEN)).contains("table public.cutover_offsets");
 
         // Once green answers again, a second finish removes the rest.
-        green.open = true;
+        green.refuseConnections(false);
         FinishReport rest = link.finish();
         assertThat(rest.removedFrom(Side.GREEN)).contains("table cutover_offsets");
         assertThat(rest.removedFrom(Side.BLUE)).isEmpty();
         assertThat(objectsNamedByUs(Side.GREEN)).as("left on green").isEmpty();
-    }
-
-    /** A DataSource that refuses new connections while closed, as an unreachable server does. */
-    private static final class Gate implements DataSource {
-        private final DataSource real;
-        volatile boolean open = true;
-
-        Gate(DataSource real) {
-            this.real = real;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            if (!open) {
-                throw new SQLException("Connection to localhost refused (test gate closed)", "08001");
-            }
-            return real.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return real.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            real.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            real.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return real.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return real.getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return real.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return real.isWrapperFor(iface);
-        }
     }
 }
