@@ -72,7 +72,9 @@ final class StreamRuns {
      * @param connector the connector settings of this run
      * @param timeout how long to wait for the run to start
      * @param resuming whether the run resumes a {@code RECOVERING} stream: its failures are then
-     *     thrown for the recovery to judge, and do not fail the stream here
+     *     thrown for the recovery to judge, and do not fail the stream here. A first start's failure
+     *     fails the stream and is thrown, unless the stream retries its start and the failure is
+     *     transient: this then returns with the stream {@code RECOVERING}
      */
     void launch(Map<String, String> connector, Duration timeout, boolean resuming) {
         int gen = generation.incrementAndGet();
