@@ -143,6 +143,11 @@ public abstract class FaultScenario {
     }
 
     @Test
+    void aCutoverWhoseReverseStreamStartsIntoACutOfGreen_flips_andTheReverseStreamRecoversByItself() throws Exception {
+        new SelfHealingRuns(sides(), dialect()).aCutoverWhoseReverseStartMeetsACutOfGreen();
+    }
+
+    @Test
     void aFrozenSource_isTakenForStalled_andTheStreamRestartsItsEngine() throws Exception {
         new SelfHealingRuns(sides(), dialect()).aFrozenSourceIsTakenForStalled(STALL_TIMEOUT,
                 onlyTheStallWatchNoticesAFrozenSource());
