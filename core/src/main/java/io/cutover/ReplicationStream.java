@@ -142,7 +142,7 @@ public interface ReplicationStream extends AutoCloseable {
 
     /**
      * Returns a snapshot of the stream for operators: state, lag, changes applied and their rate,
-     * the initial copy's progress and the last error. The default builds what it can from the
+     * the initial copy's progress, the last error and, while recovering, the recovery. The default builds what it can from the
      * other methods: no applied counts ({@link StreamStatus#UNKNOWN}, rate {@code NaN}), no copy
      * progress, and the current {@link #failure()} timed at the moment of the call. Implementations
      * that count should override it. Never throws for a closed stream.
@@ -152,7 +152,8 @@ public interface ReplicationStream extends AutoCloseable {
     default StreamStatus status() {
         java.time.Instant now = java.time.Instant.now();
         return new StreamStatus(name(), state(), lag(), appliedPosition(), StreamStatus.UNKNOWN, Double.NaN, null,
-                failure().map(f -> LastError.of(f, now)).orElse(null), now);
+                failure().map(f -> LastError.of(f, now)).orElse(null), now,
+                recovery().map(StreamStatus.Recovering::of).orElse(null));
     }
 
     /**

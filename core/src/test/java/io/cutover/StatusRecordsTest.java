@@ -51,4 +51,23 @@ class StatusRecordsTest {
         assertThatThrownBy(() -> new StreamStatus("orders", ReplicationStream.State.STREAMING, Lag.NONE, Position.NONE, 0, -1, null, null, AT))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void streamStatus_whileRecovering_carriesTheRecovery_withItsErrorRedacted() {
+        Recovery r = new Recovery("green", 3, new IllegalStateException("cannot reach jdbc:mysql://green/app?password=hunter2"),
+                AT, AT.plusSeconds(4), AT.plusSeconds(300));
+        StreamStatus.Recovering recovering = StreamStatus.Recovering.of(r);
+        assertThat(recovering.attempts()).isEqualTo(3);
+        assertThat(recovering.lost()).isEqualTo("green");
+        assertThat(recovering.nextAttemptAt()).isEqualTo(AT.plusSeconds(4));
+        assertThat(recovering.givesUpAt()).isEqualTo(AT.plusSeconds(300));
+        assertThat(recovering.lastError().type()).isEqualTo("IllegalStateException");
+        assertThat(recovering.lastError().message()).doesNotContain("hunter2");
+        StreamStatus s = new StreamStatus("orders", ReplicationStream.State.RECOVERING, new Lag(0, Duration.ofSeconds(4)),
+                Position.NONE, 10, 0, null, null, AT, recovering);
+        assertThat(s.recovering()).contains(recovering);
+        assertThat(s.summary()).contains("recovering: lost green since " + AT + ", 3 attempts").doesNotContain("hunter2");
+        assertThatThrownBy(() -> new StreamStatus.Recovering("green", -1, recovering.lastError(), AT, AT, AT))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

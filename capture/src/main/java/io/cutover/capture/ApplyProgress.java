@@ -119,6 +119,24 @@ final class ApplyProgress implements BatchHandler.Progress {
         silenceLimitMillis = 2 * Math.max(heartbeatMillis, 1000);
     }
 
+    /**
+     * Returns when the source was last heard from (any record, heartbeats included).
+     *
+     * @return the clock's millis then, or 0 if never
+     */
+    long lastHeardMillis() {
+        return lastHeardMillis;
+    }
+
+    /**
+     * Whether changes received are being applied now: the source was heard, the target is busy.
+     *
+     * @return true while a batch is received and not yet committed
+     */
+    boolean applying() {
+        return pending.get() > 0;
+    }
+
     /** The stream lost its source or target: its silence counts as lag until a batch arrives again. */
     void lost() {
         awaitingSource = true;

@@ -7,7 +7,6 @@ import io.cutover.Fence;
 import io.cutover.Lag;
 import io.cutover.Phase;
 import io.cutover.Position;
-import io.cutover.PreflightException;
 import io.cutover.Recovery;
 import io.cutover.ReplicationStream;
 import io.cutover.StreamStatus;
@@ -17,12 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * supplies the connector settings and the SQL.
  *
  * <p>This class composes the parts that do the work: {@link StreamLifecycle} owns the state and
- * the dialect's session, {@link StartPoint} reads where a run starts, {@link
- * CopyRun} runs a bulk initial copy on the capture thread, {@link EngineRun} builds, launches and
- * closes the engine, {@link ApplyProgress} tracks what the target applied and wakes fence waiters,
- * {@link FenceWriter} writes fences on the source. Thread-safe.
+ * the dialect's session, {@link StreamRuns} starts and ends the runs of the engine (each with its
+ * {@link StartPoint}, {@link CopyRun} and {@link EngineRun}), {@link StreamRecovery} replaces a
+ * run that failed with a transient error, {@link StallWatchdog} one whose source went silent,
+ * {@link ApplyProgress} tracks what the target applied and wakes fence waiters, {@link
+ * FenceWriter} writes fences on the source. Thread-safe.
  */
 final class DebeziumReplicationStream implements ReplicationStream {
 
@@ -48,19 +43,9 @@ final class DebeziumReplicationStream implements ReplicationStream {
     private final FenceWriter fences;
     private final StreamRecovery recovery;
     private final StreamStatusTracker status;
+    private final StreamRuns runs;
+    private final StallWatchdog watchdog;
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicInteger generation = new AtomicInteger(); // bumped by each run; older runs' reports are ignored
-    private final Object runLock = new Object(); // serialises setting and taking {@link #running}
-    private volatile Running running; // guarded by runLock for writes
-
-    /**
-     * One run of the engine, from start to stop. {@code thread} is the capture thread (the copy,
-     * then the engine unless the copy launched it early on a thread of its own); {@code copyEnded}
-     * opens when the copy is over, whatever its outcome; {@code held} is null without a copy.
-     */
-    private record Running(EngineRun engine, BatchHandler handler,
-            Thread thread, CountDownLatch copyEnded, String token, HeldUntilCopied held) {
-    }
 
     /**
      * Creates a stream; nothing connects until {@link #start()}.
@@ -73,12 +58,12 @@ final class DebeziumReplicationStream implements ReplicationStream {
                 config.startTimeout(), config.clock(), new StreamRecovery.Runs() {
                     @Override
                     public void stopRun() {
-                        stopEngine();
+                        runs.stopEngine();
                     }
 
                     @Override
                     public void resume(Duration timeout) {
-                        launch(lifecycle.resume(), timeout, true);
+                        runs.launch(lifecycle.resume(), timeout, true);
                     }
 
                     @Override
@@ -100,16 +85,42 @@ final class DebeziumReplicationStream implements ReplicationStream {
                     public Lag lag() {
                         return applied.lag();
                     }
-                });
+                }, config.retriesStart());
         this.lifecycle = new StreamLifecycle(config.name(), config.session(), this::wakeFenceWaiters, recovery, this::moved);
         this.applied = new ApplyProgress(config, lifecycle);
         this.fences = new FenceWriter(config);
         this.status = new StreamStatusTracker(config.name(), config.clock(), lifecycle, applied);
+        status.recoveryFrom(recovery::current);
+        this.runs = new StreamRuns(config, lifecycle, applied, status, this::stop);
+        this.watchdog = new StallWatchdog(config.name(), config.sourceLabel(), config.targetLabel(), config.stallTimeout(),
+                config.clock(), new StallWatchdog.Watched() {
+                    @Override
+                    public State state() {
+                        return lifecycle.state();
+                    }
+
+                    @Override
+                    public long lastHeardMillis() {
+                        return applied.lastHeardMillis();
+                    }
+
+                    @Override
+                    public boolean applying() {
+                        return applied.applying();
+                    }
+
+                    @Override
+                    public boolean stalled(Throwable why) {
+                        return lifecycle.sourceSilent(why);
+                    }
+                });
     }
 
     private void moved(State from, State to) {
         if (to == State.RECOVERING) {
             applied.lost();
+        } else if (to == State.STREAMING) {
+            watchdog.streamingBegan();
         }
         for (StateListener l : listeners) {
             try {
@@ -131,241 +142,19 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public void start() {
-        launch(lifecycle.start(), config.startTimeout(), false);
-    }
-
-    /**
-     * Starts a run: reads where it starts on the target, builds the engine, runs the copy and the
-     * engine on the capture thread, and waits until the engine polls or the copy begins.
-     *
-     * @param connector the connector settings of this run
-     * @param timeout how long to wait for the run to start
-     * @param resuming whether the run resumes a {@code RECOVERING} stream: its failures are then
-     *     thrown for the recovery to judge, and do not fail the stream here
-     */
-    private void launch(Map<String, String> connector, Duration timeout, boolean resuming) {
-        int gen = generation.incrementAndGet();
-        AtomicReference<Throwable> runFailure = new AtomicReference<>();
-        status.runCopies(null);
-        String token = config.name() + "-" + UUID.randomUUID();
-        String engineName = OffsetCodec.engineName(config.name());
-        StartPoint prepared;
-        try {
-            prepared = StartPoint.prepare(config, token, applied);
-        } catch (RuntimeException e) {
-            if (!resuming) {
-                lifecycle.startFailed(e);
-            }
-            throw e;
+        Map<String, String> connector = lifecycle.start();
+        if (connector == null) {
+            return; // the session failed transiently and this stream retries its start: it is RECOVERING
         }
-        long storedFence = prepared.fence();
-        boolean copying = prepared.copy() != StartPoint.CopyNeeded.NONE;
-        CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);
-        BatchHandler handler = new BatchHandler(config, engineName, storedFence, applied);
-        HeldUntilCopied held = copying ? new HeldUntilCopied(config.name(), handler) : null;
-        EngineRun engine = new EngineRun(config, connector, engineName, token, copying ? held : handler, new EngineRun.Listener() {
-            @Override
-            public void pollingStarted() {
-                if (gen != generation.get()) {
-                    return;
-                }
-                applied.reading(heartbeatMillis(connector));
-                // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
-                if (copying && held.released()) {
-                    lifecycle.copyDone();
-                }
-            }
-
-            @Override
-            public void engineFailed(String message, Throwable error) {
-                runFailure.compareAndSet(null, error != null ? error : new CutoverException(Phase.CATCH_UP, message));
-                if (gen != generation.get()) {
-                    LOG.debug("stream '{}': a replaced run's engine ended: {}", config.name(), message);
-                    return;
-                }
-                // A failed copy ends an engine launched early; its failure, the first, is the copy's.
-                lifecycle.engineFailed(message, error);
-            }
-
-            @Override
-            public void buildFailed(RuntimeException e) {
-                runFailure.compareAndSet(null, e);
-                if (gen == generation.get()) {
-                    lifecycle.buildFailed(e);
-                }
-            }
-
-            @Override
-            public void stalled() {
-                lifecycle.engineStalled();
-            }
-        });
-        if (!copying) {
-            try {
-                engine.build(); // as before: a bad setting fails start() itself
-            } catch (RuntimeException e) {
-                if (!resuming) {
-                    lifecycle.startFailed(e);
-                }
-                handler.close();
-                TargetOffsetStore.unregister(token);
-                throw e;
-            }
-        } else {
-            engine.buildAhead();
-        }
-        Thread thread = new Thread(() -> {
-            if (copying) {
-                CopyRun load = new CopyRun(config, lifecycle, prepared.copy(), token, engineName, engine, held);
-                status.runCopies(load.progress());
-                boolean copied;
-                try {
-                    copied = load.run();
-                } finally {
-                    copyEnded.countDown();
-                }
-                Thread early = engine.launchedOn();
-                if (early != null) {
-                    // The engine runs on its own thread already; a copy that failed must end it (a stop ends it itself).
-                    if (!copied && !engine.cancelled()) {
-                        held.drop();
-                        engine.close(early);
-                    }
-                    return;
-                }
-                if (!copied) {
-                    engine.ended();
-                    return;
-                }
-            }
-            if (!engine.launch(Thread.currentThread())) {
-                engine.ended();
-                return;
-            }
-            engine.run();
-        }, "cutover-capture-" + config.name());
-        thread.setDaemon(true);
-        synchronized (runLock) {
-            if (resuming && lifecycle.state() != State.RECOVERING) {
-                // Stopped or closed while the new run was being prepared: it must not run.
-                handler.close();
-                TargetOffsetStore.unregister(token);
-                throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "' was " + lifecycle.state()
-                        + " before it could resume");
-            }
-            running = new Running(engine, handler, thread, copyEnded, token, held);
-            thread.start();
-        }
-        if (resuming) {
-            awaitResumed(engine, timeout, runFailure);
-        } else {
-            awaitStarted(engine);
-        }
-    }
-
-    /** Waits for a resumed run to poll or copy; throws what ended it, or a timeout. */
-    private void awaitResumed(EngineRun engine, Duration timeout, AtomicReference<Throwable> runFailure) {
-        boolean ok;
-        try {
-            ok = engine.awaitStarted(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "': interrupted while resuming", e);
-        }
-        Throwable t = runFailure.get();
-        if (t != null) {
-            throw t instanceof RuntimeException re ? re : new CutoverException(Phase.CATCH_UP, "stream '" + config.name()
-                    + "' could not resume: " + t.getMessage(), t);
-        }
-        if (!ok) {
-            throw new CutoverException(Phase.CATCH_UP, "stream '" + config.name() + "' did not resume within "
-                    + timeout.toMillis() + " ms", new java.util.concurrent.TimeoutException("resuming timed out"));
-        }
-    }
-
-    private static long heartbeatMillis(Map<String, String> connector) {
-        try {
-            return Long.parseLong(connector.getOrDefault("heartbeat.interval.ms", EngineProperties.HEARTBEAT_MILLIS));
-        } catch (NumberFormatException e) {
-            return Long.parseLong(EngineProperties.HEARTBEAT_MILLIS);
-        }
-    }
-
-    private void awaitStarted(EngineRun engine) {
-        boolean ok;
-        try {
-            ok = engine.awaitStarted(config.startTimeout().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop();
-            throw new CutoverException(Phase.PREFLIGHT, "interrupted while starting stream '" + config.name() + "'", e);
-        }
-        Throwable t = lifecycle.failure().orElse(null);
-        if (t != null) {
-            stopEngine();
-            throw new PreflightException("stream '" + config.name() + "' could not start: " + t.getMessage(), t);
-        }
-        if (!ok) {
-            PreflightException timedOut = new PreflightException(java.util.List.of("stream '" + config.name()
-                    + "' did not start streaming within " + config.startTimeout().toMillis()
-                    + " ms; check the source's logs and the connector settings"));
-            lifecycle.startFailed(timedOut);
-            stopEngine();
-            throw timedOut;
-        }
-        lifecycle.started();
+        runs.launch(connector, config.startTimeout(), false);
     }
 
     @Override
     public void stop() {
-        if (lifecycle.stop(this::stopEngine)) {
+        if (lifecycle.stop(runs::stopEngine)) {
             recovery.quiesce(false, Duration.ofSeconds(30));
-            stopEngine(); // a run the recovery registered before it saw the stop
+            runs.stopEngine(); // a run the recovery registered before it saw the stop
         }
-    }
-
-    private void stopEngine() {
-        Running r;
-        synchronized (runLock) {
-            r = running;
-            running = null;
-        }
-        if (r == null) {
-            return;
-        }
-        if (!r.engine().cancel()) {
-            // Still copying (or about to): the engine never ran; end the copy instead.
-            r.thread().interrupt();
-            try {
-                if (!r.engine().awaitDone(30, TimeUnit.SECONDS)) {
-                    LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            released(r);
-            return;
-        }
-        HeldUntilCopied held = r.held();
-        if (held != null && held.drop() && r.copyEnded().getCount() > 0) {
-            // The engine was launched early and the copy still runs: end the copy too.
-            r.thread().interrupt();
-        }
-        r.engine().close(r.engine().launchedOn());
-        try {
-            if (!r.copyEnded().await(30, TimeUnit.SECONDS)) {
-                LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        released(r);
-    }
-
-    private void released(Running r) {
-        r.handler().close();
-        TargetOffsetStore.unregister(r.token());
-        applied.reset();
     }
 
     @Override
@@ -428,9 +217,10 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     // Ends the run and releases what the host holds: the fence connection, the offset row.
     private void release() {
-        stopEngine();
+        watchdog.close();
+        runs.stopEngine();
         recovery.quiesce(true, Duration.ofSeconds(30));
-        stopEngine();
+        runs.stopEngine();
         fences.close();
         try (Connection target = config.target().getConnection()) {
             OffsetTable.delete(target, config.name());

@@ -31,6 +31,16 @@ interface Recoverer {
      */
     void failedAgain(Throwable error);
 
+    /**
+     * Whether a transient failure of the stream's own start is recovered too (the stream then
+     * moves from {@code STARTING} to {@code RECOVERING}) rather than failing the start.
+     *
+     * @return false unless the stream retries its starts
+     */
+    default boolean retriesStart() {
+        return false;
+    }
+
     /** A recoverer that recovers nothing: every failure fails the stream. */
     Recoverer NEVER = new Recoverer() {
         @Override

@@ -4,8 +4,6 @@ import io.cutover.CutoverException;
 import io.cutover.Phase;
 import io.cutover.ReplicationStream.State;
 import io.cutover.spi.CaptureSession;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,30 +13,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of a stream's state: it alone moves the state, each move by compare-and-set and
- * only along {@link #LEGAL}; it records the stream's failure (the first one of a run wins), wakes
- * fence waiters once no fence can arrive, logs each move, and calls the dialect's
- * {@link CaptureSession}. The stream's API asks it to {@linkplain #start start}, {@linkplain #stop
- * stop} and {@linkplain #close close}; the copy and the engine of a run report what happened
- * ({@link #copyStarted}, {@link #copyDone}, {@link #engineFailed}, ...) and never write the state.
+ * The one owner of a stream's lifecycle: it alone decides its moves (made by {@link
+ * StreamStates}, along its legal moves), records the stream's failure (the first one of a run
+ * wins), hands transient ones to the {@link Recoverer}, wakes fence waiters once no fence can
+ * arrive, and calls the dialect's {@link CaptureSession}. The stream's API asks it to {@linkplain
+ * #start start}, {@linkplain #stop stop} and {@linkplain #close close}; the copy and the engine of
+ * a run report what happened ({@link #copyStarted}, {@link #engineFailed}, ...).
  *
- * <p>Moves:
- * <pre>
- * NEW, STOPPED, FAILED  -> STARTING                       start()
- * STARTING              -> COPYING                        copyStarted (bulk copy)
- * STREAMING             -> COPYING                        snapshotStarted (the connector's own)
- * STARTING, COPYING     -> STREAMING                      started, copyDone
- * COPYING, STREAMING    -> RECOVERING                     a failure the recoverer takes (transient)
- * RECOVERING            -> STREAMING                      recovered (a new run polls)
- * RECOVERING            -> COPYING                        copyStarted (a new run redoes its copy)
- * STARTING, COPYING, STREAMING, RECOVERING, FAILED -> STOPPED   stop()
- * STARTING, COPYING, STREAMING, RECOVERING -> FAILED      a failure; in FAILED the first is kept
- * any but CLOSED        -> CLOSED                         close(); terminal
- * </pre>
- * A failure in {@code STARTING} (the caller's own {@code start()}) always fails the stream: the
- * caller hears of it at once. A failure reported once the stream is stopped, closed or not started
- * is a consequence of the stop and is ignored. Every move is told to the {@code moved} observer,
- * outside any lock. Thread-safe and lock-free; the session is called outside any lock.
+ * <p>A failure in {@code STARTING} (the caller's own {@code start()}) fails the stream, so that
+ * the caller hears of it at once, unless the recoverer {@linkplain Recoverer#retriesStart()
+ * retries starts} and the failure is transient: the stream then recovers as a running one does. A
+ * failure reported once the stream is stopped, closed or not started is ignored. Every move is
+ * told to the {@code moved} observer, outside any lock. Thread-safe and lock-free; the session is
+ * called outside any lock.
  */
 final class StreamLifecycle {
 
@@ -46,17 +33,15 @@ final class StreamLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
 
     /** The legal moves, from each state; CLOSED has none. */
-    static final Map<State, Set<State>> LEGAL = legal();
+    static final Map<State, Set<State>> LEGAL = StreamStates.LEGAL;
 
-    private static final Set<State> FAILABLE = EnumSet.of(State.STARTING, State.COPYING, State.STREAMING,
-            State.RECOVERING, State.FAILED);
+    private static final Set<State> FAILABLE = StreamStates.FAILABLE;
 
     private final String name;
     private final CaptureSession session;
     private final Runnable wakeFenceWaiters;
     private final Recoverer recoverer;
-    private final java.util.function.BiConsumer<State, State> moved;
-    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final StreamStates states;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile java.util.function.Consumer<Throwable> failureSeen = error -> { };
 
@@ -86,29 +71,12 @@ final class StreamLifecycle {
         this.session = Objects.requireNonNull(session, "session");
         this.wakeFenceWaiters = Objects.requireNonNull(wakeFenceWaiters, "wakeFenceWaiters");
         this.recoverer = Objects.requireNonNull(recoverer, "recoverer");
-        this.moved = Objects.requireNonNull(moved, "moved");
+        this.states = new StreamStates(name, moved);
     }
 
-    private static Map<State, Set<State>> legal() {
-        Map<State, Set<State>> m = new EnumMap<>(State.class);
-        m.put(State.NEW, EnumSet.of(State.STARTING, State.CLOSED));
-        m.put(State.STARTING, EnumSet.of(State.COPYING, State.STREAMING, State.STOPPED, State.FAILED, State.CLOSED));
-        m.put(State.COPYING, EnumSet.of(State.STREAMING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED));
-        m.put(State.STREAMING, EnumSet.of(State.COPYING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED));
-        m.put(State.RECOVERING, EnumSet.of(State.STREAMING, State.COPYING, State.STOPPED, State.FAILED, State.CLOSED));
-        m.put(State.STOPPED, EnumSet.of(State.STARTING, State.CLOSED));
-        m.put(State.FAILED, EnumSet.of(State.STARTING, State.STOPPED, State.CLOSED));
-        m.put(State.CLOSED, EnumSet.noneOf(State.class));
-        return java.util.Collections.unmodifiableMap(m);
-    }
-
-    /**
-     * Returns the state now.
-     *
-     * @return the state
-     */
+    /** @return the state now */
     State state() {
-        return state.get();
+        return states.get();
     }
 
     /**
@@ -122,9 +90,8 @@ final class StreamLifecycle {
 
     /**
      * Tells {@code listener} of every failure this lifecycle records (the first of each run, and
-     * each transient one a recovering stream retries), on
-     * the thread that reports it, as it is recorded; for the stream's status. One listener; a later
-     * call replaces it.
+     * each transient one a recovering stream retries), on the thread that reports it; for the
+     * stream's status. One listener; a later call replaces it.
      *
      * @param listener called with the failure; must not throw nor block
      */
@@ -137,36 +104,31 @@ final class StreamLifecycle {
     /**
      * Moves a {@code NEW}, {@code STOPPED} or {@code FAILED} stream to {@code STARTING}, forgets
      * the last failure and runs the session's {@link CaptureSession#beforeStart()}; a failing
-     * session fails the stream.
+     * session fails the stream, unless its failure is one a start is retried for (then the stream
+     * is {@code RECOVERING} and this returns null).
      *
-     * @return the connector settings of this start
+     * @return the connector settings of this start, or null if the stream recovers instead
      * @throws IllegalStateException if the stream is in another state, naming it
      * @throws RuntimeException what the session threw
      */
     Map<String, String> start() {
-        State from = state.get();
+        State from = states.get();
         if (from != State.NEW && from != State.STOPPED && from != State.FAILED) {
             throw new IllegalStateException("stream '" + name + "' cannot start: expected NEW, STOPPED or FAILED, was " + from);
         }
         if (!move(from, State.STARTING)) {
             throw new IllegalStateException("stream '" + name + "' cannot start: expected " + from
-                    + " but it changed concurrently, now " + state.get());
+                    + " but it changed concurrently, now " + states.get());
         }
         failure.set(null);
-        Map<String, String> connector;
         try {
-            connector = session.beforeStart();
+            return beforeStart();
         } catch (RuntimeException e) {
-            startFailed(e);
+            if (startFailed(e)) {
+                return null; // transient: the stream recovers, its recovery runs beforeStart() again
+            }
             throw e;
         }
-        if (connector == null) {
-            IllegalStateException e = new IllegalStateException("stream '" + name + "': " + session
-                    + " returned no connector settings from beforeStart()");
-            startFailed(e);
-            throw e;
-        }
-        return connector;
     }
 
     /**
@@ -178,10 +140,14 @@ final class StreamLifecycle {
      * @throws RuntimeException what the session threw
      */
     Map<String, String> resume() {
-        State s = state.get();
+        State s = states.get();
         if (s != State.RECOVERING) {
             throw new IllegalStateException("stream '" + name + "' cannot resume: expected RECOVERING, was " + s);
         }
+        return beforeStart();
+    }
+
+    private Map<String, String> beforeStart() {
         Map<String, String> connector = session.beforeStart();
         if (connector == null) {
             throw new IllegalStateException("stream '" + name + "': " + session + " returned no connector settings from beforeStart()");
@@ -217,14 +183,34 @@ final class StreamLifecycle {
 
     /**
      * {@code start()} gives up: the stream fails with {@code error} unless it was stopped or
-     * closed meanwhile.
+     * closed meanwhile, or the error is transient and the recoverer retries starts: the stream is
+     * then {@code RECOVERING}, and {@code start()} returns without throwing.
      *
      * @param error what {@code start()} throws
+     * @return whether the stream recovers instead of failing
      */
-    void startFailed(Throwable error) {
+    boolean startFailed(Throwable error) {
         if (fail(error)) {
             LOG.debug("stream '{}': start failed: {}", name, error.getMessage());
+            return false;
         }
+        return states.get() == State.RECOVERING && failure.get() == null;
+    }
+
+    /**
+     * The source has been silent past the stall bound while the stream streams: a {@code
+     * STREAMING} stream recovers (its run is replaced) with {@code error}; in any other state
+     * nothing happens.
+     *
+     * @param error why, its message naming the stream, the silence and the bound
+     * @return whether the stream moved to {@code RECOVERING}
+     */
+    boolean sourceSilent(Throwable error) {
+        if (states.get() != State.STREAMING || !recoverer.accepts(error)) {
+            return false;
+        }
+        fail(error);
+        return states.get() == State.RECOVERING;
     }
 
     /**
@@ -236,7 +222,7 @@ final class StreamLifecycle {
      */
     boolean stop(Runnable stopRun) {
         while (true) {
-            State s = state.get();
+            State s = states.get();
             if (s == State.NEW || s == State.STOPPED || s == State.CLOSED) {
                 return false;
             }
@@ -258,7 +244,7 @@ final class StreamLifecycle {
     boolean close(Runnable release) {
         State s;
         do {
-            s = state.get();
+            s = states.get();
             if (s == State.CLOSED) {
                 return false;
             }
@@ -354,12 +340,14 @@ final class StreamLifecycle {
     private boolean fail(Throwable error) {
         Objects.requireNonNull(error, "error");
         while (true) {
-            State s = state.get();
+            State s = states.get();
             if (!FAILABLE.contains(s)) {
                 LOG.debug("stream '{}' is {}: ignoring a failure after it: {}", name, s, error.toString());
                 return false;
             }
-            if ((s == State.STREAMING || s == State.COPYING || s == State.RECOVERING) && recoverer.accepts(error)) {
+            boolean running = s == State.STREAMING || s == State.COPYING || s == State.RECOVERING
+                    || (s == State.STARTING && recoverer.retriesStart());
+            if (running && recoverer.accepts(error)) {
                 if (s == State.RECOVERING) {
                     recoverer.failedAgain(error);
                     failureSeen.accept(error); // the status's last error, while the stream retries
@@ -381,7 +369,7 @@ final class StreamLifecycle {
     private boolean failNow(Throwable error) {
         Objects.requireNonNull(error, "error");
         while (true) {
-            State s = state.get();
+            State s = states.get();
             if (!FAILABLE.contains(s)) {
                 LOG.debug("stream '{}' is {}: ignoring a failure after it: {}", name, s, error.toString());
                 return false;
@@ -400,27 +388,12 @@ final class StreamLifecycle {
         }
     }
 
-    /**
-     * Moves {@code from} to {@code to} if the stream is in {@code from}.
-     *
-     * @return whether it moved
-     * @throws IllegalStateException if the move is not a legal one (a bug in the caller)
-     */
     private boolean move(State from, State to) {
-        if (!LEGAL.get(from).contains(to)) {
-            throw new IllegalStateException("stream '" + name + "': illegal move " + from + " -> " + to
-                    + "; from " + from + " the stream may move to " + LEGAL.get(from) + " (actual state " + state.get() + ")");
-        }
-        if (!state.compareAndSet(from, to)) {
-            return false;
-        }
-        LOG.debug("stream '{}': {} -> {}", name, from, to);
-        moved.accept(from, to);
-        return true;
+        return states.move(from, to);
     }
 
     @Override
     public String toString() {
-        return "stream '" + name + "' (" + state.get() + ")";
+        return "stream '" + name + "' (" + states.get() + ")";
     }
 }

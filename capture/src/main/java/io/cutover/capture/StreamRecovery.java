@@ -80,6 +80,7 @@ final class StreamRecovery implements Recoverer {
     private final Duration startTimeout;
     private final Clock clock;
     private final Runs runs;
+    private final boolean retriesStart;
     private final AtomicReference<Recovery> current = new AtomicReference<>();
     private final Object lock = new Object();
     private Thread worker; // guarded by lock
@@ -96,9 +97,10 @@ final class StreamRecovery implements Recoverer {
      * @param startTimeout the longest wait for one new run to poll
      * @param clock the clock
      * @param runs the stream's runs
+     * @param retriesStart whether a transient failure of the stream's start is recovered too
      */
     StreamRecovery(String name, String sourceLabel, String targetLabel, Duration budget, Duration startTimeout, Clock clock,
-            Runs runs) {
+            Runs runs, boolean retriesStart) {
         this.name = name;
         this.sourceLabel = sourceLabel;
         this.targetLabel = targetLabel;
@@ -106,6 +108,12 @@ final class StreamRecovery implements Recoverer {
         this.startTimeout = startTimeout;
         this.clock = clock;
         this.runs = runs;
+        this.retriesStart = retriesStart;
+    }
+
+    @Override
+    public boolean retriesStart() {
+        return retriesStart;
     }
 
     /**

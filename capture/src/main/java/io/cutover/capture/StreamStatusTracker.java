@@ -24,6 +24,7 @@ final class StreamStatusTracker {
     private final ApplyProgress applied;
     private volatile CopyProgress copy; // the bulk copy of the current run, or null
     private volatile LastError lastError;
+    private volatile java.util.function.Supplier<java.util.Optional<io.cutover.Recovery>> recovery = java.util.Optional::empty;
 
     /**
      * Tracks a stream; hears its lifecycle's failures from now on.
@@ -50,6 +51,15 @@ final class StreamStatusTracker {
         copy = progress;
     }
 
+    /**
+     * Shows the stream's recovery in its status while it is {@code RECOVERING}.
+     *
+     * @param recovery the recovery under way, or empty
+     */
+    void recoveryFrom(java.util.function.Supplier<java.util.Optional<io.cutover.Recovery>> recovery) {
+        this.recovery = Objects.requireNonNull(recovery, "recovery");
+    }
+
     /** Records an error as the stream's last, timed now. */
     void failed(Throwable error) {
         lastError = LastError.of(error, clock.instant());
@@ -68,7 +78,11 @@ final class StreamStatusTracker {
             // Without a bulk copy the connector snapshots on its own: its rows count as applied changes.
             copying = p == null ? UNKNOWN_COPY : p.status();
         }
+        StreamStatus.Recovering recovering = null;
+        if (state == State.RECOVERING) {
+            recovering = recovery.get().map(StreamStatus.Recovering::of).orElse(null);
+        }
         return new StreamStatus(name, state, applied.lag(), applied.appliedPosition(), applied.changes().total(), applied.changes().perSecond(),
-                copying, lastError, clock.instant());
+                copying, lastError, clock.instant(), recovering);
     }
 }

@@ -74,8 +74,22 @@ class StreamLifecycleTest {
     private static final java.sql.SQLException RESET = new java.sql.SQLException("Connection reset", "08006");
 
     /** A recoverer that takes SQLState class 08 and records what it was told. */
-    private static final class FakeRecoverer implements Recoverer {
+    private static class FakeRecoverer implements Recoverer {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        final boolean retriesStart;
+
+        FakeRecoverer() {
+            this(false);
+        }
+
+        FakeRecoverer(boolean retriesStart) {
+            this.retriesStart = retriesStart;
+        }
+
+        @Override
+        public boolean retriesStart() {
+            return retriesStart;
+        }
 
         @Override
         public boolean accepts(Throwable error) {
@@ -106,7 +120,7 @@ class StreamLifecycleTest {
             (from, to) -> moves.add(from + "->" + to));
 
     private static StreamLifecycle recovering(CaptureSession session) {
-        return new StreamLifecycle("orders", session, () -> { }, new FakeRecoverer(), (from, to) -> { });
+        return new StreamLifecycle("orders", session, () -> { }, new FakeRecoverer(true), (from, to) -> { });
     }
 
     /** Drives {@code lc} from NEW to {@code state} through the events that lead there. */
@@ -187,7 +201,8 @@ class StreamLifecycleTest {
     void legalMoves_areExactlyTheDocumentedTable() {
         assertThat(StreamLifecycle.LEGAL).isEqualTo(Map.of(
                 State.NEW, EnumSet.of(State.STARTING, State.CLOSED),
-                State.STARTING, EnumSet.of(State.COPYING, State.STREAMING, State.STOPPED, State.FAILED, State.CLOSED),
+                State.STARTING, EnumSet.of(State.COPYING, State.STREAMING, State.RECOVERING, State.STOPPED, State.FAILED,
+                        State.CLOSED),
                 State.COPYING, EnumSet.of(State.STREAMING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED),
                 State.STREAMING, EnumSet.of(State.COPYING, State.RECOVERING, State.STOPPED, State.FAILED, State.CLOSED),
                 State.RECOVERING, EnumSet.of(State.STREAMING, State.COPYING, State.STOPPED, State.FAILED, State.CLOSED),
@@ -256,6 +271,60 @@ class StreamLifecycleTest {
         assertThat(lifecycle.state()).isEqualTo(State.FAILED);
         assertThat(lifecycle.failure()).containsSame(RESET);
         assertThat(recoverer.calls).isEmpty();
+    }
+
+    @Test
+    void transientFailure_whileStarting_recovers_whenTheRecovererRetriesStarts() {
+        FakeRecoverer retrying = new FakeRecoverer(true);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        StreamLifecycle lc = new StreamLifecycle("orders", session, () -> { }, retrying, (from, to) -> seen.add(from + "->" + to));
+        lc.start();
+        lc.engineFailed("connection lost", RESET);
+        assertThat(lc.state()).isEqualTo(State.RECOVERING);
+        assertThat(lc.failure()).isEmpty();
+        assertThat(retrying.calls).containsExactly("lost Connection reset", "begin");
+        assertThat(seen).containsExactly("NEW->STARTING", "STARTING->RECOVERING");
+    }
+
+    @Test
+    void startFailed_withATransientError_saysTheStreamRecovers_whenTheRecovererRetriesStarts() {
+        StreamLifecycle lc = new StreamLifecycle("orders", session, () -> { }, new FakeRecoverer(true), (from, to) -> { });
+        lc.start();
+        assertThat(lc.startFailed(RESET)).isTrue();
+        assertThat(lc.state()).isEqualTo(State.RECOVERING);
+        StreamLifecycle fatal = new StreamLifecycle("orders", session, () -> { }, new FakeRecoverer(true), (from, to) -> { });
+        fatal.start();
+        assertThat(fatal.startFailed(new PreflightException(List.of("bad password")))).isFalse();
+        assertThat(fatal.state()).isEqualTo(State.FAILED);
+    }
+
+    @Test
+    void start_whoseSessionFailsTransiently_returnsNoSettings_andRecovers_whenTheRecovererRetriesStarts() {
+        CaptureSession unreachable = () -> {
+            throw new IllegalStateException("cannot reach blue", RESET);
+        };
+        FakeRecoverer retrying = new FakeRecoverer(true) {
+            @Override
+            public boolean accepts(Throwable error) {
+                return super.accepts(error) || super.accepts(error.getCause());
+            }
+        };
+        StreamLifecycle lc = new StreamLifecycle("orders", unreachable, () -> { }, retrying, (from, to) -> { });
+        assertThat(lc.start()).isNull();
+        assertThat(lc.state()).isEqualTo(State.RECOVERING);
+        assertThat(lc.failure()).isEmpty();
+    }
+
+    @Test
+    void sourceSilent_movesOnlyAStreamingStream_toRecovering() {
+        java.sql.SQLException silent = new java.sql.SQLException("no heartbeat for 31 s", "08000");
+        lifecycle.start();
+        assertThat(lifecycle.sourceSilent(silent)).isFalse();
+        assertThat(lifecycle.state()).isEqualTo(State.STARTING);
+        lifecycle.started();
+        assertThat(lifecycle.sourceSilent(silent)).isTrue();
+        assertThat(lifecycle.state()).isEqualTo(State.RECOVERING);
+        assertThat(lifecycle.sourceSilent(silent)).isFalse();
     }
 
     @Test

@@ -64,7 +64,7 @@ class StreamRecoveryTest {
     private final FakeRuns runs = new FakeRuns();
 
     private StreamRecovery recovery(Duration budget) {
-        return new StreamRecovery("orders", "blue", "green", budget, Duration.ofSeconds(5), Clock.systemUTC(), runs);
+        return new StreamRecovery("orders", "blue", "green", budget, Duration.ofSeconds(5), Clock.systemUTC(), runs, false);
     }
 
     /** What the lifecycle does on a failure it hands over. */

@@ -277,4 +277,53 @@ class StreamStatusTrackerTest {
             return null;
         }
     }
+
+    @Test
+    void status_whileRecovering_carriesTheRecovery_itsErrorRedacted_andDropsItOnceStreaming() {
+        Recoverer takesAll = new Recoverer() {
+            @Override
+            public boolean accepts(Throwable error) {
+                return true;
+            }
+
+            @Override
+            public void lost(Throwable error) {
+            }
+
+            @Override
+            public void begin() {
+            }
+
+            @Override
+            public void failedAgain(Throwable error) {
+            }
+        };
+        StreamLifecycle lc = new StreamLifecycle("orders", () -> SETTINGS, () -> { }, takesAll, (from, to) -> { });
+        StreamStatusTracker t = new StreamStatusTracker("orders", clock, lc, new ApplyProgress(spec, lc));
+        Instant since = clock.instant();
+        io.cutover.Recovery recovery = new io.cutover.Recovery("blue", 2, new SQLException(
+                "cannot connect to jdbc:postgresql://blue:5432/app?password=s3cret", "08001"), since,
+                since.plusSeconds(3), since.plusSeconds(300));
+        t.recoveryFrom(() -> java.util.Optional.of(recovery));
+        lc.start();
+        lc.started();
+        assertThat(t.status().recovery()).as("streaming").isNull();
+
+        lc.engineFailed("lost", new SQLException("Connection reset", "08006"));
+        StreamStatus s = t.status();
+        assertThat(s.state()).isEqualTo(State.RECOVERING);
+        assertThat(s.recovering()).isPresent();
+        StreamStatus.Recovering r = s.recovery();
+        assertThat(r.lost()).isEqualTo("blue");
+        assertThat(r.attempts()).isEqualTo(2);
+        assertThat(r.since()).isEqualTo(since);
+        assertThat(r.nextAttemptAt()).isEqualTo(since.plusSeconds(3));
+        assertThat(r.givesUpAt()).isEqualTo(since.plusSeconds(300));
+        assertThat(r.lastError().type()).isEqualTo("SQLException");
+        assertThat(r.lastError().message()).contains("jdbc:postgresql://blue:5432/app").doesNotContain("s3cret");
+        assertThat(s.summary()).contains("recovering: lost blue").doesNotContain("s3cret");
+
+        lc.recovered();
+        assertThat(t.status().recovery()).as("streaming again").isNull();
+    }
 }

@@ -298,7 +298,10 @@ public final class SteppedCutover implements Cutover {
             if (settings.startReverse()) {
                 try {
                     reverseLink.stream().start();
-                    checks.add("reverse stream '" + reverseLink.stream().name() + "' " + to + " -> " + from + " started");
+                    // A start that met a transient error (green unreachable for a moment) retries by itself.
+                    boolean recovering = reverseLink.stream().state() == io.cutover.ReplicationStream.State.RECOVERING;
+                    checks.add("reverse stream '" + reverseLink.stream().name() + "' " + to + " -> " + from
+                            + (recovering ? " is RECOVERING: its start met a transient error and it retries by itself" : " started"));
                 } catch (RuntimeException e) {
                     log.error("cutover '{}': the reverse stream {} -> {} did not start; writes on {} are captured"
                             + " but not replicated until it is started", name(), to, from, to, e);

@@ -36,6 +36,8 @@ public final class CaptureSpec {
     private final Duration recoveryBudget;
     private final String sourceLabel;
     private final String targetLabel;
+    private final Duration stallTimeout;
+    private final boolean retriesStart;
 
     private CaptureSpec(Builder b) {
         this.name = b.name;
@@ -51,6 +53,8 @@ public final class CaptureSpec {
         this.recoveryBudget = b.recoveryBudget;
         this.sourceLabel = b.sourceLabel;
         this.targetLabel = b.targetLabel;
+        this.stallTimeout = b.stallTimeout;
+        this.retriesStart = b.retriesStart;
     }
 
     /**
@@ -180,6 +184,26 @@ public final class CaptureSpec {
     }
 
     /**
+     * Returns how long a streaming stream may hear nothing from its source (no change, no
+     * heartbeat) before it replaces its engine through its recovery.
+     *
+     * @return the value given to the builder, or {@link DialectBuilder#DEFAULT_STALL_TIMEOUT}
+     */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /**
+     * Returns whether a start that fails with a transient error recovers (the stream is then
+     * {@code RECOVERING} and retries) instead of failing.
+     *
+     * @return the value given to the builder; false by default
+     */
+    public boolean retriesStart() {
+        return retriesStart;
+    }
+
+    /**
      * Returns the transform of a source table.
      *
      * @param table the source table's name
@@ -204,6 +228,8 @@ public final class CaptureSpec {
         private Duration recoveryBudget = DialectBuilder.DEFAULT_RECOVERY_BUDGET;
         private String sourceLabel = "its source";
         private String targetLabel = "its target";
+        private Duration stallTimeout = DialectBuilder.DEFAULT_STALL_TIMEOUT;
+        private boolean retriesStart;
 
         private Builder() {
         }
@@ -347,6 +373,41 @@ public final class CaptureSpec {
                 throw new IllegalArgumentException("recoveryBudget must be positive, was " + budget);
             }
             this.recoveryBudget = budget;
+            return this;
+        }
+
+        /**
+         * Sets how long a streaming stream may hear nothing from its source (no change, no
+         * heartbeat) before it takes the connection for stalled and replaces its engine through
+         * its recovery (default {@link DialectBuilder#DEFAULT_STALL_TIMEOUT}). Keep it well above
+         * the connector's heartbeat interval.
+         *
+         * @param timeout positive
+         * @return this builder
+         * @throws NullPointerException if null
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder stallTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "stallTimeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("stallTimeout must be positive, was " + timeout);
+            }
+            this.stallTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets whether a start that fails with a transient error (the source or target unreachable
+         * for a moment, a connection reset) recovers instead of failing: {@code start()} then
+         * returns with the stream {@code RECOVERING}, retrying within the recovery budget. For
+         * streams nobody waits on to fix a setting, such as the reverse stream a cutover starts
+         * right after its flip. Default false: {@code start()} throws.
+         *
+         * @param retry whether to retry
+         * @return this builder
+         */
+        public Builder retryStart(boolean retry) {
+            this.retriesStart = retry;
             return this;
         }
 

@@ -36,6 +36,12 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
     /** How long a stream retries transient errors unless {@link #recoveryBudget(Duration)} says otherwise. */
     public static final Duration DEFAULT_RECOVERY_BUDGET = Duration.ofMinutes(5);
 
+    /** How long a streaming stream may hear nothing from its source unless {@link #stallTimeout(Duration)} says otherwise. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The shortest stall bound {@link #stallTimeout(Duration)} accepts: above the connectors' heartbeat intervals. */
+    public static final Duration MIN_STALL_TIMEOUT = Duration.ofSeconds(10);
+
     private String name = "cutover";
     private ServerAddress blue;
     private ServerAddress green;
@@ -51,6 +57,7 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
     private int copyParallelism;
     private boolean initialCopy = true;
     private Duration recoveryBudget = DEFAULT_RECOVERY_BUDGET;
+    private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
 
     /**
      * Starts a builder.
@@ -368,6 +375,28 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
     }
 
     /**
+     * Sets how long a streaming stream may hear nothing from its source (no change and no
+     * heartbeat: the connectors send one every few seconds on an idle source) before it takes the
+     * connection for stalled (a server or a middlebox that stopped sending without closing it),
+     * logs why and replaces its engine through its recovery, resuming from the offsets stored on
+     * its target (default 30 s).
+     *
+     * @param timeout at least {@link #MIN_STALL_TIMEOUT} (10 s), so that heartbeats keep a healthy idle stream heard
+     * @return this builder
+     * @throws NullPointerException if null
+     * @throws IllegalArgumentException if shorter than 10 s
+     */
+    public B stallTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "stallTimeout");
+        if (timeout.compareTo(MIN_STALL_TIMEOUT) < 0) {
+            throw new IllegalArgumentException("stallTimeout must be at least " + MIN_STALL_TIMEOUT.toSeconds()
+                    + " s (above the connectors' heartbeat interval, or an idle healthy stream would restart), was " + timeout);
+        }
+        this.stallTimeout = timeout;
+        return self();
+    }
+
+    /**
      * Checks the settings together and copies them; the dialect's {@code build()} starts here.
      *
      * @return the settings
@@ -393,7 +422,7 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
             }
         }
         return new DialectSettings(name, blue, green, dataSources, new SideTables(tables, greenNames, forward, reverse),
-                tls, sequenceHeadroom, startTimeout, guardLockTimeout, copyParallelism, initialCopy, recoveryBudget);
+                tls, sequenceHeadroom, startTimeout, guardLockTimeout, copyParallelism, initialCopy, recoveryBudget, stallTimeout);
     }
 
     /**

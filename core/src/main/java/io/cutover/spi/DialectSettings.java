@@ -24,10 +24,11 @@ import javax.sql.DataSource;
  * @param copyParallelism how many workers the initial copy may use
  * @param initialCopy whether the forward stream copies existing rows first
  * @param recoveryBudget how long a stream may retry transient errors before it fails
+ * @param stallTimeout how long a streaming stream may hear nothing from its source before it replaces its engine
  */
 public record DialectSettings(String name, ServerAddress blue, ServerAddress green, Map<Side, DataSource> dataSources,
         SideTables tables, TlsMode tls, long sequenceHeadroom, Duration startTimeout, Duration guardLockTimeout,
-        int copyParallelism, boolean initialCopy, Duration recoveryBudget) {
+        int copyParallelism, boolean initialCopy, Duration recoveryBudget, Duration stallTimeout) {
 
     /**
      * Copies the map of DataSources.
@@ -35,6 +36,30 @@ public record DialectSettings(String name, ServerAddress blue, ServerAddress gre
     public DialectSettings {
         dataSources = Map.copyOf(dataSources);
         java.util.Objects.requireNonNull(recoveryBudget, "recoveryBudget");
+        java.util.Objects.requireNonNull(stallTimeout, "stallTimeout");
+    }
+
+    /**
+     * The settings with the default stall bound, {@link DialectBuilder#DEFAULT_STALL_TIMEOUT}.
+     *
+     * @param name the cutover's name
+     * @param blue blue's address
+     * @param green green's address
+     * @param dataSources the DataSources given, by side
+     * @param tables the replicated tables
+     * @param tls the TLS mode
+     * @param sequenceHeadroom the sequence / AUTO_INCREMENT headroom
+     * @param startTimeout how long a stream's start may take
+     * @param guardLockTimeout how long engaging the guard may wait
+     * @param copyParallelism the copy's workers
+     * @param initialCopy whether the forward stream copies first
+     * @param recoveryBudget how long a stream may retry transient errors
+     */
+    public DialectSettings(String name, ServerAddress blue, ServerAddress green, Map<Side, DataSource> dataSources,
+            SideTables tables, TlsMode tls, long sequenceHeadroom, Duration startTimeout, Duration guardLockTimeout,
+            int copyParallelism, boolean initialCopy, Duration recoveryBudget) {
+        this(name, blue, green, dataSources, tables, tls, sequenceHeadroom, startTimeout, guardLockTimeout, copyParallelism,
+                initialCopy, recoveryBudget, DialectBuilder.DEFAULT_STALL_TIMEOUT);
     }
 
     /**
@@ -56,7 +81,7 @@ public record DialectSettings(String name, ServerAddress blue, ServerAddress gre
             SideTables tables, TlsMode tls, long sequenceHeadroom, Duration startTimeout, Duration guardLockTimeout,
             int copyParallelism, boolean initialCopy) {
         this(name, blue, green, dataSources, tables, tls, sequenceHeadroom, startTimeout, guardLockTimeout, copyParallelism,
-                initialCopy, DialectBuilder.DEFAULT_RECOVERY_BUDGET);
+                initialCopy, DialectBuilder.DEFAULT_RECOVERY_BUDGET, DialectBuilder.DEFAULT_STALL_TIMEOUT);
     }
 
     /**

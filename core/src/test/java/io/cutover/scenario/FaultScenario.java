@@ -17,23 +17,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +58,47 @@ public abstract class FaultScenario {
          * @param side the side
          */
         void restart(Side side);
+
+        /**
+         * Stops the network between Cutover and a side from carrying anything, without closing a
+         * connection (a stalled server or middlebox), until {@link #thaw(Side)}. Returns at once.
+         *
+         * @param side the side
+         */
+        void freeze(Side side);
+
+        /**
+         * Lets a frozen side's network carry what it held, and everything after.
+         *
+         * @param side the side
+         */
+        void thaw(Side side);
+
+        /**
+         * As {@link #link(String, String...)}, with a stall bound other than the default.
+         *
+         * @param name the link's name
+         * @param stallTimeout how long the stream may hear nothing from its source
+         * @param tables the tables
+         * @return the recipe
+         */
+        LinkRecipe link(String name, Duration stallTimeout, String... tables);
+    }
+
+    /**
+     * The stall bound of {@link #aFrozenSource_isTakenForStalled_andTheStreamRestartsItsEngine()}:
+     * the builders' shortest, above the connectors' heartbeat intervals.
+     */
+    protected static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Whether, on this dialect, only the stall watch notices a frozen source (the connector
+     * raises no error of its own within the bound). True unless a dialect's IT says otherwise.
+     *
+     * @return whether the stall watch alone notices
+     */
+    protected boolean onlyTheStallWatchNoticesAFrozenSource() {
+        return true;
     }
 
     /** Returns the dialect's servers, one schema for the whole class. */
@@ -109,6 +138,27 @@ public abstract class FaultScenario {
     }
 
     @Test
+    void aReverseStreamStartedWhileItsSourceIsCut_recoversByItself_insteadOfFailing() throws Exception {
+        new SelfHealingRuns(sides(), dialect()).reverseStartWhileItsSourceIsCut();
+    }
+
+    @Test
+    void aCutoverWhoseReverseStreamStartsIntoACutOfGreen_flips_andTheReverseStreamRecoversByItself() throws Exception {
+        new SelfHealingRuns(sides(), dialect()).aCutoverWhoseReverseStartMeetsACutOfGreen();
+    }
+
+    @Test
+    void aFrozenSource_isTakenForStalled_andTheStreamRestartsItsEngine() throws Exception {
+        new SelfHealingRuns(sides(), dialect()).aFrozenSourceIsTakenForStalled(STALL_TIMEOUT,
+                onlyTheStallWatchNoticesAFrozenSource());
+    }
+
+    @Test
+    void aThreeSecondCutOfGreen_underUnpacedWriters_isRecoveredByItself_losingNothing() throws Exception {
+        new SelfHealingRuns(sides(), dialect()).aCutOfGreenUnderUnpacedWriters(WRITERS);
+    }
+
+    @Test
     void anIdleHealthyStream_keepsHearingItsSource_andReportsNoLag() throws Exception {
         String table = "idle_item";
         for (Side side : Side.values()) {
@@ -124,62 +174,6 @@ public abstract class FaultScenario {
                             && link.stream().lag().behind().compareTo(Duration.ofSeconds(5)) < 0);
         } finally {
             link.close();
-        }
-    }
-
-    /** One writer: single-row transactions, each id recorded as acknowledged, or uncertain when its commit failed. */
-    private static final class Writer implements Runnable {
-        final int id;
-        final ConnectionSwitcher switcher;
-        final String table;
-        final AtomicBoolean stop;
-        final ConcurrentLinkedQueue<Long> acked;
-        final Set<Long> uncertain = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final AtomicLong failures = new AtomicLong();
-        long seq;
-
-        Writer(int id, ConnectionSwitcher switcher, String table, AtomicBoolean stop, ConcurrentLinkedQueue<Long> acked) {
-            this.id = id;
-            this.switcher = switcher;
-            this.table = table;
-            this.stop = stop;
-            this.acked = acked;
-        }
-
-        @Override
-        public void run() {
-            while (!stop.get()) {
-                long key = id * 1_000_000_000L + (++seq);
-                boolean committing = false;
-                try (Connection c = switcher.getConnection()) {
-                    c.setAutoCommit(false);
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?)")) {
-                        ps.setLong(1, key);
-                        ps.setInt(2, id);
-                        ps.setLong(3, seq);
-                        ps.executeUpdate();
-                    }
-                    committing = true;
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    if (committing) {
-                        uncertain.add(key); // a restart may end the session between commit and acknowledgement
-                    }
-                    failures.incrementAndGet();
-                    pause(20); // the server may be down: do not spin
-                    continue;
-                }
-                acked.add(key);
-                pause(4); // about 250 transactions a second a writer: load, not a stress test on two cores
-            }
-        }
-
-        private static void pause(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -204,24 +198,11 @@ public abstract class FaultScenario {
         });
         link.stream().start();
         link.stream().awaitFence(Duration.ofSeconds(30));
-        AtomicBoolean stop = new AtomicBoolean();
-        ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
-        List<Writer> writers = new ArrayList<>();
-        CountDownLatch finished = new CountDownLatch(WRITERS);
+        FaultLoad load = null;
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(sides().app(Side.BLUE), sides().app(Side.GREEN))) {
-            for (int w = 1; w <= WRITERS; w++) {
-                Writer writer = new Writer(w, switcher, table, stop, acked);
-                writers.add(writer);
-                Thread t = new Thread(() -> {
-                    try {
-                        writer.run();
-                    } finally {
-                        finished.countDown();
-                    }
-                }, "writer-" + w);
-                t.start();
-            }
-            await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= 300);
+            FaultLoad writes = new FaultLoad(sides(), switcher, table, WRITERS, true);
+            load = writes;
+            await().atMost(Duration.ofSeconds(60)).until(() -> writes.ackedCount() >= 300);
             ReplicationStream stream = link.stream();
             long faultAt = System.nanoTime();
             String refusedWhileRecovering = "not tried";
@@ -273,9 +254,9 @@ public abstract class FaultScenario {
             assertThat(stream.failure()).isEmpty();
 
             // A cutover afterwards succeeds (bounded retries: a starved machine may abort one on its budget).
-            int before = acked.size();
-            await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= before + 100);
-            List<Long> ackedBefore = new ArrayList<>(acked);
+            int before = writes.ackedCount();
+            await().atMost(Duration.ofSeconds(60)).until(() -> writes.ackedCount() >= before + 100);
+            List<Long> ackedBefore = writes.acked();
             CutoverResult result = null;
             for (int attempt = 1; result == null; attempt++) {
                 boolean cutDuring = fault == Fault.CUT_GREEN_DURING_CUTOVER && attempt == 1;
@@ -319,42 +300,36 @@ public abstract class FaultScenario {
             }
             assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
             assertThat(switcher.current()).isEqualTo(Side.GREEN);
-            assertThat(missing(Side.GREEN, table, ackedBefore)).as("acknowledged before the cutover, missing on green").isEmpty();
+            assertThat(writes.missing(Side.GREEN, ackedBefore)).as("acknowledged before the cutover, missing on green").isEmpty();
 
-            stop.set(true);
-            finished.await();
+            writes.close();
             reverse.stream().awaitFence(Duration.ofSeconds(60));
 
             // Nothing acknowledged lost, both sides equal, nothing there that no writer committed.
-            List<Long> allAcked = new ArrayList<>(acked);
-            assertThat(missing(Side.GREEN, table, allAcked)).as("acknowledged, missing on green").isEmpty();
-            List<List<Long>> blueRows = rows(Side.BLUE, table);
-            assertThat(rows(Side.GREEN, table)).as("green equals blue").isEqualTo(blueRows);
-            Set<Long> known = new HashSet<>(allAcked);
-            writers.forEach(w -> known.addAll(w.uncertain));
-            assertThat(blueRows.stream().map(r -> r.get(0)).filter(id -> !known.contains(id)).toList())
-                    .as("rows no writer committed").isEmpty();
+            writes.assertCompleteAndEqual(Side.GREEN);
+            List<Long> allAcked = writes.acked();
 
             double recover = lostAtNanos.get() == 0 ? Double.NaN : (recoveredAtNanos.get() - lostAtNanos.get()) / 1e9;
             String report = fault == Fault.CUT_GREEN_DURING_CUTOVER ? String.format(Locale.ROOT,
                     "%s %s: the cutover %s; forward stream %s; %d acked, %d uncertain; moves %s", dialect(), fault,
                     duringCutover, lostAtNanos.get() == 0 ? "never left STREAMING"
                             : String.format(Locale.ROOT, "RECOVERING for %.1f s", recover),
-                    allAcked.size(), writers.stream().mapToInt(w -> w.uncertain.size()).sum(), moves) : String.format(Locale.ROOT, "%s %s: fault took %.1f s; stream %s; back to STREAMING %.1f s after"
+                    allAcked.size(), writes.uncertainCount(), moves) : String.format(Locale.ROOT, "%s %s: fault took %.1f s; stream %s; back to STREAMING %.1f s after"
                     + " the fault began (%.1f s after it ended), lag < 1 s after %.1f s; cutover while recovering %s;"
                     + " %d acked, %d uncertain, %d writer failures; moves %s%s", dialect(), fault,
                     (faultEndedAt - faultAt) / 1e9,
                     lostAtNanos.get() == 0 ? "never left STREAMING" : String.format(Locale.ROOT, "RECOVERING for %.1f s", recover),
                     ((recoveredAtNanos.get() == 0 ? lag0 : recoveredAtNanos.get()) - faultAt) / 1e9,
                     Math.max(0, (recoveredAtNanos.get() == 0 ? lag0 : recoveredAtNanos.get()) - faultEndedAt) / 1e9,
-                    (caughtUpAt - faultAt) / 1e9, refusedWhileRecovering, allAcked.size(), writers.stream().mapToInt(w -> w.uncertain.size()).sum(),
-                    writers.stream().mapToLong(w -> w.failures.get()).sum(), moves,
+                    (caughtUpAt - faultAt) / 1e9, refusedWhileRecovering, allAcked.size(), writes.uncertainCount(),
+                    writes.failures(), moves,
                     duringCutover.isEmpty() ? "" : "; the cutover cut mid-way " + duringCutover);
             System.out.println(report);
             append(report);
         } finally {
-            stop.set(true);
-            finished.await();
+            if (load != null) {
+                load.close();
+            }
             for (ReplicationLink l : reverse == null ? List.of(link) : List.of(link, reverse)) {
                 l.close();
                 l.sourceGuard().release();
@@ -368,33 +343,5 @@ public abstract class FaultScenario {
     private void append(String line) throws IOException {
         Path file = Path.of("target", dialect() + "-faults.txt");
         Files.writeString(file, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    /** The given ids a side does not have. */
-    private List<Long> missing(Side side, String table, List<Long> ids) throws SQLException {
-        Set<Long> present = new HashSet<>();
-        try (Connection c = sides().app(side).getConnection(); Statement st = c.createStatement()) {
-            for (int from = 0; from < ids.size(); from += 1000) {
-                String in = ids.subList(from, Math.min(ids.size(), from + 1000)).stream().map(String::valueOf)
-                        .collect(Collectors.joining(","));
-                try (ResultSet rs = st.executeQuery("SELECT id FROM " + table + " WHERE id IN (" + in + ")")) {
-                    while (rs.next()) {
-                        present.add(rs.getLong(1));
-                    }
-                }
-            }
-        }
-        return ids.stream().filter(id -> !present.contains(id)).toList();
-    }
-
-    private List<List<Long>> rows(Side side, String table) throws SQLException {
-        List<List<Long>> out = new ArrayList<>();
-        try (Connection c = sides().app(side).getConnection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id, writer, seq FROM " + table + " ORDER BY id")) {
-            while (rs.next()) {
-                out.add(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
-            }
-        }
-        return out;
     }
 }

@@ -72,6 +72,24 @@ class DialectBuilderTest {
     }
 
     @Test
+    void stallTimeout_defaultsTo30s_isCopied_andRefusesNullOrABoundUnder10s() {
+        assertThat(valid().settings().stallTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(valid().stallTimeout(Duration.ofSeconds(12)).settings().stallTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThatThrownBy(() -> valid().stallTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("stallTimeout");
+        assertThatThrownBy(() -> valid().stallTimeout(Duration.ofMillis(9_999))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 10 s").hasMessageContaining("heartbeat");
+        assertThatThrownBy(() -> valid().stallTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void captureSpecBuilder_refusesAStallBoundThatIsNotPositive() {
+        CaptureSpec.Builder b = CaptureSpec.builder();
+        assertThatThrownBy(() -> b.stallTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stallTimeout must be positive");
+        assertThatThrownBy(() -> b.stallTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("stallTimeout");
+    }
+
+    @Test
     void setters_rejectNullsNamingThem_andBadValuesWithIae() {
         TestBuilder b = new TestBuilder();
         assertThatThrownBy(() -> b.name(null)).isInstanceOf(NullPointerException.class).hasMessage("name");

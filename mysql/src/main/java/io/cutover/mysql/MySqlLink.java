@@ -39,6 +39,14 @@ final class MySqlLink implements ReplicationLink {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy) {
+        this(settings, sourceSide, initialCopy, false);
+    }
+
+    /**
+     * A link whose stream, if {@code startedByCutover}, retries a start that fails with a transient
+     * error (a reverse stream started right after a flip) instead of failing.
+     */
+    MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy, boolean startedByCutover) {
         this.settings = settings;
         this.sourceSide = sourceSide;
         this.source = settings.endpoint(sourceSide);
@@ -57,6 +65,8 @@ final class MySqlLink implements ReplicationLink {
                 .target(targetData)
                 .startTimeout(settings.startTimeout)
                 .recoveryBudget(settings.recoveryBudget)
+                .stallTimeout(settings.stallTimeout)
+                .retryStart(startedByCutover)
                 .sides(sourceSide.toString(), sourceSide.other().toString());
         transforms.forEach(config::transform);
         if (initialCopy) {
@@ -159,7 +169,7 @@ final class MySqlLink implements ReplicationLink {
     @Override
     public ReplicationLink prepareReverse() {
         Side reverseSource = sourceSide.other();
-        MySqlLink reverse = new MySqlLink(settings, reverseSource, false);
+        MySqlLink reverse = new MySqlLink(settings, reverseSource, false, true);
         reverse.session.deleteSchemaHistory();
         ReverseSeed.seed(settings.flavour(reverseSource), targetData, reverse.spec);
         return reverse;

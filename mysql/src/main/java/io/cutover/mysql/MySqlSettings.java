@@ -27,6 +27,7 @@ final class MySqlSettings {
     final Duration guardLockWait;
     final Duration startTimeout;
     final Duration recoveryBudget;
+    final Duration stallTimeout;
     final Path stateDir;
     final long forwardServerId;
     final long reverseServerId;
@@ -46,6 +47,7 @@ final class MySqlSettings {
         this.guardLockWait = s.guardLockTimeout();
         this.startTimeout = s.startTimeout();
         this.recoveryBudget = s.recoveryBudget();
+        this.stallTimeout = s.stallTimeout();
         this.stateDir = stateDir;
         this.forwardServerId = forwardServerId;
         this.reverseServerId = reverseServerId;

@@ -92,6 +92,11 @@ class MariaDbFaultIT extends FaultScenario {
 
         @Override
         public LinkRecipe link(String name, String... tables) {
+            return link(name, io.cutover.spi.DialectBuilder.DEFAULT_STALL_TIMEOUT, tables);
+        }
+
+        @Override
+        public LinkRecipe link(String name, Duration stallTimeout, String... tables) {
             long serverId = SERVER_IDS.getAndAdd(2);
             MySqlCutover.Builder b = MySqlCutover.builder()
                     .name(name)
@@ -102,7 +107,8 @@ class MariaDbFaultIT extends FaultScenario {
                     .serverIds(serverId, serverId + 1)
                     .appUsers(Accounts.APP)
                     .tables(tables)
-                    .recoveryBudget(Duration.ofMinutes(2));
+                    .recoveryBudget(Duration.ofMinutes(2))
+                    .stallTimeout(stallTimeout);
             return LinkRecipe.of(b, MySqlCutover.Builder::transform, MySqlCutover.Builder::transform,
                     MySqlCutover.Builder::initialCopy, (x, ds) -> x.dataSource(Side.GREEN, ds),
                     new EndpointDataSource(new Endpoint(greenProxy.host(), greenProxy.port(), DB, Accounts.APPLY,
@@ -117,6 +123,16 @@ class MariaDbFaultIT extends FaultScenario {
         @Override
         public void cut(Side side, Duration duration) {
             (side == Side.BLUE ? blueProxy : greenProxy).cut(duration);
+        }
+
+        @Override
+        public void freeze(Side side) {
+            (side == Side.BLUE ? blueProxy : greenProxy).freeze();
+        }
+
+        @Override
+        public void thaw(Side side) {
+            (side == Side.BLUE ? blueProxy : greenProxy).thaw();
         }
 
         @Override

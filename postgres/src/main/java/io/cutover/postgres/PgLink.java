@@ -36,6 +36,14 @@ final class PgLink implements ReplicationLink {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
+        this(settings, sourceSide, initialCopy, false);
+    }
+
+    /**
+     * A link whose stream, if {@code startedByCutover}, retries a start that fails with a transient
+     * error (a reverse stream started right after a flip) instead of failing.
+     */
+    PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy, boolean startedByCutover) {
         this.settings = settings;
         settings.openLinks.incrementAndGet();
         this.source = settings.endpoint(sourceSide);
@@ -53,6 +61,8 @@ final class PgLink implements ReplicationLink {
                 .fenceTable(names.fenceTable())
                 .startTimeout(settings.startTimeout)
                 .recoveryBudget(settings.recoveryBudget)
+                .stallTimeout(settings.stallTimeout)
+                .retryStart(startedByCutover)
                 .sides(sourceSide.toString(), sourceSide.other().toString());
         transforms.forEach(config::transform);
         if (initialCopy) {
@@ -121,7 +131,7 @@ final class PgLink implements ReplicationLink {
     public ReplicationLink prepareReverse() {
         // Slot and publication on the target now, inside the pause: every later write is captured.
         new PgCapture(target, names.reverse(), settings.tables.on(target.side)).setUp(Phase.REVERSE, true);
-        return new PgLink(settings, target.side, false);
+        return new PgLink(settings, target.side, false, true);
     }
 
     /**

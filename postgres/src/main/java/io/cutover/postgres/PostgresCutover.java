@@ -104,6 +104,7 @@ public final class PostgresCutover {
         final Duration startTimeout;
         final Duration guardLockTimeout;
         final Duration recoveryBudget;
+        final Duration stallTimeout;
         final String token;
         // Links open over these settings; the endpoints' control connections close with the last.
         final AtomicInteger openLinks = new AtomicInteger();
@@ -122,6 +123,7 @@ public final class PostgresCutover {
             this.startTimeout = s.startTimeout();
             this.guardLockTimeout = s.guardLockTimeout();
             this.recoveryBudget = s.recoveryBudget();
+            this.stallTimeout = s.stallTimeout();
             this.token = UUID.randomUUID().toString();
         }
 

@@ -74,6 +74,11 @@ class PgFaultIT extends FaultScenario {
 
         @Override
         public LinkRecipe link(String name, String... tables) {
+            return link(name, io.cutover.spi.DialectBuilder.DEFAULT_STALL_TIMEOUT, tables);
+        }
+
+        @Override
+        public LinkRecipe link(String name, Duration stallTimeout, String... tables) {
             PostgresCutover.Builder b = PostgresCutover.builder()
                     .name(name)
                     .blue(blueProxy.host(), blueProxy.port(), PostgresServer.DATABASE, PostgresServer.USER, PostgresServer.PASSWORD)
@@ -81,7 +86,8 @@ class PgFaultIT extends FaultScenario {
                             PostgresServer.PASSWORD)
                     .tables(tables)
                     .startTimeout(Duration.ofSeconds(30))
-                    .recoveryBudget(Duration.ofMinutes(2));
+                    .recoveryBudget(Duration.ofMinutes(2))
+                    .stallTimeout(stallTimeout);
             return LinkRecipe.of(b, PostgresCutover.Builder::transform, PostgresCutover.Builder::transform,
                     PostgresCutover.Builder::initialCopy, (x, ds) -> x.dataSource(Side.GREEN, ds), PgDataSources.of(pg.green),
                     PostgresCutover.Builder::build);
@@ -95,6 +101,16 @@ class PgFaultIT extends FaultScenario {
         @Override
         public void cut(Side side, Duration duration) {
             (side == Side.BLUE ? blueProxy : greenProxy).cut(duration);
+        }
+
+        @Override
+        public void freeze(Side side) {
+            (side == Side.BLUE ? blueProxy : greenProxy).freeze();
+        }
+
+        @Override
+        public void thaw(Side side) {
+            (side == Side.BLUE ? blueProxy : greenProxy).thaw();
         }
 
         @Override

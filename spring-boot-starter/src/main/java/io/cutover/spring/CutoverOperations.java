@@ -297,12 +297,12 @@ public class CutoverOperations implements SmartLifecycle {
         if (l == null) {
             return new CutoverStatus(props.getName(), dialectName(), live, up, null, null,
                     ReplicationStream.State.NEW.name(), CutoverStatus.Lag.NONE, null, null, null, null, null, last,
-                    verified, finished);
+                    verified, finished, null);
         }
         CutoverStatus.StreamPart s = CutoverStatus.streamPart(l.stream().status());
         return new CutoverStatus(props.getName(), dialectName(), live, up, s.name(), l.source() + " -> " + l.target(),
                 s.state(), s.lag(), s.appliedPosition(), s.appliedTotal(), s.appliedPerSecond(), s.copy(), s.lastError(),
-                last, verified, finished);
+                last, verified, finished, s.recovery());
     }
 
     /**

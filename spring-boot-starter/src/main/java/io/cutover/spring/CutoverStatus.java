@@ -26,11 +26,31 @@ import io.cutover.StreamStatus;
  * @param lastCutover the report of the last cutover or rollback, or null if none ran
  * @param lastVerify the last verification's result, or null if none ran
  * @param finish what finishing the migration removed and left in place, or null until it is finished
+ * @param recovery the stream's recovery while it is RECOVERING, or null
  */
 public record CutoverStatus(String name, String dialect, String liveSide, boolean running, String stream,
         String direction, String state, Lag lag, String appliedPosition, Long appliedTotal, Double appliedPerSecond,
         Copy copy, Error lastError, CutoverReport lastCutover, CutoverVerification lastVerify,
-        FinishReport finish) {
+        FinishReport finish, Recovery recovery) {
+
+    /**
+     * A recovering stream's recovery.
+     *
+     * @param lost what the stream lost, "blue" or "green"
+     * @param attempts the attempts to resume so far
+     * @param lastError the last error, credentials redacted
+     * @param since when it lost it, ISO-8601
+     * @param nextAttemptAt when the next attempt is due, ISO-8601
+     * @param givesUpAt when the stream fails for good if it has not resumed, ISO-8601
+     */
+    public record Recovery(String lost, int attempts, Error lastError, String since, String nextAttemptAt,
+            String givesUpAt) {
+
+        static Recovery of(StreamStatus.Recovering r) {
+            return r == null ? null : new Recovery(r.lost(), r.attempts(), Error.of(r.lastError()), r.since().toString(),
+                    r.nextAttemptAt().toString(), r.givesUpAt().toString());
+        }
+    }
 
     /**
      * A stream's lag, in plain numbers.
@@ -88,11 +108,11 @@ public record CutoverStatus(String name, String dialect, String liveSide, boolea
         Double rate = Double.isNaN(s.appliedPerSecond()) || Double.isInfinite(s.appliedPerSecond()) ? null
                 : Math.round(s.appliedPerSecond() * 10) / 10.0;
         return new StreamPart(s.name(), s.state().name(), Lag.of(s.lag()), s.appliedPosition().value(), total, rate,
-                Copy.of(s.copy()), Error.of(s.lastError()));
+                Copy.of(s.copy()), Error.of(s.lastError()), Recovery.of(s.recovery()));
     }
 
     /** The stream's values of a status, before the starter adds its own. */
     record StreamPart(String name, String state, Lag lag, String appliedPosition, Long appliedTotal,
-            Double appliedPerSecond, Copy copy, Error lastError) {
+            Double appliedPerSecond, Copy copy, Error lastError, Recovery recovery) {
     }
 }

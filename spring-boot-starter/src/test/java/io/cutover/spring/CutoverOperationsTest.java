@@ -48,6 +48,21 @@ class CutoverOperationsTest {
     }
 
     @Test
+    void status_ofARecoveringStream_showsItsRecovery_withoutCredentials() {
+        ops.start();
+        link.stream().recovering("green", new java.sql.SQLException(
+                "cannot reach jdbc:postgresql://green:5432/app?password=s3cret", "08001"));
+        CutoverStatus s = ops.status();
+        assertThat(s.state()).isEqualTo("RECOVERING");
+        assertThat(s.recovery()).isNotNull();
+        assertThat(s.recovery().lost()).isEqualTo("green");
+        assertThat(s.recovery().attempts()).isZero();
+        assertThat(s.recovery().lastError().message()).doesNotContain("s3cret");
+        link.stream().recovered();
+        assertThat(ops.status().recovery()).isNull();
+    }
+
+    @Test
     void start_startsTheForwardStream_andStopClosesIt() {
         ops.start();
         assertThat(ops.isRunning()).isTrue();

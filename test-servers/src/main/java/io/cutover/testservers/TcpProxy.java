@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A TCP proxy between clients and one server, for network faults in tests: it listens on a free
  * port of the loopback address and forwards every connection to the server, byte for byte, until
  * {@link #cut(Duration)} resets every connection and, for as long as the cut lasts, resets each new
- * one as soon as it is accepted. Point a client (a JDBC URL, a replication connection, a binlog
+ * one as soon as it is accepted, and until {@link #freeze()} stops forwarding without closing anything
+ * (a stalled server or middlebox: connections stay open, bytes stop) until {@link #thaw()}. Point a client (a JDBC URL, a replication connection, a binlog
  * client) at {@link #host()}:{@link #port()} instead of the server to put it behind the proxy.
  *
  * <p>Two daemon threads per connection pump the bytes. Thread-safe; {@link #close()} is idempotent.
@@ -38,6 +39,8 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private volatile boolean cutting;
     private volatile boolean closed;
+    private final Object frozenLock = new Object();
+    private boolean frozen; // guarded by frozenLock
 
     /** One proxied connection: the client's socket and the server's. */
     private record Link(Socket client, Socket server) {
@@ -145,6 +148,57 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /**
+     * Stops forwarding without closing anything: open connections stay open and silent, new ones
+     * are accepted and connected but carry nothing, until {@link #thaw()}. What a server or a
+     * middlebox that stopped sending looks like: no reset, no error, nothing. Returns at once.
+     *
+     * @throws IllegalStateException if the proxy is closed
+     */
+    public void freeze() {
+        if (closed) {
+            throw new IllegalStateException("proxy '" + name + "' is closed");
+        }
+        synchronized (frozenLock) {
+            frozen = true;
+        }
+        LOG.info("proxy '{}': frozen; {} connection(s) open and silent", name, links.size());
+    }
+
+    /** Forwards again what a {@link #freeze()} held, and everything after it. Idempotent. */
+    public void thaw() {
+        synchronized (frozenLock) {
+            frozen = false;
+            frozenLock.notifyAll();
+        }
+        LOG.info("proxy '{}': thawed, forwarding again", name);
+    }
+
+    /**
+     * Whether the proxy is frozen now.
+     *
+     * @return true between {@link #freeze()} and {@link #thaw()}
+     */
+    public boolean isFrozen() {
+        synchronized (frozenLock) {
+            return frozen;
+        }
+    }
+
+    /** Holds the calling pump while the proxy is frozen. */
+    private void awaitThawed() throws java.io.InterruptedIOException {
+        synchronized (frozenLock) {
+            while (frozen && !closed) {
+                try {
+                    frozenLock.wait(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while frozen");
+                }
+            }
+        }
+    }
+
+    /**
      * Whether a cut lasts now.
      *
      * @return true while new connections are reset
@@ -211,6 +265,7 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    awaitThawed(); // frozen: what was read waits here, and nothing more is read
                     out.write(buf, 0, n);
                     out.flush();
                 }
@@ -251,6 +306,7 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         closed = true;
+        thaw();
         try {
             listener.close();
         } catch (IOException e) {

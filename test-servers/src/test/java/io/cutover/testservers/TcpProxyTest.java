@@ -97,6 +97,30 @@ class TcpProxyTest {
     }
 
     @Test
+    void freeze_keepsConnectionsOpenAndSilent_andThawDeliversWhatWasHeld() throws IOException {
+        try (Socket s = connect()) {
+            assertThat(roundTrip(s, "before")).isEqualTo("before");
+            proxy.freeze();
+            assertThat(proxy.isFrozen()).isTrue();
+            s.setSoTimeout(500);
+            assertThatThrownBy(() -> roundTrip(s, "during")).as("no reply, no reset: a timeout")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(s.isClosed()).isFalse();
+            try (Socket fresh = connect()) {
+                fresh.setSoTimeout(500);
+                assertThatThrownBy(() -> roundTrip(fresh, "new")).isInstanceOf(java.net.SocketTimeoutException.class);
+            }
+            proxy.thaw();
+            assertThat(proxy.isFrozen()).isFalse();
+            s.setSoTimeout(5_000);
+            byte[] held = new byte["during".length()];
+            new DataInputStream(s.getInputStream()).readFully(held);
+            assertThat(new String(held, StandardCharsets.UTF_8)).isEqualTo("during");
+            assertThat(roundTrip(s, "after")).isEqualTo("after");
+        }
+    }
+
+    @Test
     void cut_resetsOpenConnections() throws IOException {
         try (Socket s = connect()) {
             assertThat(roundTrip(s, "before")).isEqualTo("before");

@@ -334,15 +334,16 @@ public final class FakeReplicationStream implements ReplicationStream {
 
     /**
      * Returns what was scripted: state, lag, the changes of {@link #applies(long)} and their rate,
-     * the copy of {@link #copying(CopyStatus)} while copying, and the last failure (kept after a
-     * restart), taken at the {@linkplain #useClock clock}'s time.
+     * the copy of {@link #copying(CopyStatus)} while copying, the last failure (kept after a
+     * restart) and the recovery while recovering, taken at the {@linkplain #useClock clock}'s time.
      *
      * @return the snapshot
      */
     @Override
     public synchronized StreamStatus status() {
         return new StreamStatus(name, state, lag, appliedPosition(), changesBeforeClock + changes.total(), changes.perSecond(),
-                state == State.COPYING ? copy : null, lastError, now());
+                state == State.COPYING ? copy : null, lastError, now(),
+                state == State.RECOVERING && recovery != null ? StreamStatus.Recovering.of(recovery) : null);
     }
 
     private java.time.Instant now() { // called under this
