@@ -305,15 +305,16 @@ public class CutoverOperations implements SmartLifecycle {
         ReplicationLink l = link;
         boolean up = running;
         String live = switcher.current().toString();
+        CutoverStatus.Fleet fleet = switcher.fleet().map(CutoverStatus.Fleet::of).orElse(null);
         if (l == null) {
             return new CutoverStatus(props.getName(), dialectName(), live, up, null, null,
                     ReplicationStream.State.NEW.name(), CutoverStatus.Lag.NONE, null, null, null, null, null, last,
-                    verified, finished);
+                    verified, finished, fleet);
         }
         CutoverStatus.StreamPart s = CutoverStatus.streamPart(l.stream().status());
         return new CutoverStatus(props.getName(), dialectName(), live, up, s.name(), l.source() + " -> " + l.target(),
                 s.state(), s.lag(), s.appliedPosition(), s.appliedTotal(), s.appliedPerSecond(), s.copy(), s.lastError(),
-                last, verified, finished);
+                last, verified, finished, fleet);
     }
 
     /**

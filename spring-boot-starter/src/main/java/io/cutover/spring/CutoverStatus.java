@@ -26,11 +26,27 @@ import io.cutover.StreamStatus;
  * @param lastCutover the report of the last cutover or rollback, or null if none ran
  * @param lastVerify the last verification's result, or null if none ran
  * @param finish what finishing the migration removed and left in place, or null until it is finished
+ * @param fleet this instance in its fleet ({@code cutover.fleet.*}), or null when the switcher is not a member
  */
 public record CutoverStatus(String name, String dialect, String liveSide, boolean running, String stream,
         String direction, String state, Lag lag, String appliedPosition, Long appliedTotal, Double appliedPerSecond,
         Copy copy, Error lastError, CutoverReport lastCutover, CutoverVerification lastVerify,
-        FinishReport finish) {
+        FinishReport finish, Fleet fleet) {
+
+    /**
+     * This instance as a member of its fleet.
+     *
+     * @param name the fleet's name
+     * @param member this instance's id in it
+     * @param behind whether the fleet's live side differs from this instance's, which then refuses
+     *     new connections until it has moved (it moves by itself)
+     */
+    public record Fleet(String name, String member, boolean behind) {
+
+        static Fleet of(io.cutover.FleetMember m) {
+            return new Fleet(m.fleet(), m.id(), m.behind());
+        }
+    }
 
     /**
      * A stream's lag, in plain numbers.

@@ -90,6 +90,8 @@ class CutoverFleetConfigurationTest {
             assertThat(member.id()).isEqualTo("pod-7");
             assertThat(member.fleet()).isEqualTo("orders");
             assertThat(fleet.members()).extracting(h -> h.member()).contains("pod-7");
+            assertThat(ctx.getBean(CutoverOperations.class).status().fleet())
+                    .isEqualTo(new CutoverStatus.Fleet("orders", "pod-7", false));
         });
         assertThat(fleet.members()).as("the member left the fleet with the context").extracting(h -> h.member())
                 .doesNotContain("pod-7");
@@ -124,6 +126,7 @@ class CutoverFleetConfigurationTest {
             assertThat(ctx).hasNotFailed();
             assertThat(ctx.getBean(ConnectionSwitcher.class).fleet()).isEmpty();
             assertThat(ctx).doesNotHaveBean(FleetChannel.class).doesNotHaveBean("cutoverFleetPools");
+            assertThat(ctx.getBean(CutoverOperations.class).status().fleet()).isNull();
         });
     }
 

@@ -73,6 +73,9 @@ class CutoverFleetIT {
         JsonNode status = again.get("/actuator/cutover", 200);
         assertThat(status.get("liveSide").asText()).isEqualTo("green");
         assertThat(status.get("running").asBoolean()).as("the stream back to blue ended with the first run").isFalse();
+        assertThat(status.get("fleet").get("name").asText()).isEqualTo("notes");
+        assertThat(status.get("fleet").get("member").asText()).isEqualTo("second");
+        assertThat(status.get("fleet").get("behind").asBoolean()).isFalse();
 
         long afterRestart = again.post("/notes", "{\"body\":\"after the restart\"}", 201).get("id").asLong();
         assertThat(green.rows("SELECT body FROM notes WHERE id = " + afterRestart))
