@@ -7,6 +7,7 @@ import io.cutover.ConnectionSwitcher;
 import io.cutover.FleetMember;
 import io.cutover.Side;
 import io.cutover.spi.FleetChannel;
+import io.cutover.spi.FleetCommand;
 import io.cutover.spi.FleetHeartbeat;
 import io.cutover.spring.app.NotesApplication;
 import io.cutover.testservers.PostgresServer;
@@ -117,6 +118,19 @@ class CutoverFleetIT {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !t.isAlive());
 
         assertThat(writer.failures).as("no write of the other application was refused or lost").isEmpty();
+        List<FleetCommand> commands = channel.commandsAfter(0);
+        assertThat(commands).extracting(FleetCommand::kind).containsSubsequence(FleetCommand.Kind.PAUSE,
+                FleetCommand.Kind.FLIP, FleetCommand.Kind.RESUME);
+        assertThat(commands).allSatisfy(c -> assertThat(c.issuer()).isEqualTo("runs-the-stream"));
+        for (FleetCommand c : commands) {
+            if (c.kind() != FleetCommand.Kind.RESUME) {
+                assertThat(channel.acks(c.seq())).as("the other application drained and flipped when told: " + c)
+                        .anySatisfy(a -> {
+                            assertThat(a.member()).isEqualTo("serves-only");
+                            assertThat(a.ok()).isTrue();
+                        });
+            }
+        }
         assertThat(otherJdbc.queryForObject("SELECT count(*) FROM notes WHERE chars IS NULL AND body LIKE 'other %'",
                 Long.class)).as("the other application's later writes went to green (no chars: not replicated)")
                 .isPositive();
