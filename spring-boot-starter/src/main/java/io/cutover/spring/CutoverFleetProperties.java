@@ -13,9 +13,14 @@ import java.util.regex.Pattern;
  *
  * <p>On by default: without it, an instance restarted after a cutover starts on blue, where the
  * write guard refuses its writes. The price is a small pool per side (at most
- * {@value #POOL_SIZE} connections, as {@code cutover.blue.user} / {@code cutover.green.user}), the
+ * 3 connections, as {@code cutover.blue.user} / {@code cutover.green.user}), the
  * fleet's control tables on both databases, a heartbeat every {@link #getHeartbeatInterval()},
  * and a start that needs at least one of the two databases to read the live side from.
+ *
+ * <p>The record of the live side names a side, blue or green, as {@code cutover.blue} and
+ * {@code cutover.green} say. After finishing a migration, before redeploying with the sides
+ * swapped (the old green as {@code cutover.blue}), drop the fleet's tables or choose a new
+ * {@code cutover.fleet.name}: else the instances would start on the side the old record names.
  *
  * <p>A mutable bean, as Spring binds it; not thread-safe, read once when the context starts.
  */

@@ -290,6 +290,10 @@ public class CutoverOperations implements SmartLifecycle {
             finished = report;
             LOG.info("cutover '{}': migration finished, writes stay on {}{}{}", props.getName(), switcher.current(),
                     System.lineSeparator(), report.summary());
+            switcher.fleet().ifPresent(m -> LOG.warn("cutover '{}': fleet '{}' still records {} as the live side on both"
+                    + " databases, and its members start there; before redeploying with the sides swapped in"
+                    + " cutover.blue/cutover.green, drop the fleet's tables (see the finish report) or give the fleet"
+                    + " a new cutover.fleet.name", props.getName(), m.fleet(), switcher.current()));
             return report;
         } finally {
             lock.unlock();
