@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cutover.ConnectionSwitcher;
 import io.cutover.CutoverListener;
+import io.cutover.spi.FleetChannel;
 import io.cutover.transform.TableMapping;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,9 @@ import org.springframework.context.annotation.Primary;
  *   <li>a {@link ConnectionSwitcher} over them as the {@code @Primary DataSource}, so Spring Boot's
  *       {@code JdbcTemplate}, transaction manager and JPA sit on it (Boot's own
  *       {@code spring.datasource.*} pool is then not created);</li>
+ *   <li>unless {@code cutover.fleet.enabled=false}, a {@link FleetChannel} over two small pools of
+ *       its own, which makes the switcher a member of the service's fleet
+ *       ({@link CutoverFleetProperties});</li>
  *   <li>{@link CutoverOperations}: the stream's lifecycle, cutover, rollback, verify, finish and
  *       status, with the application's {@link CutoverTransform} and {@link TableMapping} beans as
  *       transforms and its {@link CutoverListener} beans as listeners.</li>
@@ -71,18 +75,65 @@ public class CutoverAutoConfiguration {
     }
 
     /**
-     * The application's DataSource: connections go to the live side.
+     * The fleet channel's own small pools, from {@code cutover.blue.*} and {@code cutover.green.*}
+     * (see {@link FleetPools} for why not the application's).
+     *
+     * @param props the settings
+     * @return the pools, closed with the context after the channel
+     */
+    @Bean(name = "cutoverFleetPools", destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "cutover.fleet", name = "enabled", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnMissingBean(FleetChannel.class)
+    FleetPools cutoverFleetPools(CutoverProperties props) {
+        props.getFleet().validate(props.getName());
+        return FleetPools.of(props);
+    }
+
+    /**
+     * The fleet's channel on the two databases, from the dialect's {@code fleetChannel}, named
+     * {@code cutover.fleet.name} (default {@code cutover.name}). An application may define its own
+     * {@link FleetChannel} bean instead (for instance another schema, or an in-memory fleet in tests).
+     *
+     * @param pools the channel's pools
+     * @param props the settings
+     * @return the channel, closed with the context after the switcher
+     * @throws IllegalStateException if a fleet setting is not valid or the dialect's module is absent
+     */
+    @Bean(name = "cutoverFleetChannel", destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "cutover.fleet", name = "enabled", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnMissingBean(FleetChannel.class)
+    public FleetChannel cutoverFleetChannel(@Qualifier("cutoverFleetPools") FleetPools pools, CutoverProperties props) {
+        Dialect dialect = LinkFactory.dialectPresent(props, CutoverAutoConfiguration.class.getClassLoader());
+        return pools.channel(dialect, props.getFleet().effectiveName(props.getName()));
+    }
+
+    /**
+     * The application's DataSource: connections go to the live side. With
+     * {@code cutover.fleet.enabled} (the default) it is a member of the fleet: it starts on the live
+     * side recorded on the databases (green after a cutover, whatever the configuration says), and
+     * a cutover run by any instance pauses, flips and resumes this one too.
      *
      * @param blue the blue pool
      * @param green the green pool
-     * @return a switcher on blue
+     * @param props the settings
+     * @param fleet the fleet's channel, when the fleet is enabled
+     * @return a switcher on blue, or on the fleet's live side
+     * @throws IllegalStateException if a fleet setting is not valid
+     * @throws io.cutover.CutoverException if the fleet's live side cannot be read from either database
      */
     @Bean
     @Primary
     @ConditionalOnMissingBean(ConnectionSwitcher.class)
     public ConnectionSwitcher cutoverSwitcher(@Qualifier("blueDataSource") DataSource blue,
-            @Qualifier("greenDataSource") DataSource green) {
-        return ConnectionSwitcher.between(blue, green);
+            @Qualifier("greenDataSource") DataSource green, CutoverProperties props, ObjectProvider<FleetChannel> fleet) {
+        ConnectionSwitcher.Builder b = ConnectionSwitcher.builder().blue(blue).green(green);
+        CutoverFleetProperties settings = props.getFleet();
+        FleetChannel channel = settings.isEnabled() ? fleet.getIfAvailable() : null;
+        if (channel != null) {
+            settings.validate(props.getName());
+            b.fleet(settings.member(channel));
+        }
+        return b.build();
     }
 
     /**

@@ -53,6 +53,7 @@ public class CutoverOperations implements SmartLifecycle {
     private volatile boolean running; // written under lock
     private volatile FinishReport finished; // written under lock
     private volatile CutoverVerification verified; // written under lock
+    private volatile String noStream; // written under lock: why start() found no stream to run
 
     /**
      * Creates the operations.
@@ -74,11 +75,13 @@ public class CutoverOperations implements SmartLifecycle {
 
     /**
      * Builds the blue-to-green link and starts its stream; the initial copy goes on in the
-     * background. Does nothing if running.
+     * background. Does nothing if running. When writes already go to green (a fleet member started
+     * after an earlier run cut over), starts nothing and logs why: the stream back to blue ended
+     * with the run that cut over, so rollback, verify and finish are not available from this
+     * instance ({@link #status()} shows it on green, not running).
      *
      * @throws io.cutover.PreflightException if a database cannot serve the stream
-     * @throws IllegalStateException if the switcher is not on blue (a restarted application that
-     *     had cut over must be pointed at its databases anew)
+     * @throws IllegalStateException if the migration is finished
      */
     @Override
     public void start() {
@@ -92,8 +95,13 @@ public class CutoverOperations implements SmartLifecycle {
                         + " no stream to start");
             }
             if (switcher.current() != Side.BLUE) {
-                throw new IllegalStateException("cutover '" + props.getName() + "': writes go to " + switcher.current()
-                        + ", so there is no blue-to-green stream to start");
+                // The earlier run's stream back to blue ended with it (its capture on green was removed, and
+                // blue's guard lets only that run's stream write): a new one would miss green's writes since.
+                noStream = "writes go to " + switcher.current() + " (the fleet's recorded live side) since an earlier"
+                        + " run cut over; the stream back to blue ended with that run and cannot be resumed, so rollback,"
+                        + " verify and finish are not available from this instance";
+                LOG.warn("cutover '{}': {}", props.getName(), noStream);
+                return;
             }
             ReplicationLink l = forward.get();
             try {
@@ -182,8 +190,9 @@ public class CutoverOperations implements SmartLifecycle {
                         + " on " + switcher.current());
             }
             if (!running || l == null) {
-                throw new IllegalStateException("cutover '" + props.getName() + "': the stream is not running; start it"
-                        + " first (cutover.start-on-boot, or CutoverOperations.start())");
+                String why = noStream;
+                throw new IllegalStateException("cutover '" + props.getName() + "': " + (why != null ? why
+                        : "the stream is not running; start it first (cutover.start-on-boot, or CutoverOperations.start())"));
             }
             if (switcher.current() != from) {
                 throw new IllegalStateException("cutover '" + props.getName() + "': cannot " + what + " from " + from
@@ -236,8 +245,9 @@ public class CutoverOperations implements SmartLifecycle {
         try {
             ReplicationLink l = link;
             if (finished != null || !running || l == null) {
-                throw new IllegalStateException("cutover '" + props.getName() + "': "
-                        + (finished != null ? "the migration is finished" : "the stream is not running")
+                String why = finished != null ? "the migration is finished" : noStream != null ? noStream
+                        : "the stream is not running";
+                throw new IllegalStateException("cutover '" + props.getName() + "': " + why
                         + "; verify compares the two sides over the running stream");
             }
             CutoverVerification v = CutoverVerification.of(l.source() + " -> " + l.target(), l.verify());
@@ -271,14 +281,19 @@ public class CutoverOperations implements SmartLifecycle {
         try {
             ReplicationLink l = link;
             if (l == null) {
-                throw new IllegalStateException("cutover '" + props.getName() + "': the stream never started, so there"
-                        + " is nothing to finish");
+                String why = noStream;
+                throw new IllegalStateException("cutover '" + props.getName() + "': " + (why != null ? why
+                        : "the stream never started, so there is nothing to finish"));
             }
             running = false;
             FinishReport report = l.finish(FinishOptions.builder().makeOldSideWritable(makeOldSideWritable).build());
             finished = report;
             LOG.info("cutover '{}': migration finished, writes stay on {}{}{}", props.getName(), switcher.current(),
                     System.lineSeparator(), report.summary());
+            switcher.fleet().ifPresent(m -> LOG.warn("cutover '{}': fleet '{}' still records {} as the live side on both"
+                    + " databases, and its members start there; before redeploying with the sides swapped in"
+                    + " cutover.blue/cutover.green, drop the fleet's tables (see the finish report) or give the fleet"
+                    + " a new cutover.fleet.name", props.getName(), m.fleet(), switcher.current()));
             return report;
         } finally {
             lock.unlock();
@@ -294,15 +309,16 @@ public class CutoverOperations implements SmartLifecycle {
         ReplicationLink l = link;
         boolean up = running;
         String live = switcher.current().toString();
+        CutoverStatus.Fleet fleet = switcher.fleet().map(CutoverStatus.Fleet::of).orElse(null);
         if (l == null) {
             return new CutoverStatus(props.getName(), dialectName(), live, up, null, null,
                     ReplicationStream.State.NEW.name(), CutoverStatus.Lag.NONE, null, null, null, null, null, last,
-                    verified, finished, null);
+                    verified, finished, null, fleet);
         }
         CutoverStatus.StreamPart s = CutoverStatus.streamPart(l.stream().status());
         return new CutoverStatus(props.getName(), dialectName(), live, up, s.name(), l.source() + " -> " + l.target(),
                 s.state(), s.lag(), s.appliedPosition(), s.appliedTotal(), s.appliedPerSecond(), s.copy(), s.lastError(),
-                last, verified, finished, s.recovery());
+                last, verified, finished, s.recovery(), fleet);
     }
 
     /**

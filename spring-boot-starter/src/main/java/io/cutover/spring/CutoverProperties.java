@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The starter's settings, {@code cutover.*}: the two databases, the tables replicated between
@@ -51,6 +52,9 @@ public class CutoverProperties {
 
     /** The budgets of one cutover or rollback. */
     private final Budgets budgets = new Budgets();
+
+    /** Whether and how the application's instances form a fleet. */
+    private final CutoverFleetProperties fleet = new CutoverFleetProperties();
 
     /**
      * Returns whether the starter configures anything.
@@ -186,6 +190,16 @@ public class CutoverProperties {
      */
     public Budgets getBudgets() {
         return budgets;
+    }
+
+    /**
+     * Returns the fleet's settings, {@code cutover.fleet.*}.
+     *
+     * @return the fleet's settings, never null
+     */
+    @NestedConfigurationProperty
+    public CutoverFleetProperties getFleet() {
+        return fleet;
     }
 
     /**

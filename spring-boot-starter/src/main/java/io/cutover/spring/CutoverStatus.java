@@ -27,11 +27,12 @@ import io.cutover.StreamStatus;
  * @param lastVerify the last verification's result, or null if none ran
  * @param finish what finishing the migration removed and left in place, or null until it is finished
  * @param recovery the stream's recovery while it is RECOVERING, or null
+ * @param fleet this instance in its fleet ({@code cutover.fleet.*}), or null when the switcher is not a member
  */
 public record CutoverStatus(String name, String dialect, String liveSide, boolean running, String stream,
         String direction, String state, Lag lag, String appliedPosition, Long appliedTotal, Double appliedPerSecond,
         Copy copy, Error lastError, CutoverReport lastCutover, CutoverVerification lastVerify,
-        FinishReport finish, Recovery recovery) {
+        FinishReport finish, Recovery recovery, Fleet fleet) {
 
     /**
      * A recovering stream's recovery.
@@ -49,6 +50,21 @@ public record CutoverStatus(String name, String dialect, String liveSide, boolea
         static Recovery of(StreamStatus.Recovering r) {
             return r == null ? null : new Recovery(r.lost(), r.attempts(), Error.of(r.lastError()), r.since().toString(),
                     r.nextAttemptAt().toString(), r.givesUpAt().toString());
+        }
+    }
+
+    /**
+     * This instance as a member of its fleet.
+     *
+     * @param name the fleet's name
+     * @param member this instance's id in it
+     * @param behind whether the fleet's live side differs from this instance's, which then refuses
+     *     new connections until it has moved (it moves by itself)
+     */
+    public record Fleet(String name, String member, boolean behind) {
+
+        static Fleet of(io.cutover.FleetMember m) {
+            return new Fleet(m.fleet(), m.id(), m.behind());
         }
     }
 

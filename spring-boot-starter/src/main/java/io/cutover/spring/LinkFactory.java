@@ -36,17 +36,30 @@ final class LinkFactory {
         if (props.getTables().isEmpty()) {
             throw new IllegalStateException("cutover.tables is empty: list the tables to replicate, e.g. cutover.tables=users,orders");
         }
-        this.dialect = props.effectiveDialect();
-        if (!ClassUtils.isPresent(dialect.factoryClass(), classLoader)) {
-            throw new IllegalStateException("cutover dialect " + dialect.name().toLowerCase(java.util.Locale.ROOT)
-                    + " needs io.cutover:" + dialect.artifactId() + " on the classpath; add it as a dependency");
-        }
+        this.dialect = dialectPresent(props, classLoader);
         for (CutoverTransform t : transforms) {
             if (!props.getTables().contains(t.table())) {
                 throw new IllegalStateException("a CutoverTransform bean is for table '" + t.table()
                         + "', which is not in cutover.tables " + props.getTables() + "; add it there");
             }
         }
+    }
+
+    /**
+     * Returns the dialect the settings name, after checking that its module is there.
+     *
+     * @param props the settings
+     * @param classLoader where to look for the dialect's module
+     * @return the dialect
+     * @throws IllegalStateException if the dialect cannot be told or its module is not on the classpath
+     */
+    static Dialect dialectPresent(CutoverProperties props, ClassLoader classLoader) {
+        Dialect d = props.effectiveDialect();
+        if (!ClassUtils.isPresent(d.factoryClass(), classLoader)) {
+            throw new IllegalStateException("cutover dialect " + d.name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs io.cutover:" + d.artifactId() + " on the classpath; add it as a dependency");
+        }
+        return d;
     }
 
     /**

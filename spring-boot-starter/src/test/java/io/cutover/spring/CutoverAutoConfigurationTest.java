@@ -30,7 +30,7 @@ class CutoverAutoConfigurationTest {
                 "cutover.blue.url=jdbc:postgresql://blue.invalid:5432/app", "cutover.blue.user=cutover",
                 "cutover.blue.password=blue-secret", "cutover.green.url=jdbc:postgresql://green.invalid:5432/app",
                 "cutover.green.user=cutover", "cutover.green.password=green-secret", "cutover.tables=users",
-                "cutover.start-on-boot=false");
+                "cutover.start-on-boot=false", "cutover.fleet.enabled=false");
     }
 
     @Configuration(proxyBeanMethods = false)
