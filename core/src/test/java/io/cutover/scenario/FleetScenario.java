@@ -120,6 +120,15 @@ public abstract class FleetScenario {
     }
 
     protected Member launch(String fleet, String table, String id, Side configured) throws IOException {
+        return launch(fleet, table, id, configured, false);
+    }
+
+    /**
+     * Starts a member JVM.
+     *
+     * @param joinOnSignal true to have it print {@code WAITING} and join only when {@link #signalJoin} is called
+     */
+    protected Member launch(String fleet, String table, String id, Side configured, boolean joinOnSignal) throws IOException {
         Path dir = Path.of("target", "fleet-it");
         Files.createDirectories(dir);
         Path out = dir.resolve(fleet + "-" + id + "-" + System.nanoTime() + ".out");
@@ -128,6 +137,9 @@ public abstract class FleetScenario {
                 "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
         command.addAll(memberMain(fleet, table, id, configured));
+        if (joinOnSignal) {
+            command.add(FleetMemberLoop.JOIN_ON_SIGNAL);
+        }
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         processes.add(p);
         return new Member(id, p, out);
@@ -227,49 +239,6 @@ public abstract class FleetScenario {
         }
     }
 
-    /** Writes through a switcher in this JVM, as a member JVM does, until closed. */
-    private static final class InJvmWriter implements AutoCloseable {
-        private final Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        private final Thread thread;
-
-        InJvmWriter(ConnectionSwitcher switcher, String insert) {
-            thread = new Thread(() -> {
-                long n = 0;
-                while (!stop.get()) {
-                    String tag = "c-" + (n++);
-                    try (Connection c = switcher.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
-                        ps.setString(1, tag);
-                        ps.setString(2, "coordinator");
-                        ps.executeUpdate();
-                        acked.add(tag);
-                    } catch (SQLException | RuntimeException e) {
-                        refused.incrementAndGet();
-                        log.warn("coordinator's write {} refused: {}", tag, e.getMessage());
-                    }
-                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-                }
-            }, "coordinator-writes");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        Set<String> acked() {
-            return acked;
-        }
-
-        int refused() {
-            return refused.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        }
-    }
-
     /** A fleet under way: a forward link, a coordinator in this JVM, three writing member JVMs. */
     private record Fleet(String table, ReplicationLink link, FleetChannel channel, ConnectionSwitcher coordinator,
             List<Member> members) implements AutoCloseable {
@@ -281,6 +250,10 @@ public abstract class FleetScenario {
     }
 
     private Fleet fleet(String name) throws IOException {
+        return fleet(name, 3);
+    }
+
+    private Fleet fleet(String name, int size) throws IOException {
         String table = name + "_rows";
         for (Side side : Side.values()) {
             sides().exec(side, createTable(table));
@@ -294,11 +267,12 @@ public abstract class FleetScenario {
                         .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3)))
                 .build();
         List<Member> members = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= size; i++) {
             members.add(launch(name, table, "m" + i, Side.BLUE));
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> members.stream().allMatch(m -> m.acked().size() >= 20));
-        await().atMost(Duration.ofSeconds(10)).until(() -> live(channel).containsAll(Set.of("m1", "m2", "m3")));
+        Set<String> ids = members.stream().map(Member::id).collect(Collectors.toSet());
+        await().atMost(Duration.ofSeconds(10)).until(() -> live(channel).containsAll(ids));
         return new Fleet(table, link, channel, coordinator, members);
     }
 
@@ -415,6 +389,90 @@ public abstract class FleetScenario {
             reverse.sourceGuard().release();
             reverse.targetGuard().release();
         }
+    }
+
+    /**
+     * The design's outcome is a flip, not an abort: a member that joins after the PAUSE went out is not
+     * waited for (the coordinator asked the members it saw), its writes land on the old side while that
+     * side is still unguarded (before the fence, so the stream carries them over), the guard refuses
+     * them from then on, and the FLIP command (or the durable live side) moves it to the new side.
+     * The joiner's JVM is started beforehand and joins (builds its switcher) when the pause completes;
+     * the cutover is held at the start of GUARD until the joiner has written on blue, and at the start of
+     * CATCH_UP until blue's guard has refused it, so both windows are exercised on every run.
+     */
+    @Test
+    void memberJoiningMidCutover_writesOnTheOldSideOnlyBeforeTheFence_andEndsOnTheNewSide_theCutoverFlips()
+            throws Exception {
+        try (Fleet f = fleet("joined", 1)) {
+            Member joiner = launch("joined", f.table(), "j1", Side.BLUE, true);
+            await().atMost(Duration.ofSeconds(60)).until(() -> joiner.lines().contains("WAITING"));
+            List<Instant> flips = new CopyOnWriteArrayList<>();
+            List<String> heldUp = new CopyOnWriteArrayList<>(); // what the listener saw, asserted below
+            CutoverListener joinDuringPause = new CutoverListener() {
+                @Override
+                public void phaseFinished(String cutover, Phase phase, Duration took) {
+                    if (phase == Phase.PAUSE) {
+                        signalJoin(joiner);
+                        heldUp.add("join signalled");
+                    }
+                }
+
+                @Override
+                public void phaseStarted(String cutover, Phase phase) {
+                    if (phase == Phase.GUARD) {
+                        hold(heldUp, "acked on blue before the guard", () -> joiner.acked().size() >= 5);
+                    } else if (phase == Phase.CATCH_UP) {
+                        hold(heldUp, "refused by blue's guard", () -> !joiner.errors().isEmpty());
+                    }
+                }
+            };
+            Cutover cutover = Cutover.builder().name("joined").switcher(f.coordinator()).link(f.link())
+                    .drainBudget(Duration.ofSeconds(1)).totalBudget(Duration.ofSeconds(60)).catchUpBudget(Duration.ofSeconds(20))
+                    .listener(joinDuringPause).listener(flipTimes(flips)).build();
+
+            CutoverResult result = cutover.execute();
+
+            assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
+            assertThat(heldUp).containsExactly("join signalled", "acked on blue before the guard", "refused by blue's guard");
+            assertThat(joiner.lines()).contains("READY blue");
+            int mark = joiner.acked().size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> joiner.acked().size() - mark >= 30);
+            List<Member> all = List.of(f.members().get(0), joiner);
+            stopAll(all);
+            ReplicationLink reverse = cutover.reverseLink().orElseThrow();
+            reverse.stream().awaitFence(Duration.ofSeconds(30));
+
+            verify(f.table(), all, Set.of(), flips, Side.BLUE);
+            long flipMs = flips.get(0).toEpochMilli();
+            List<List<Object>> joinerRows = rows(Side.GREEN, f.table()).stream().filter(r -> "j1".equals(r.get(1))).toList();
+            assertThat(joinerRows).filteredOn(r -> ((Number) r.get(3)).longValue() < flipMs).as("joiner's rows before the flip")
+                    .hasSizeGreaterThanOrEqualTo(5).allSatisfy(r -> assertThat(r.get(2)).isEqualTo((long) origin(Side.BLUE)));
+            assertThat(joinerRows).filteredOn(r -> ((Number) r.get(3)).longValue() >= flipMs).as("joiner's rows after the flip")
+                    .hasSizeGreaterThanOrEqualTo(30).allSatisfy(r -> assertThat(r.get(2)).isEqualTo((long) origin(Side.GREEN)));
+            // refused while blue was guarded and it had not moved yet: refusals, never writes on the old side
+            assertThat(joiner.errors()).isNotEmpty();
+            log.info("joiner: {} acknowledged, {} refused during the cutover; m1's refusals: {}", joiner.acked().size(),
+                    joiner.errors().size(), f.members().get(0).errors());
+            reverse.close();
+            reverse.sourceGuard().release();
+            reverse.targetGuard().release();
+        }
+    }
+
+    /** Sends the join signal to a member launched with {@code joinOnSignal}. */
+    protected static void signalJoin(Member m) {
+        try {
+            m.process().getOutputStream().write('\n');
+            m.process().getOutputStream().flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not signal " + m.id() + " to join", e);
+        }
+    }
+
+    /** Holds the cutover's thread (from its listener) until the condition holds, and notes it. */
+    private static void hold(List<String> seen, String what, java.util.concurrent.Callable<Boolean> until) {
+        await().atMost(Duration.ofSeconds(30)).until(until);
+        seen.add(what);
     }
 
     private static void signal(String signal, Process p) throws Exception {
