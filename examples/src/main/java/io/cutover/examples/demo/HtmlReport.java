@@ -30,7 +30,8 @@ final class HtmlReport {
     }
 
     static Path write(Path path, DemoOptions options, Timeline timeline, List<CutoverResult> results,
-            List<Verification> verifications, List<Long> slowestWrites, long writes) throws IOException {
+            List<Verification> verifications, List<Long> slowestWrites, long writes, List<InstanceReport> instances)
+            throws IOException {
         List<Timeline.Sample> samples = timeline.samples();
         List<Timeline.PauseWindow> pauses = timeline.pauses();
         double[] rate = new double[samples.size()];
@@ -60,6 +61,7 @@ final class HtmlReport {
                 .append(card("result", ok ? "<span class=\"ok\">all checks held</span>" : "<span class=\"fail\">a check failed</span>"))
                 .append(card("writes acknowledged", String.format(Locale.ROOT, "%,d", writes)))
                 .append(card("cutovers", String.valueOf(results.size())))
+                .append(card("instances", String.valueOf(Math.max(1, instances.size()))))
                 .append(card("longest write pause", ms(maxPause) + " ms"))
                 .append("</div>");
 
@@ -76,6 +78,9 @@ final class HtmlReport {
                 .append(" with the acknowledged writes. Lag is the stream into the side not in use.</p>");
 
         h.append("<h2>Phases, ms</h2>").append(phaseTable(results, slowestWrites));
+        if (!instances.isEmpty()) {
+            h.append("<h2>Instances: each one's writes and its own write pause</h2>").append(InstanceTable.html(instances));
+        }
         h.append("<h2>Verifications</h2><table><tr><th>check</th><th>result</th><th>rows</th><th>expected</th>")
                 .append("<th>checksum</th><th>expected</th><th>missing</th><th>different</th><th>extra</th></tr>");
         for (Verification v : verifications) {
@@ -209,7 +214,7 @@ final class HtmlReport {
         return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e6);
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
