@@ -86,7 +86,8 @@ public final class DemoRun {
                 timeline.start(load, switcher::current);
                 load.start();
                 out.printf("%nService running: %d writer threads through a ConnectionSwitcher over two HikariCP pools,"
-                        + " %s%n", options.writers(), options.rate() == 0 ? "as fast as they can" : options.rate() + " writes/s");
+                        + " %s%s%n", options.writers(), options.rate() == 0 ? "as fast as they can" : options.rate() + " writes/s",
+                        members == null ? "" : ", in each of " + options.instances() + " instances");
                 String failure = null;
                 ReplicationLink link = db.link("demo", table);
                 timeline.follow(link::stream);
