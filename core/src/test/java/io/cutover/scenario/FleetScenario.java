@@ -15,7 +15,6 @@ import io.cutover.Side;
 import io.cutover.spi.FleetChannel;
 import io.cutover.spi.FleetHeartbeat;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -100,49 +99,23 @@ public abstract class FleetScenario {
         processes.forEach(Process::destroyForcibly);
     }
 
-    /** One member JVM and the file its stdout goes to. */
-    protected record Member(String id, Process process, Path out) {
-        List<String> lines() {
-            try {
-                return Files.readAllLines(out, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return List.of();
-            }
-        }
-
-        Set<String> acked() {
-            return lines().stream().filter(l -> l.startsWith("ACK ")).map(l -> l.substring(4)).collect(Collectors.toSet());
-        }
-
-        List<String> errors() {
-            return lines().stream().filter(l -> l.startsWith("ERR ")).toList();
-        }
-    }
-
-    protected Member launch(String fleet, String table, String id, Side configured) throws IOException {
+    protected MemberJvm launch(String fleet, String table, String id, Side configured) throws IOException {
         return launch(fleet, table, id, configured, false);
     }
 
     /**
      * Starts a member JVM.
      *
-     * @param joinOnSignal true to have it print {@code WAITING} and join only when {@link #signalJoin} is called
+     * @param joinOnSignal true to have it print {@code WAITING} and join only when {@link MemberJvm#signalJoin} is called
      */
-    protected Member launch(String fleet, String table, String id, Side configured, boolean joinOnSignal) throws IOException {
-        Path dir = Path.of("target", "fleet-it");
-        Files.createDirectories(dir);
-        Path out = dir.resolve(fleet + "-" + id + "-" + System.nanoTime() + ".out");
-        Path err = dir.resolve(fleet + "-" + id + "-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
-        command.addAll(memberMain(fleet, table, id, configured));
+    protected MemberJvm launch(String fleet, String table, String id, Side configured, boolean joinOnSignal) throws IOException {
+        List<String> main = new ArrayList<>(memberMain(fleet, table, id, configured));
         if (joinOnSignal) {
-            command.add(FleetMemberLoop.JOIN_ON_SIGNAL);
+            main.add(FleetMemberLoop.JOIN_ON_SIGNAL);
         }
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        processes.add(p);
-        return new Member(id, p, out);
+        MemberJvm m = MemberJvm.start(id, main, fleet + "-" + id);
+        processes.add(m.process());
+        return m;
     }
 
     @Test
@@ -179,7 +152,7 @@ public abstract class FleetScenario {
             assertThat(channel.readLiveSide()).contains(new LiveSide(Side.BLUE, 2));
 
             // Three members whose static configuration says green: they come up on the recorded side, blue.
-            List<Member> members = new ArrayList<>();
+            List<MemberJvm> members = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 members.add(launch("it", table, "m" + i, Side.GREEN));
             }
@@ -207,10 +180,10 @@ public abstract class FleetScenario {
             }
             assertThat(channel.readLiveSide()).contains(new LiveSide(Side.GREEN, 5));
 
-            for (Member m : members) {
+            for (MemberJvm m : members) {
                 m.process().getOutputStream().close(); // EOF on stdin: the member stops
             }
-            for (Member m : members) {
+            for (MemberJvm m : members) {
                 assertThat(m.process().waitFor(30, TimeUnit.SECONDS)).as(m.id() + " stopped").isTrue();
                 assertThat(m.process().exitValue()).as(m.id() + " exit").isZero();
             }
@@ -241,7 +214,7 @@ public abstract class FleetScenario {
 
     /** A fleet under way: a forward link, a coordinator in this JVM, three writing member JVMs. */
     private record Fleet(String table, ReplicationLink link, FleetChannel channel, ConnectionSwitcher coordinator,
-            List<Member> members) implements AutoCloseable {
+            List<MemberJvm> members) implements AutoCloseable {
         @Override
         public void close() {
             coordinator.close();
@@ -266,25 +239,14 @@ public abstract class FleetScenario {
                 .fleet(FleetMember.builder(channel).memberId("coordinator").heartbeatInterval(Duration.ofMillis(100))
                         .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3)))
                 .build();
-        List<Member> members = new ArrayList<>();
+        List<MemberJvm> members = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             members.add(launch(name, table, "m" + i, Side.BLUE));
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> members.stream().allMatch(m -> m.acked().size() >= 20));
-        Set<String> ids = members.stream().map(Member::id).collect(Collectors.toSet());
+        Set<String> ids = members.stream().map(MemberJvm::id).collect(Collectors.toSet());
         await().atMost(Duration.ofSeconds(10)).until(() -> live(channel).containsAll(ids));
         return new Fleet(table, link, channel, coordinator, members);
-    }
-
-    private static void stopAll(List<Member> members) throws Exception {
-        for (Member m : members) {
-            if (m.process().isAlive()) {
-                m.process().getOutputStream().close();
-            }
-        }
-        for (Member m : members) {
-            assertThat(m.process().waitFor(30, TimeUnit.SECONDS)).as(m.id() + " stopped").isTrue();
-        }
     }
 
     private static CutoverListener flipTimes(List<Instant> flips) {
@@ -302,7 +264,7 @@ public abstract class FleetScenario {
     void memberKilledMidCutover_theCutoverEndsWithinBudget_itsAcknowledgedWritesStay_andItsRestartComesUpOnTheLiveSide()
             throws Exception {
         try (Fleet f = fleet("killed")) {
-            Member victim = f.members().get(1);
+            MemberJvm victim = f.members().get(1);
             List<Instant> flips = new CopyOnWriteArrayList<>();
             CutoverListener killAtPause = new CutoverListener() {
                 @Override
@@ -333,13 +295,13 @@ public abstract class FleetScenario {
             assertThat(victim.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(f.coordinator().current()).isEqualTo(Side.GREEN);
 
-            Member restarted = launch("killed", f.table(), "r2", Side.BLUE); // the same instance, restarted
+            MemberJvm restarted = launch("killed", f.table(), "r2", Side.BLUE); // the same instance, restarted
 
             await().atMost(Duration.ofSeconds(60)).until(() -> restarted.acked().size() >= 20);
             assertThat(restarted.lines()).contains("READY green");
-            List<Member> all = new ArrayList<>(f.members());
+            List<MemberJvm> all = new ArrayList<>(f.members());
             all.add(restarted);
-            List<Member> running = all.stream().filter(m -> m != victim).toList();
+            List<MemberJvm> running = all.stream().filter(m -> m != victim).toList();
             List<Integer> marks = running.stream().map(m -> m.acked().size()).toList();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (int i = 0; i < running.size(); i++) {
@@ -349,7 +311,7 @@ public abstract class FleetScenario {
                 }
                 return true;
             });
-            stopAll(running);
+            MemberJvm.stopAll(running);
             ReplicationLink reverse = flipped.reverseLink().orElseThrow();
             reverse.stream().awaitFence(Duration.ofSeconds(30));
             Set<String> acked = verify(f.table(), all, Set.of(), flips, Side.BLUE);
@@ -365,18 +327,18 @@ public abstract class FleetScenario {
     @Test
     void memberFrozenThroughTheFlip_neverWritesTheOldSide_andMovesToTheNewSideWhenItThaws() throws Exception {
         try (Fleet f = fleet("frozen")) {
-            Member frozen = f.members().get(2);
-            signal("-STOP", frozen.process());
+            MemberJvm frozen = f.members().get(2);
+            frozen.signal("-STOP");
             await().atMost(Duration.ofSeconds(10)).until(() -> !live(f.channel()).contains("m3"));
             List<Instant> flips = new CopyOnWriteArrayList<>();
             Cutover cutover = Cutover.builder().name("frozen").switcher(f.coordinator()).link(f.link())
                     .drainBudget(Duration.ofSeconds(1)).listener(flipTimes(flips)).build();
             cutover.execute();
             int mark = frozen.acked().size();
-            signal("-CONT", frozen.process());
+            frozen.signal("-CONT");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> frozen.acked().size() - mark >= 30);
-            stopAll(f.members());
+            MemberJvm.stopAll(f.members());
             ReplicationLink reverse = cutover.reverseLink().orElseThrow();
             reverse.stream().awaitFence(Duration.ofSeconds(30));
             verify(f.table(), f.members(), Set.of(), flips, Side.BLUE);
@@ -404,7 +366,7 @@ public abstract class FleetScenario {
     void memberJoiningMidCutover_writesOnTheOldSideOnlyBeforeTheFence_andEndsOnTheNewSide_theCutoverFlips()
             throws Exception {
         try (Fleet f = fleet("joined", 1)) {
-            Member joiner = launch("joined", f.table(), "j1", Side.BLUE, true);
+            MemberJvm joiner = launch("joined", f.table(), "j1", Side.BLUE, true);
             await().atMost(Duration.ofSeconds(60)).until(() -> joiner.lines().contains("WAITING"));
             List<Instant> flips = new CopyOnWriteArrayList<>();
             List<String> heldUp = new CopyOnWriteArrayList<>(); // what the listener saw, asserted below
@@ -412,7 +374,7 @@ public abstract class FleetScenario {
                 @Override
                 public void phaseFinished(String cutover, Phase phase, Duration took) {
                     if (phase == Phase.PAUSE) {
-                        signalJoin(joiner);
+                        joiner.signalJoin();
                         heldUp.add("join signalled");
                     }
                 }
@@ -437,8 +399,8 @@ public abstract class FleetScenario {
             assertThat(joiner.lines()).contains("READY blue");
             int mark = joiner.acked().size();
             await().atMost(Duration.ofSeconds(30)).until(() -> joiner.acked().size() - mark >= 30);
-            List<Member> all = List.of(f.members().get(0), joiner);
-            stopAll(all);
+            List<MemberJvm> all = List.of(f.members().get(0), joiner);
+            MemberJvm.stopAll(all);
             ReplicationLink reverse = cutover.reverseLink().orElseThrow();
             reverse.stream().awaitFence(Duration.ofSeconds(30));
 
@@ -459,26 +421,10 @@ public abstract class FleetScenario {
         }
     }
 
-    /** Sends the join signal to a member launched with {@code joinOnSignal}. */
-    protected static void signalJoin(Member m) {
-        try {
-            m.process().getOutputStream().write('\n');
-            m.process().getOutputStream().flush();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not signal " + m.id() + " to join", e);
-        }
-    }
-
     /** Holds the cutover's thread (from its listener) until the condition holds, and notes it. */
     private static void hold(List<String> seen, String what, java.util.concurrent.Callable<Boolean> until) {
         await().atMost(Duration.ofSeconds(30)).until(until);
         seen.add(what);
-    }
-
-    private static void signal(String signal, Process p) throws Exception {
-        Process kill = new ProcessBuilder("kill", signal, String.valueOf(p.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
     }
 
     /**
@@ -493,11 +439,11 @@ public abstract class FleetScenario {
      * @param first the live side before the first flip
      * @return the acknowledged tags
      */
-    protected Set<String> verify(String table, List<Member> members, Set<String> alsoAcked, List<Instant> flips, Side first)
+    protected Set<String> verify(String table, List<MemberJvm> members, Set<String> alsoAcked, List<Instant> flips, Side first)
             throws SQLException {
         Side live = flips.size() % 2 == 0 ? first : first.other();
         Set<String> acked = new HashSet<>(alsoAcked);
-        for (Member m : members) {
+        for (MemberJvm m : members) {
             acked.addAll(m.acked());
         }
         List<List<Object>> onLive = rows(live, table);
