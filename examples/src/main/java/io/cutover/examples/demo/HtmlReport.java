@@ -65,7 +65,8 @@ final class HtmlReport {
                 .append(card("longest write pause", ms(maxPause) + " ms"))
                 .append("</div>");
 
-        h.append("<h2>Write throughput, writes/s</h2>");
+        h.append("<h2>Write throughput, writes/s").append(options.instances() > 1 ? " (the coordinating instance; the"
+                + " instances table below has every one's writes)" : "").append("</h2>");
         List<long[]> checks = timeline.checks();
         h.append(chart(samples, pauses, checks, end, i -> rate[i], "writes/s", true));
         h.append("<h2>Stream lag, events not yet applied</h2>");
