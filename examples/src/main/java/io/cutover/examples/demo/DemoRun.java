@@ -11,7 +11,6 @@ import io.cutover.Side;
 import io.cutover.WritePauser;
 import io.cutover.ReplicationLink;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -200,7 +199,8 @@ public final class DemoRun {
      * @return the reverse link, or null if the cutover did not flip
      */
     private ReplicationLink cutOver(int round, String what, ReplicationLink link, ConnectionSwitcher switcher,
-            WriteLoad load, Timeline timeline, DemoDatabases db, UsersTable table, UserModel model) throws SQLException {
+            WriteLoad load, Timeline timeline, DemoDatabases db, UsersTable table, UserModel model)
+            throws SQLException, IOException {
         Side from = link.source();
         Side to = link.target();
         out.printf("%n== %s %d: %s -> %s, under load ==%n", what, round, from, to);
@@ -236,13 +236,9 @@ public final class DemoRun {
         long checkStart = timeline.nowMillis();
         load.stop();
         UserModel expected = model;
-        try {
-            if (fleet != null) {
-                fleet.stopWriters();
-                expected = fleet.withMembers(model);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the member instances did not stop their writers: " + e.getMessage(), e);
+        if (fleet != null) {
+            fleet.stopWriters();
+            expected = fleet.withMembers(model);
         }
         out.printf("Writers stopped%s. Waiting for the stream %s -> %s to apply a fence ...%n",
                 fleet == null ? "" : " on all " + (fleet.size() + 1) + " instances", to, from);
@@ -250,12 +246,8 @@ public final class DemoRun {
         verify(what + " " + round + ": every acknowledged write on " + to, to, db, table, expected);
         verify(what + " " + round + ": and back on " + from + " through the reverse transform", from, db, table, expected);
         load.start();
-        try {
-            if (fleet != null) {
-                fleet.startWriters();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the member instances did not start their writers again: " + e.getMessage(), e);
+        if (fleet != null) {
+            fleet.startWriters();
         }
         timeline.check(checkStart, timeline.nowMillis());
         return back;
