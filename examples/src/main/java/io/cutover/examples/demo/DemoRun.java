@@ -34,6 +34,8 @@ public final class DemoRun {
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final Duration FENCE_WAIT = Duration.ofSeconds(30);
     private static final Duration COPY_WAIT = Duration.ofMinutes(5);
+    private static final Lag MAX_LAG_TO_START = new Lag(50_000, Duration.ofSeconds(10));
+    private static final Duration LAG_WAIT = Duration.ofMinutes(3);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -211,9 +213,10 @@ public final class DemoRun {
                 .drainBudget(Duration.ofMillis(500))
                 .catchUpBudget(Duration.ofSeconds(5))
                 .totalBudget(Duration.ofSeconds(8))
-                .maxLagToStart(new Lag(50_000, Duration.ofSeconds(10)))
+                .maxLagToStart(MAX_LAG_TO_START)
                 .listener(new PhasePrinter(out, timeline, from))
                 .build();
+        awaitLag(link);
         load.takeSlowestMillis();
         CutoverResult result;
         try {
@@ -251,6 +254,21 @@ public final class DemoRun {
         }
         timeline.check(checkStart, timeline.nowMillis());
         return back;
+    }
+
+    /**
+     * Gives a stream that fell behind (a slow or busy machine, several instances writing) time to
+     * catch up before the cutover's preflight judges its lag; writes go on meanwhile.
+     */
+    private void awaitLag(ReplicationLink link) {
+        long deadline = System.nanoTime() + LAG_WAIT.toNanos();
+        Lag lag = link.stream().lag();
+        while (!lag.within(MAX_LAG_TO_START) && System.nanoTime() < deadline) {
+            out.printf("  the stream lags %s, above %s: waiting for it to catch up before the cutover%n", lag,
+                    MAX_LAG_TO_START);
+            sleep(1000);
+            lag = link.stream().lag();
+        }
     }
 
     private void verify(String label, Side side, DemoDatabases db, UsersTable table, UserModel model)
