@@ -17,10 +17,28 @@ import java.util.concurrent.locks.LockSupport;
  * printing {@code READY <side>} once, then {@code ACK <tag>} for each committed write and
  * {@code ERR <tag> <why>} for each refused one, until its standard input closes; then {@code DONE}.
  * A dialect's member main builds the pools, the channel and the switcher, then calls {@link #run}.
+ * A member told to join on a signal calls {@link #awaitJoinSignal()} first: it prints {@code WAITING}
+ * and joins (builds its switcher) only when a line arrives on its standard input, so a test can time
+ * the join to a moment of a cutover without waiting for a JVM to start.
  */
 public final class FleetMemberLoop {
 
+    /** The argument a member main takes, after its usual ones, to join on a signal. */
+    public static final String JOIN_ON_SIGNAL = "join-on-signal";
+
+    private static final BufferedReader STDIN = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
     private FleetMemberLoop() {
+    }
+
+    /**
+     * Prints {@code WAITING} and blocks until a line (or EOF) arrives on standard input.
+     *
+     * @throws java.io.IOException if standard input cannot be read
+     */
+    public static void awaitJoinSignal() throws java.io.IOException {
+        new PrintStream(System.out, true, StandardCharsets.UTF_8).println("WAITING");
+        STDIN.readLine();
     }
 
     /**
@@ -34,7 +52,7 @@ public final class FleetMemberLoop {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         AtomicBoolean stop = new AtomicBoolean();
         Thread stdin = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            try (BufferedReader r = STDIN) {
                 while (r.readLine() != null) {
                     // nothing is sent; EOF means stop
                 }

@@ -15,7 +15,6 @@ import io.cutover.Side;
 import io.cutover.spi.FleetChannel;
 import io.cutover.spi.FleetHeartbeat;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -100,37 +99,23 @@ public abstract class FleetScenario {
         processes.forEach(Process::destroyForcibly);
     }
 
-    /** One member JVM and the file its stdout goes to. */
-    protected record Member(String id, Process process, Path out) {
-        List<String> lines() {
-            try {
-                return Files.readAllLines(out, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return List.of();
-            }
-        }
-
-        Set<String> acked() {
-            return lines().stream().filter(l -> l.startsWith("ACK ")).map(l -> l.substring(4)).collect(Collectors.toSet());
-        }
-
-        List<String> errors() {
-            return lines().stream().filter(l -> l.startsWith("ERR ")).toList();
-        }
+    protected MemberJvm launch(String fleet, String table, String id, Side configured) throws IOException {
+        return launch(fleet, table, id, configured, false);
     }
 
-    protected Member launch(String fleet, String table, String id, Side configured) throws IOException {
-        Path dir = Path.of("target", "fleet-it");
-        Files.createDirectories(dir);
-        Path out = dir.resolve(fleet + "-" + id + "-" + System.nanoTime() + ".out");
-        Path err = dir.resolve(fleet + "-" + id + "-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
-        command.addAll(memberMain(fleet, table, id, configured));
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        processes.add(p);
-        return new Member(id, p, out);
+    /**
+     * Starts a member JVM.
+     *
+     * @param joinOnSignal true to have it print {@code WAITING} and join only when {@link MemberJvm#signalJoin} is called
+     */
+    protected MemberJvm launch(String fleet, String table, String id, Side configured, boolean joinOnSignal) throws IOException {
+        List<String> main = new ArrayList<>(memberMain(fleet, table, id, configured));
+        if (joinOnSignal) {
+            main.add(FleetMemberLoop.JOIN_ON_SIGNAL);
+        }
+        MemberJvm m = MemberJvm.start(id, main, fleet + "-" + id);
+        processes.add(m.process());
+        return m;
     }
 
     @Test
@@ -167,7 +152,7 @@ public abstract class FleetScenario {
             assertThat(channel.readLiveSide()).contains(new LiveSide(Side.BLUE, 2));
 
             // Three members whose static configuration says green: they come up on the recorded side, blue.
-            List<Member> members = new ArrayList<>();
+            List<MemberJvm> members = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 members.add(launch("it", table, "m" + i, Side.GREEN));
             }
@@ -195,10 +180,10 @@ public abstract class FleetScenario {
             }
             assertThat(channel.readLiveSide()).contains(new LiveSide(Side.GREEN, 5));
 
-            for (Member m : members) {
+            for (MemberJvm m : members) {
                 m.process().getOutputStream().close(); // EOF on stdin: the member stops
             }
-            for (Member m : members) {
+            for (MemberJvm m : members) {
                 assertThat(m.process().waitFor(30, TimeUnit.SECONDS)).as(m.id() + " stopped").isTrue();
                 assertThat(m.process().exitValue()).as(m.id() + " exit").isZero();
             }
@@ -227,52 +212,9 @@ public abstract class FleetScenario {
         }
     }
 
-    /** Writes through a switcher in this JVM, as a member JVM does, until closed. */
-    private static final class InJvmWriter implements AutoCloseable {
-        private final Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        private final Thread thread;
-
-        InJvmWriter(ConnectionSwitcher switcher, String insert) {
-            thread = new Thread(() -> {
-                long n = 0;
-                while (!stop.get()) {
-                    String tag = "c-" + (n++);
-                    try (Connection c = switcher.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
-                        ps.setString(1, tag);
-                        ps.setString(2, "coordinator");
-                        ps.executeUpdate();
-                        acked.add(tag);
-                    } catch (SQLException | RuntimeException e) {
-                        refused.incrementAndGet();
-                        log.warn("coordinator's write {} refused: {}", tag, e.getMessage());
-                    }
-                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-                }
-            }, "coordinator-writes");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        Set<String> acked() {
-            return acked;
-        }
-
-        int refused() {
-            return refused.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        }
-    }
-
     /** A fleet under way: a forward link, a coordinator in this JVM, three writing member JVMs. */
     private record Fleet(String table, ReplicationLink link, FleetChannel channel, ConnectionSwitcher coordinator,
-            List<Member> members) implements AutoCloseable {
+            List<MemberJvm> members) implements AutoCloseable {
         @Override
         public void close() {
             coordinator.close();
@@ -281,6 +223,10 @@ public abstract class FleetScenario {
     }
 
     private Fleet fleet(String name) throws IOException {
+        return fleet(name, 3);
+    }
+
+    private Fleet fleet(String name, int size) throws IOException {
         String table = name + "_rows";
         for (Side side : Side.values()) {
             sides().exec(side, createTable(table));
@@ -293,24 +239,14 @@ public abstract class FleetScenario {
                 .fleet(FleetMember.builder(channel).memberId("coordinator").heartbeatInterval(Duration.ofMillis(100))
                         .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3)))
                 .build();
-        List<Member> members = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
+        List<MemberJvm> members = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
             members.add(launch(name, table, "m" + i, Side.BLUE));
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> members.stream().allMatch(m -> m.acked().size() >= 20));
-        await().atMost(Duration.ofSeconds(10)).until(() -> live(channel).containsAll(Set.of("m1", "m2", "m3")));
+        Set<String> ids = members.stream().map(MemberJvm::id).collect(Collectors.toSet());
+        await().atMost(Duration.ofSeconds(10)).until(() -> live(channel).containsAll(ids));
         return new Fleet(table, link, channel, coordinator, members);
-    }
-
-    private static void stopAll(List<Member> members) throws Exception {
-        for (Member m : members) {
-            if (m.process().isAlive()) {
-                m.process().getOutputStream().close();
-            }
-        }
-        for (Member m : members) {
-            assertThat(m.process().waitFor(30, TimeUnit.SECONDS)).as(m.id() + " stopped").isTrue();
-        }
     }
 
     private static CutoverListener flipTimes(List<Instant> flips) {
@@ -328,7 +264,7 @@ public abstract class FleetScenario {
     void memberKilledMidCutover_theCutoverEndsWithinBudget_itsAcknowledgedWritesStay_andItsRestartComesUpOnTheLiveSide()
             throws Exception {
         try (Fleet f = fleet("killed")) {
-            Member victim = f.members().get(1);
+            MemberJvm victim = f.members().get(1);
             List<Instant> flips = new CopyOnWriteArrayList<>();
             CutoverListener killAtPause = new CutoverListener() {
                 @Override
@@ -359,13 +295,13 @@ public abstract class FleetScenario {
             assertThat(victim.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(f.coordinator().current()).isEqualTo(Side.GREEN);
 
-            Member restarted = launch("killed", f.table(), "r2", Side.BLUE); // the same instance, restarted
+            MemberJvm restarted = launch("killed", f.table(), "r2", Side.BLUE); // the same instance, restarted
 
             await().atMost(Duration.ofSeconds(60)).until(() -> restarted.acked().size() >= 20);
             assertThat(restarted.lines()).contains("READY green");
-            List<Member> all = new ArrayList<>(f.members());
+            List<MemberJvm> all = new ArrayList<>(f.members());
             all.add(restarted);
-            List<Member> running = all.stream().filter(m -> m != victim).toList();
+            List<MemberJvm> running = all.stream().filter(m -> m != victim).toList();
             List<Integer> marks = running.stream().map(m -> m.acked().size()).toList();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (int i = 0; i < running.size(); i++) {
@@ -375,7 +311,7 @@ public abstract class FleetScenario {
                 }
                 return true;
             });
-            stopAll(running);
+            MemberJvm.stopAll(running);
             ReplicationLink reverse = flipped.reverseLink().orElseThrow();
             reverse.stream().awaitFence(Duration.ofSeconds(30));
             Set<String> acked = verify(f.table(), all, Set.of(), flips, Side.BLUE);
@@ -391,18 +327,18 @@ public abstract class FleetScenario {
     @Test
     void memberFrozenThroughTheFlip_neverWritesTheOldSide_andMovesToTheNewSideWhenItThaws() throws Exception {
         try (Fleet f = fleet("frozen")) {
-            Member frozen = f.members().get(2);
-            signal("-STOP", frozen.process());
+            MemberJvm frozen = f.members().get(2);
+            frozen.signal("-STOP");
             await().atMost(Duration.ofSeconds(10)).until(() -> !live(f.channel()).contains("m3"));
             List<Instant> flips = new CopyOnWriteArrayList<>();
             Cutover cutover = Cutover.builder().name("frozen").switcher(f.coordinator()).link(f.link())
                     .drainBudget(Duration.ofSeconds(1)).listener(flipTimes(flips)).build();
             cutover.execute();
             int mark = frozen.acked().size();
-            signal("-CONT", frozen.process());
+            frozen.signal("-CONT");
 
             await().atMost(Duration.ofSeconds(30)).until(() -> frozen.acked().size() - mark >= 30);
-            stopAll(f.members());
+            MemberJvm.stopAll(f.members());
             ReplicationLink reverse = cutover.reverseLink().orElseThrow();
             reverse.stream().awaitFence(Duration.ofSeconds(30));
             verify(f.table(), f.members(), Set.of(), flips, Side.BLUE);
@@ -417,10 +353,78 @@ public abstract class FleetScenario {
         }
     }
 
-    private static void signal(String signal, Process p) throws Exception {
-        Process kill = new ProcessBuilder("kill", signal, String.valueOf(p.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
+    /**
+     * The design's outcome is a flip, not an abort: a member that joins after the PAUSE went out is not
+     * waited for (the coordinator asked the members it saw), its writes land on the old side while that
+     * side is still unguarded (before the fence, so the stream carries them over), the guard refuses
+     * them from then on, and the FLIP command (or the durable live side) moves it to the new side.
+     * The joiner's JVM is started beforehand and joins (builds its switcher) when the pause completes;
+     * the cutover is held at the start of GUARD until the joiner has written on blue, and at the start of
+     * CATCH_UP until blue's guard has refused it, so both windows are exercised on every run.
+     */
+    @Test
+    void memberJoiningMidCutover_writesOnTheOldSideOnlyBeforeTheFence_andEndsOnTheNewSide_theCutoverFlips()
+            throws Exception {
+        try (Fleet f = fleet("joined", 1)) {
+            MemberJvm joiner = launch("joined", f.table(), "j1", Side.BLUE, true);
+            await().atMost(Duration.ofSeconds(60)).until(() -> joiner.lines().contains("WAITING"));
+            List<Instant> flips = new CopyOnWriteArrayList<>();
+            List<String> heldUp = new CopyOnWriteArrayList<>(); // what the listener saw, asserted below
+            CutoverListener joinDuringPause = new CutoverListener() {
+                @Override
+                public void phaseFinished(String cutover, Phase phase, Duration took) {
+                    if (phase == Phase.PAUSE) {
+                        joiner.signalJoin();
+                        heldUp.add("join signalled");
+                    }
+                }
+
+                @Override
+                public void phaseStarted(String cutover, Phase phase) {
+                    if (phase == Phase.GUARD) {
+                        hold(heldUp, "acked on blue before the guard", () -> joiner.acked().size() >= 5);
+                    } else if (phase == Phase.CATCH_UP) {
+                        hold(heldUp, "refused by blue's guard", () -> !joiner.errors().isEmpty());
+                    }
+                }
+            };
+            Cutover cutover = Cutover.builder().name("joined").switcher(f.coordinator()).link(f.link())
+                    .drainBudget(Duration.ofSeconds(1)).totalBudget(Duration.ofSeconds(60)).catchUpBudget(Duration.ofSeconds(20))
+                    .listener(joinDuringPause).listener(flipTimes(flips)).build();
+
+            CutoverResult result = cutover.execute();
+
+            assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
+            assertThat(heldUp).containsExactly("join signalled", "acked on blue before the guard", "refused by blue's guard");
+            assertThat(joiner.lines()).contains("READY blue");
+            int mark = joiner.acked().size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> joiner.acked().size() - mark >= 30);
+            List<MemberJvm> all = List.of(f.members().get(0), joiner);
+            MemberJvm.stopAll(all);
+            ReplicationLink reverse = cutover.reverseLink().orElseThrow();
+            reverse.stream().awaitFence(Duration.ofSeconds(30));
+
+            verify(f.table(), all, Set.of(), flips, Side.BLUE);
+            long flipMs = flips.get(0).toEpochMilli();
+            List<List<Object>> joinerRows = rows(Side.GREEN, f.table()).stream().filter(r -> "j1".equals(r.get(1))).toList();
+            assertThat(joinerRows).filteredOn(r -> ((Number) r.get(3)).longValue() < flipMs).as("joiner's rows before the flip")
+                    .hasSizeGreaterThanOrEqualTo(5).allSatisfy(r -> assertThat(r.get(2)).isEqualTo((long) origin(Side.BLUE)));
+            assertThat(joinerRows).filteredOn(r -> ((Number) r.get(3)).longValue() >= flipMs).as("joiner's rows after the flip")
+                    .hasSizeGreaterThanOrEqualTo(30).allSatisfy(r -> assertThat(r.get(2)).isEqualTo((long) origin(Side.GREEN)));
+            // refused while blue was guarded and it had not moved yet: refusals, never writes on the old side
+            assertThat(joiner.errors()).isNotEmpty();
+            log.info("joiner: {} acknowledged, {} refused during the cutover; m1's refusals: {}", joiner.acked().size(),
+                    joiner.errors().size(), f.members().get(0).errors());
+            reverse.close();
+            reverse.sourceGuard().release();
+            reverse.targetGuard().release();
+        }
+    }
+
+    /** Holds the cutover's thread (from its listener) until the condition holds, and notes it. */
+    private static void hold(List<String> seen, String what, java.util.concurrent.Callable<Boolean> until) {
+        await().atMost(Duration.ofSeconds(30)).until(until);
+        seen.add(what);
     }
 
     /**
@@ -435,11 +439,11 @@ public abstract class FleetScenario {
      * @param first the live side before the first flip
      * @return the acknowledged tags
      */
-    protected Set<String> verify(String table, List<Member> members, Set<String> alsoAcked, List<Instant> flips, Side first)
+    protected Set<String> verify(String table, List<MemberJvm> members, Set<String> alsoAcked, List<Instant> flips, Side first)
             throws SQLException {
         Side live = flips.size() % 2 == 0 ? first : first.other();
         Set<String> acked = new HashSet<>(alsoAcked);
-        for (Member m : members) {
+        for (MemberJvm m : members) {
             acked.addAll(m.acked());
         }
         List<List<Object>> onLive = rows(live, table);

@@ -15,7 +15,8 @@ import java.time.Duration;
  * of the application's account on both sides, a switcher that joins the fleet through a channel of
  * the cutover account (it writes through read_only), and {@link FleetMemberLoop}'s writes.
  *
- * <p>Arguments: fleet, table, blue port, green port, database, member id, the side its static configuration names.
+ * <p>Arguments: fleet, table, blue port, green port, database, member id, the side its static configuration names,
+ * and optionally {@value FleetMemberLoop#JOIN_ON_SIGNAL}.
  */
 public final class MariaDbFleetMember {
 
@@ -35,6 +36,9 @@ public final class MariaDbFleetMember {
         int greenPort = Integer.parseInt(args[3]);
         String db = args[4];
         String id = args[5];
+        if (args.length > 7 && FleetMemberLoop.JOIN_ON_SIGNAL.equals(args[7])) {
+            FleetMemberLoop.awaitJoinSignal();
+        }
         try (HikariDataSource blue = pool(bluePort, db, id + "-blue");
                 HikariDataSource green = pool(greenPort, db, id + "-green");
                 FleetChannel channel = channel(fleet, bluePort, greenPort, db);

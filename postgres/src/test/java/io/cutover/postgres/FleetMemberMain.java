@@ -16,7 +16,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * One instance of a service on PostgreSQL, run in its own JVM by {@link PgFleetIT}: Hikari pools on
  * both sides, a switcher that joins the fleet, and {@link FleetMemberLoop}'s writes.
  *
- * <p>Arguments: fleet, table, blue port, green port, member id, the side its static configuration names.
+ * <p>Arguments: fleet, table, blue port, green port, member id, the side its static configuration names,
+ * and optionally {@value FleetMemberLoop#JOIN_ON_SIGNAL}.
  */
 public final class FleetMemberMain {
 
@@ -35,6 +36,9 @@ public final class FleetMemberMain {
         int bluePort = Integer.parseInt(args[2]);
         int greenPort = Integer.parseInt(args[3]);
         String id = args[4];
+        if (args.length > 6 && FleetMemberLoop.JOIN_ON_SIGNAL.equals(args[6])) {
+            FleetMemberLoop.awaitJoinSignal();
+        }
         try (HikariDataSource blue = pool(bluePort, id + "-blue");
                 HikariDataSource green = pool(greenPort, id + "-green");
                 FleetChannel channel = channel(fleet, bluePort, greenPort);

@@ -10,7 +10,12 @@ import java.io.PrintStream;
  * <pre>
  * mvn -B -q -Pdemo -pl examples -am package -DskipTests
  * mvn -B -q -Pdemo -pl examples -am package -DskipTests -Ddemo.args="--cutovers 2 --rate 1000"
+ * mvn -B -q -Pdemo -pl examples -am package -DskipTests -Ddemo.args="--instances 3"
  * </pre>
+ *
+ * <p>With {@code --instances N} the service runs as N instances in one fleet: this JVM and N-1
+ * {@link DemoMember} processes, each with its own switcher; every cutover pauses and flips them all,
+ * the checks count every instance's writes, and the summary shows each instance's own pause.
  *
  * See {@link DemoOptions#USAGE} for the flags, including real servers instead of embedded ones.
  */

@@ -89,6 +89,11 @@ final class DemoDatabases implements AutoCloseable {
         return side == Side.BLUE ? blueAdmin : greenAdmin;
     }
 
+    /** A side's JDBC URL, without credentials (those stay in the options). */
+    String url(Side side) {
+        return side == Side.BLUE ? blueUrl : greenUrl;
+    }
+
     String describe(Side side) {
         return side + " " + UrlText.withoutSecrets(side == Side.BLUE ? blueUrl : greenUrl);
     }
@@ -117,7 +122,7 @@ final class DemoDatabases implements AutoCloseable {
                 .build();
     }
 
-    private static HikariDataSource pool(String name, String url, String user, String password, int size) {
+    static HikariDataSource pool(String name, String url, String user, String password, int size) {
         HikariConfig c = new HikariConfig();
         c.setPoolName(name);
         c.setJdbcUrl(url);

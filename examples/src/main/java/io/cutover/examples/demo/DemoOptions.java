@@ -25,10 +25,15 @@ import java.util.Objects;
  * @param cutovers round trips, each a cutover to green and a rollback to blue
  * @param phase how long the load runs between steps (before each cutover and after it)
  * @param report where the HTML report goes
+ * @param instances instances of the service: this JVM coordinates, the others are member processes
+ *     with their own switcher, pools and writers ({@code writers} and {@code rate} are per instance)
  */
 public record DemoOptions(String blueUrl, String greenUrl, String blueUser, String bluePassword, String greenUser,
         String greenPassword, String table, int rows, int writers, int rate, int cutovers, Duration phase,
-        Path report) {
+        Path report, int instances) {
+
+    /** The most instances the demo starts (each is a JVM on this machine). */
+    public static final int MAX_INSTANCES = 16;
 
     /** Environment variable with blue's user. */
     public static final String BLUE_USER = "CUTOVER_BLUE_USER";
@@ -44,8 +49,11 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
             "Cutover demo: a small service writing continuously is moved from blue to green and back.",
             "",
             "  --rows N          rows seeded on blue (default 10000)",
-            "  --writers N       writer threads (default 4)",
-            "  --rate N          total writes per second, 0 = as fast as possible (default 400)",
+            "  --writers N       writer threads per instance (default 4)",
+            "  --rate N          writes per second per instance, 0 = as fast as possible (default 400)",
+            "  --instances N     instances of the service (default 1): this one coordinates the cutover, the",
+            "                    other N-1 are separate JVMs, each with its own switcher in the same fleet;",
+            "                    all pause and flip together (1 to " + MAX_INSTANCES + ")",
             "  --cutovers N      round trips blue -> green -> blue (default 1)",
             "  --seconds N       seconds of load between steps (default 3)",
             "  --report FILE     the HTML report (default target/cutover-demo-report.html)",
@@ -74,6 +82,7 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
      * @param cutovers see the record component
      * @param phase see the record component
      * @param report see the record component
+     * @param instances see the record component
      * @throws IllegalArgumentException if a number is out of range or only one URL is given
      */
     public DemoOptions {
@@ -91,6 +100,10 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
                     + " got rows=" + rows + " writers=" + writers + " rate=" + rate + " cutovers=" + cutovers
                     + " seconds=" + phase.toSeconds());
         }
+        if (instances < 1 || instances > MAX_INSTANCES) {
+            throw new IllegalArgumentException("--instances must be 1 to " + MAX_INSTANCES + " (each is a JVM), was "
+                    + instances);
+        }
     }
 
     /**
@@ -101,7 +114,7 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
     public static DemoOptions defaults() {
         return new DemoOptions(null, null, PostgresServer.USER, PostgresServer.PASSWORD, PostgresServer.USER,
                 PostgresServer.PASSWORD, "users", 10_000, 4, 400, 1, Duration.ofSeconds(3),
-                Path.of(System.getProperty("cutover.demo.reportDir", "target"), "cutover-demo-report.html"));
+                Path.of(System.getProperty("cutover.demo.reportDir", "target"), "cutover-demo-report.html"), 1);
     }
 
     /**
@@ -132,6 +145,7 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
         int cutovers = d.cutovers;
         Duration phase = d.phase;
         Path report = d.report;
+        int instances = d.instances;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.isBlank()) {
@@ -151,16 +165,17 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
                 case "--cutovers" -> cutovers = number(flag, value);
                 case "--seconds" -> phase = Duration.ofSeconds(number(flag, value));
                 case "--report" -> report = Path.of(value);
+                case "--instances" -> instances = number(flag, value);
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
             }
         }
         if (blueUrl == null && greenUrl == null) {
             return new DemoOptions(null, null, d.blueUser, d.bluePassword, d.greenUser, d.greenPassword,
-                    table == null ? d.table : table, rows, writers, rate, cutovers, phase, report);
+                    table == null ? d.table : table, rows, writers, rate, cutovers, phase, report, instances);
         }
         return new DemoOptions(blueUrl, greenUrl, env(env, BLUE_USER), env(env, BLUE_PASSWORD), env(env, GREEN_USER),
                 env(env, GREEN_PASSWORD), table == null ? "cutover_demo_users" : table, rows, writers, rate, cutovers,
-                phase, report);
+                phase, report, instances);
     }
 
     private static String env(Map<String, String> env, String name) {
@@ -184,7 +199,8 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
     public String toString() {
         return "DemoOptions[" + (embedded() ? "embedded PostgreSQL" : "blue " + UrlText.withoutSecrets(blueUrl)
                 + ", green " + UrlText.withoutSecrets(greenUrl)) + ", table " + table + ", rows " + rows + ", writers "
-                + writers + ", rate " + rate + "/s, cutovers " + cutovers + ", phase " + phase.toSeconds() + " s]";
+                + writers + ", rate " + rate + "/s" + (instances > 1 ? " per instance, instances " + instances : "")
+                + ", cutovers " + cutovers + ", phase " + phase.toSeconds() + " s]";
     }
 
     /**
@@ -198,6 +214,18 @@ public record DemoOptions(String blueUrl, String greenUrl, String blueUser, Stri
      */
     public DemoOptions resized(int rows, int rate, Duration phase, Path report) {
         return new DemoOptions(blueUrl, greenUrl, blueUser, bluePassword, greenUser, greenPassword, table, rows, writers,
-                rate, cutovers, phase, report);
+                rate, cutovers, phase, report, instances);
+    }
+
+    /**
+     * Returns a copy with another number of instances.
+     *
+     * @param n instances, 1 to {@link #MAX_INSTANCES}
+     * @return the copy
+     * @throws IllegalArgumentException if n is out of range
+     */
+    public DemoOptions withInstances(int n) {
+        return new DemoOptions(blueUrl, greenUrl, blueUser, bluePassword, greenUser, greenPassword, table, rows, writers,
+                rate, cutovers, phase, report, n);
     }
 }

@@ -9,14 +9,15 @@ import java.util.List;
  *
  * @param cutovers every cutover and rollback, in order
  * @param verifications every comparison of a database with the acknowledged writes, in order
- * @param writes writes acknowledged during the run
+ * @param writes writes acknowledged during the run, by every instance
  * @param writesOnGreen of those, the ones that went to green
  * @param failedWrites writes refused or failed (none expected)
  * @param report the HTML report, or null if it could not be written
  * @param failure why the run stopped early, or null
+ * @param instances what each instance of the service did, the coordinating one first
  */
 public record DemoResult(List<CutoverResult> cutovers, List<Verification> verifications, long writes,
-        long writesOnGreen, long failedWrites, Path report, String failure) {
+        long writesOnGreen, long failedWrites, Path report, String failure, List<InstanceReport> instances) {
 
     /**
      * Validates and copies.
@@ -28,9 +29,11 @@ public record DemoResult(List<CutoverResult> cutovers, List<Verification> verifi
      * @param failedWrites see the record component
      * @param report see the record component
      * @param failure see the record component
+     * @param instances see the record component
      */
     public DemoResult {
         cutovers = List.copyOf(cutovers);
+        instances = List.copyOf(instances);
         verifications = List.copyOf(verifications);
     }
 

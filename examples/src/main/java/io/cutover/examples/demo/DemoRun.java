@@ -34,12 +34,15 @@ public final class DemoRun {
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final Duration FENCE_WAIT = Duration.ofSeconds(30);
     private static final Duration COPY_WAIT = Duration.ofMinutes(5);
+    private static final Lag MAX_LAG_TO_START = new Lag(50_000, Duration.ofSeconds(10));
+    private static final Duration LAG_WAIT = Duration.ofMinutes(3);
 
     private final DemoOptions options;
     private final PrintStream out;
     private final List<CutoverResult> results = new ArrayList<>();
     private final List<Verification> verifications = new ArrayList<>();
     private final List<Long> slowestWrites = new ArrayList<>();
+    private DemoFleet fleet; // null with one instance
 
     /**
      * Prepares a run.
@@ -57,8 +60,9 @@ public final class DemoRun {
      *
      * @return what happened; see {@link DemoResult#succeeded(int)}
      * @throws SQLException if setting up or checking the tables fails
+     * @throws IOException if a member process of {@code --instances} does not start or answer
      */
-    public DemoResult run() throws SQLException {
+    public DemoResult run() throws SQLException, IOException {
         out.println("Cutover demo  " + options);
         try (DemoDatabases db = DemoDatabases.open(options, out); Timeline timeline = new Timeline()) {
             UsersTable table = new UsersTable(options.table(), db.dialect());
@@ -70,14 +74,21 @@ public final class DemoRun {
             out.printf("Green: %s(id, name, email, phone)  v2, empty; phone is computed from the row on the way%n",
                     table.name());
 
-            WritePauser pauser = WritePauser.builder().name("demo").maxWaitWhilePaused(Duration.ofSeconds(5)).build();
-            try (ConnectionSwitcher switcher = ConnectionSwitcher.builder().blue(db.pool(Side.BLUE))
-                    .green(db.pool(Side.GREEN)).pauser(pauser).build()) {
+            TimedPauser pauser = new TimedPauser(WritePauser.builder().name("demo").maxWaitWhilePaused(Duration.ofSeconds(5))
+                    .build());
+            if (options.instances() > 1) {
+                out.printf("%nStarting %d more instances of the service, each a JVM with its own pools, switcher and"
+                        + " writers, joined in one fleet with this one%n", options.instances() - 1);
+            }
+            try (DemoFleet members = options.instances() > 1 ? DemoFleet.start(options, db, table.name(), out) : null;
+                    ConnectionSwitcher switcher = switcher(db, pauser, members)) {
+                fleet = members;
                 WriteLoad load = new WriteLoad(switcher, table, model, options.writers(), options.rate());
                 timeline.start(load, switcher::current);
                 load.start();
                 out.printf("%nService running: %d writer threads through a ConnectionSwitcher over two HikariCP pools,"
-                        + " %s%n", options.writers(), options.rate() == 0 ? "as fast as they can" : options.rate() + " writes/s");
+                        + " %s%s%n", options.writers(), options.rate() == 0 ? "as fast as they can" : options.rate() + " writes/s",
+                        members == null ? "" : ", in each of " + options.instances() + " instances");
                 String failure = null;
                 ReplicationLink link = db.link("demo", table);
                 timeline.follow(link::stream);
@@ -102,14 +113,36 @@ public final class DemoRun {
                     load.stop();
                     closeQuietly(link);
                 }
-                out.printf("%nWrites acknowledged: %,d (%,d on green), failed: %,d%s%n", load.acknowledged(),
-                        load.acknowledgedOnGreen(), load.failed(),
-                        load.lastFailure() == null ? "" : " (last: " + load.lastFailure() + ")");
-                Path report = report(timeline, load);
-                return new DemoResult(results, verifications, load.acknowledged(), load.acknowledgedOnGreen(),
-                        load.failed(), report, failure);
+                List<InstanceReport> instances = instances(load, pauser);
+                long writes = instances.stream().mapToLong(InstanceReport::acknowledged).sum();
+                long onGreen = instances.stream().mapToLong(InstanceReport::onGreen).sum();
+                long failed = instances.stream().mapToLong(InstanceReport::failed).sum();
+                out.printf("%nWrites acknowledged: %,d (%,d on green), failed: %,d%s%n", writes, onGreen, failed,
+                        load.lastFailure() == null ? "" : " (last here: " + load.lastFailure() + ")");
+                out.print(InstanceTable.console(instances));
+                Path report = report(timeline, writes, instances);
+                return new DemoResult(results, verifications, writes, onGreen, failed, report, failure, instances);
             }
         }
+    }
+
+    private static ConnectionSwitcher switcher(DemoDatabases db, WritePauser pauser, DemoFleet members) {
+        ConnectionSwitcher.Builder b = ConnectionSwitcher.builder().blue(db.pool(Side.BLUE)).green(db.pool(Side.GREEN))
+                .pauser(pauser);
+        return members == null ? b.build() : b.fleet(members.coordinator()).build();
+    }
+
+    /** Every instance's report, this one first; stops the members' writers for their final counts. */
+    private List<InstanceReport> instances(WriteLoad load, TimedPauser pauser) throws IOException {
+        List<InstanceReport> all = new ArrayList<>();
+        long slowest = slowestWrites.stream().mapToLong(Long::longValue).max().orElse(0);
+        all.add(new InstanceReport(DemoFleet.instanceName(0), ProcessHandle.current().pid(), load.acknowledged(),
+                load.acknowledgedOnGreen(), load.failed(), pauser.pauses(), slowest));
+        if (fleet != null) {
+            fleet.stopWriters();
+            all.addAll(fleet.reports());
+        }
+        return all;
     }
 
     /**
@@ -168,7 +201,8 @@ public final class DemoRun {
      * @return the reverse link, or null if the cutover did not flip
      */
     private ReplicationLink cutOver(int round, String what, ReplicationLink link, ConnectionSwitcher switcher,
-            WriteLoad load, Timeline timeline, DemoDatabases db, UsersTable table, UserModel model) throws SQLException {
+            WriteLoad load, Timeline timeline, DemoDatabases db, UsersTable table, UserModel model)
+            throws SQLException, IOException {
         Side from = link.source();
         Side to = link.target();
         out.printf("%n== %s %d: %s -> %s, under load ==%n", what, round, from, to);
@@ -179,9 +213,10 @@ public final class DemoRun {
                 .drainBudget(Duration.ofMillis(500))
                 .catchUpBudget(Duration.ofSeconds(5))
                 .totalBudget(Duration.ofSeconds(8))
-                .maxLagToStart(new Lag(50_000, Duration.ofSeconds(10)))
+                .maxLagToStart(MAX_LAG_TO_START)
                 .listener(new PhasePrinter(out, timeline, from))
                 .build();
+        awaitLag(link);
         load.takeSlowestMillis();
         CutoverResult result;
         try {
@@ -203,13 +238,37 @@ public final class DemoRun {
         watch(timeline, load, options.phase());
         long checkStart = timeline.nowMillis();
         load.stop();
-        out.printf("Writers stopped. Waiting for the stream %s -> %s to apply a fence ...%n", to, from);
+        UserModel expected = model;
+        if (fleet != null) {
+            fleet.stopWriters();
+            expected = fleet.withMembers(model);
+        }
+        out.printf("Writers stopped%s. Waiting for the stream %s -> %s to apply a fence ...%n",
+                fleet == null ? "" : " on all " + (fleet.size() + 1) + " instances", to, from);
         back.stream().awaitFence(FENCE_WAIT);
-        verify(what + " " + round + ": every acknowledged write on " + to, to, db, table, model);
-        verify(what + " " + round + ": and back on " + from + " through the reverse transform", from, db, table, model);
+        verify(what + " " + round + ": every acknowledged write on " + to, to, db, table, expected);
+        verify(what + " " + round + ": and back on " + from + " through the reverse transform", from, db, table, expected);
         load.start();
+        if (fleet != null) {
+            fleet.startWriters();
+        }
         timeline.check(checkStart, timeline.nowMillis());
         return back;
+    }
+
+    /**
+     * Gives a stream that fell behind (a slow or busy machine, several instances writing) time to
+     * catch up before the cutover's preflight judges its lag; writes go on meanwhile.
+     */
+    private void awaitLag(ReplicationLink link) {
+        long deadline = System.nanoTime() + LAG_WAIT.toNanos();
+        Lag lag = link.stream().lag();
+        while (!lag.within(MAX_LAG_TO_START) && System.nanoTime() < deadline) {
+            out.printf("  the stream lags %s, above %s: waiting for it to catch up before the cutover%n", lag,
+                    MAX_LAG_TO_START);
+            sleep(1000);
+            lag = link.stream().lag();
+        }
     }
 
     private void verify(String label, Side side, DemoDatabases db, UsersTable table, UserModel model)
@@ -219,10 +278,10 @@ public final class DemoRun {
         out.println("  " + v.line() + "   <- " + label);
     }
 
-    private Path report(Timeline timeline, WriteLoad load) {
+    private Path report(Timeline timeline, long writes, List<InstanceReport> instances) {
         try {
             Path path = HtmlReport.write(options.report(), options, timeline, results, verifications, slowestWrites,
-                    load.acknowledged());
+                    writes, instances);
             out.println("HTML report: " + path.toAbsolutePath());
             return path;
         } catch (IOException e) {

@@ -30,7 +30,8 @@ final class HtmlReport {
     }
 
     static Path write(Path path, DemoOptions options, Timeline timeline, List<CutoverResult> results,
-            List<Verification> verifications, List<Long> slowestWrites, long writes) throws IOException {
+            List<Verification> verifications, List<Long> slowestWrites, long writes, List<InstanceReport> instances)
+            throws IOException {
         List<Timeline.Sample> samples = timeline.samples();
         List<Timeline.PauseWindow> pauses = timeline.pauses();
         double[] rate = new double[samples.size()];
@@ -60,10 +61,12 @@ final class HtmlReport {
                 .append(card("result", ok ? "<span class=\"ok\">all checks held</span>" : "<span class=\"fail\">a check failed</span>"))
                 .append(card("writes acknowledged", String.format(Locale.ROOT, "%,d", writes)))
                 .append(card("cutovers", String.valueOf(results.size())))
+                .append(card("instances", String.valueOf(Math.max(1, instances.size()))))
                 .append(card("longest write pause", ms(maxPause) + " ms"))
                 .append("</div>");
 
-        h.append("<h2>Write throughput, writes/s</h2>");
+        h.append("<h2>Write throughput, writes/s").append(options.instances() > 1 ? " (the coordinating instance; the"
+                + " instances table below has every one's writes)" : "").append("</h2>");
         List<long[]> checks = timeline.checks();
         h.append(chart(samples, pauses, checks, end, i -> rate[i], "writes/s", true));
         h.append("<h2>Stream lag, events not yet applied</h2>");
@@ -76,6 +79,9 @@ final class HtmlReport {
                 .append(" with the acknowledged writes. Lag is the stream into the side not in use.</p>");
 
         h.append("<h2>Phases, ms</h2>").append(phaseTable(results, slowestWrites));
+        if (!instances.isEmpty()) {
+            h.append("<h2>Instances: each one's writes and its own write pause</h2>").append(InstanceTable.html(instances));
+        }
         h.append("<h2>Verifications</h2><table><tr><th>check</th><th>result</th><th>rows</th><th>expected</th>")
                 .append("<th>checksum</th><th>expected</th><th>missing</th><th>different</th><th>extra</th></tr>");
         for (Verification v : verifications) {
@@ -209,7 +215,7 @@ final class HtmlReport {
         return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1e6);
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,5 +1,9 @@
 package io.cutover.examples.demo;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -61,5 +65,45 @@ final class UserModel {
 
     long maxId() {
         return users.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    /** Adds every user and uncertain id of another model (whose ids do not overlap this one's). */
+    void addAll(UserModel other) {
+        users.putAll(other.users);
+        uncertain.addAll(other.uncertain);
+    }
+
+    /**
+     * Writes the model to a file, one line per user ({@code U id<TAB>name<TAB>email}) and per
+     * uncertain id ({@code X id}); call it while no writer runs. Another process reads it back
+     * with {@link #readFrom}.
+     */
+    void writeTo(Path file) throws IOException {
+        List<String> lines = new ArrayList<>(users.size() + uncertain.size());
+        for (User u : sorted()) {
+            lines.add("U\t" + u.id() + "\t" + u.name() + "\t" + u.email());
+        }
+        for (Long id : uncertain) {
+            lines.add("X\t" + id);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Reads a model {@link #writeTo} wrote. */
+    static UserModel readFrom(Path file) throws IOException {
+        UserModel m = new UserModel();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t");
+            if (f.length == 4 && "U".equals(f[0])) {
+                m.put(new User(Long.parseLong(f[1]), f[2], f[3]));
+            } else if (f.length == 2 && "X".equals(f[0])) {
+                m.markUncertain(Long.parseLong(f[1]));
+            } else {
+                throw new IOException(file + ": not a user model line: '" + line + "'");
+            }
+        }
+        return m;
     }
 }

@@ -40,13 +40,21 @@ final class WriteLoad {
     private volatile String lastFailure;
 
     WriteLoad(ConnectionSwitcher switcher, UsersTable table, UserModel model, int writers, int ratePerSecond) {
+        this(switcher, table, model, writers, ratePerSecond, 1);
+    }
+
+    /**
+     * A load whose new users get ids from {@code firstId} up (or past the model's largest id), so
+     * instances that share a table never write each other's rows.
+     */
+    WriteLoad(ConnectionSwitcher switcher, UsersTable table, UserModel model, int writers, int ratePerSecond, long firstId) {
         this.switcher = switcher;
         this.table = table;
         this.model = model;
         this.writers = writers;
         this.intervalNanos = ratePerSecond == 0 ? 0 : 1_000_000_000L * writers / ratePerSecond;
         this.nextId = new long[writers];
-        long base = model.maxId() + 1;
+        long base = Math.max(firstId, model.maxId() + 1);
         for (int i = 0; i < writers; i++) {
             long id = base;
             while (id % writers != i) {

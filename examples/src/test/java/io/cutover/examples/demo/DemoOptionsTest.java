@@ -45,6 +45,31 @@ class DemoOptionsTest {
     }
 
     @Test
+    void parse_instances_defaultsToOne_andIsShownOnlyWhenAFleetRuns() {
+        assertThat(DemoOptions.parse(new String[0], Map.of()).instances()).isEqualTo(1);
+        assertThat(DemoOptions.parse(new String[0], Map.of()).toString()).doesNotContain("instances");
+        DemoOptions three = DemoOptions.parse(new String[] {"--instances", "3", "--writers", "2"}, Map.of());
+        assertThat(three.instances()).isEqualTo(3);
+        assertThat(three.writers()).isEqualTo(2);
+        assertThat(three.toString()).contains("per instance, instances 3");
+        assertThat(DemoOptions.defaults().withInstances(4).instances()).isEqualTo(4);
+        assertThat(DemoOptions.defaults().withInstances(4).resized(10, 5, Duration.ZERO, DemoOptions.defaults().report())
+                .instances()).isEqualTo(4);
+    }
+
+    @Test
+    void parse_instances_rejectsZero_tooMany_andNonNumbers() {
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--instances", "0"}, Map.of()))
+                .hasMessageContaining("--instances must be 1 to " + DemoOptions.MAX_INSTANCES).hasMessageContaining("was 0");
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--instances", "17"}, Map.of()))
+                .hasMessageContaining("was 17");
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--instances", "three"}, Map.of()))
+                .hasMessageContaining("--instances needs a whole number, got 'three'");
+        assertThatThrownBy(() -> DemoOptions.parse(new String[] {"--instances"}, Map.of())).hasMessageContaining("needs a value");
+        assertThat(DemoOptions.USAGE).contains("--instances N");
+    }
+
+    @Test
     void urlText_dropsUserInfoAndQuery() {
         assertThat(UrlText.withoutSecrets("jdbc:mysql://root:pw@db:3306/app?password=x")).isEqualTo("jdbc:mysql://db:3306/app");
     }
