@@ -266,21 +266,42 @@ final class BatchApplier implements AutoCloseable {
         TargetTables.Table table = step.table;
         // Rows that carry different column sets (an unchanged TOAST value left out) need different SQL.
         Map<List<String>, List<Map<String, Object>>> byColumns = new LinkedHashMap<>();
+        List<String> columns = null;
+        List<Map<String, Object>> group = null;
         for (Map<String, Object> row : step.rows.values()) {
-            byColumns.computeIfAbsent(List.copyOf(row.keySet()), k -> new ArrayList<>()).add(row);
+            // Consecutive rows nearly always share their columns: compare instead of copying the names.
+            if (columns == null || !sameColumns(row, columns)) {
+                columns = List.copyOf(row.keySet());
+                group = byColumns.computeIfAbsent(columns, k -> new ArrayList<>());
+            }
+            group.add(row);
         }
         for (Map.Entry<List<String>, List<Map<String, Object>>> e : byColumns.entrySet()) {
-            List<String> columns = e.getKey();
-            PreparedStatement ps = statement(c, new StatementKey(table.name(), false, columns), table);
+            List<String> names = e.getKey();
+            PreparedStatement ps = statement(c, new StatementKey(table.name(), false, names), table);
             for (Map<String, Object> row : e.getValue()) {
                 int i = 1;
-                for (String col : columns) {
+                for (String col : names) {
                     dialect.bind(ps, i++, row.get(col), table.columnTypes().get(col));
                 }
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    // Same names in the same order.
+    private static boolean sameColumns(Map<String, Object> row, List<String> columns) {
+        if (row.size() != columns.size()) {
+            return false;
+        }
+        int i = 0;
+        for (String name : row.keySet()) {
+            if (!name.equals(columns.get(i++))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // SQLSTATE class 23: integrity constraint violation, possibly wrapped in a BatchUpdateException.

@@ -31,16 +31,21 @@ record Change(String table, Kind kind, Map<String, Object> key, Map<String, Obje
         DELETE
     }
 
+    // The class of Collections.unmodifiableMap's view: a map of that class is taken as given.
+    private static final Class<?> HANDED_OVER = Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
+
     /**
-     * Validates and copies.
+     * Validates and copies. A map already wrapped by {@link #handOver} (the decoder builds one per
+     * record and keeps no reference) is taken as it is: copying it again cost the apply thread two
+     * map copies per change.
      *
      * @throws NullPointerException if table, kind, key or values is null
      */
     public Change {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(kind, "kind");
-        key = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(key, "key")));
-        values = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(values, "values")));
+        key = frozen(Objects.requireNonNull(key, "key"));
+        values = frozen(Objects.requireNonNull(values, "values"));
         refetch = java.util.List.copyOf(Objects.requireNonNull(refetch, "refetch"));
     }
 
@@ -55,5 +60,23 @@ record Change(String table, Kind kind, Map<String, Object> key, Map<String, Obje
      */
     public Change(String table, Kind kind, Map<String, Object> key, Map<String, Object> values, long sourceMillis) {
         this(table, kind, key, values, sourceMillis, java.util.List.of());
+    }
+
+    /**
+     * Wraps a map its caller built for one change and will neither keep nor modify, so that the
+     * change takes it without a copy.
+     *
+     * @param map a map no one else holds
+     * @return an unmodifiable view of it
+     */
+    static Map<String, Object> handOver(Map<String, Object> map) {
+        return Collections.unmodifiableMap(map);
+    }
+
+    private static Map<String, Object> frozen(Map<String, Object> map) {
+        if (map.getClass() == HANDED_OVER) {
+            return map;
+        }
+        return map.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 }

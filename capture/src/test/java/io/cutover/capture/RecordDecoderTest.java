@@ -97,4 +97,35 @@ class RecordDecoderTest {
         assertThatThrownBy(() -> decoder.decode(record("t", "c", ROW, null, after, null)))
                 .hasMessageContaining("without a primary key");
     }
+
+    @Test
+    void decode_sameSchemaAgain_decodesEachRecordsOwnValues() {
+        Struct first = new Struct(ROW).put("id", 1).put("big", "a");
+        Struct second = new Struct(ROW).put("id", 2).put("big", "b");
+        Change one = ((RecordDecoder.RowChange) decoder.decode(record("t", "c", ROW, null, first, new Struct(KEY).put("id", 1)))).change();
+        Change two = ((RecordDecoder.RowChange) decoder.decode(record("t", "u", ROW, null, second, new Struct(KEY).put("id", 2)))).change();
+        assertThat(one.values()).containsExactly(Map.entry("id", 1), Map.entry("big", "a"));
+        assertThat(two.values()).containsExactly(Map.entry("id", 2), Map.entry("big", "b"));
+        assertThat(two.key()).containsExactly(Map.entry("id", 2));
+    }
+
+    @Test
+    void decode_unknownOperationOrEnvelopeWithoutSource_isSkipped() {
+        Struct after = new Struct(ROW).put("id", 1).put("big", "a");
+        assertThat(decoder.decode(record("t", "t", ROW, null, after, new Struct(KEY).put("id", 1)))).isInstanceOf(RecordDecoder.Skip.class);
+        Schema noSource = SchemaBuilder.struct().field("after", ROW).field("op", Schema.STRING_SCHEMA).build();
+        assertThat(decoder.decode(new SourceRecord(Map.of(), Map.of(), "x.t", noSource,
+                new Struct(noSource).put("after", after).put("op", "c")))).isInstanceOf(RecordDecoder.Skip.class);
+    }
+
+    @Test
+    void change_copiesAMapItWasNotHandedOver_andTakesAHandedOverOneAsIs() {
+        Map<String, Object> mutable = new java.util.LinkedHashMap<>(Map.of("id", 1));
+        Change copied = new Change("t", Change.Kind.UPSERT, mutable, mutable, 0L);
+        mutable.put("id", 2);
+        assertThat(copied.values()).containsExactly(Map.entry("id", 1));
+        assertThatThrownBy(() -> copied.values().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+        Map<String, Object> handed = Change.handOver(new java.util.LinkedHashMap<>(Map.of("id", 3)));
+        assertThat(new Change("t", Change.Kind.UPSERT, handed, handed, 0L).values()).isSameAs(handed);
+    }
 }
