@@ -93,6 +93,15 @@ final class TpcbSuite {
         for (String k : keys) {
             out.printf("| %s | %s | %s |%n", k, cpu(r.nativeSub(), k), cpu(r.cutover(), k));
         }
+        for (int round = 0; round < r.cutover().size(); round++) {
+            out.println();
+            out.printf("Where Cutover's replication threads are (stack samples every 20 ms after warm-up, round %d):%n", round + 1);
+            for (Map.Entry<String, Map<String, Double>> g : r.cutover().get(round).stackShares().entrySet()) {
+                out.printf("- %s: %s%n", g.getKey(), g.getValue().entrySet().stream()
+                        .map(e -> String.format("%s %.0f %%", e.getKey(), e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
+        }
     }
 
     private static String cpu(List<TpcbSustained.Run> runs, String key) {

@@ -38,7 +38,7 @@ final class TpcbSustained {
      */
     record Run(String side, double txPerSecond, double appliedChangesPerSecond, LagTrace lag, List<Double> backlogTx,
             List<Double> streamLagMs, long streamApplied, long failedTx, Map<String, Double> cpuUsPerChange,
-            double catchUpSeconds, boolean sameChecksum) {
+            Map<String, Map<String, Double>> stackShares, double catchUpSeconds, boolean sameChecksum) {
     }
 
     /** All rounds of both sides. */
@@ -119,6 +119,9 @@ final class TpcbSustained {
         List<long[]> counts = new ArrayList<>(); // {nanos, committed, applied tx}
         long streamApplied0 = link == null ? 0 : link.stream().status().appliedTotal();
         long failed;
+        Map<String, Double> perChange;
+        Map<String, Map<String, Double>> stacks;
+        StackSampler sampler = null;
         long t0;
         long greenTx0;
         try (Heartbeat heartbeat = Heartbeat.start(pair.blueAdmin());
@@ -128,11 +131,15 @@ final class TpcbSustained {
                 ConnectionSwitcher switcher = ConnectionSwitcher.between(bluePool, greenPool)) {
             heartbeat.awaitOnGreen(green, START_LIMIT);
             greenTx0 = TpcbTables.historyRows(green);
-            cpu.start();
             t0 = System.nanoTime();
             long next = t0;
             try (TpcbLoad load = TpcbLoad.start(switcher, tables, writers)) {
                 for (int s = 0; s < duration.toSeconds(); s++) {
+                    if (s == Math.min(warmup, duration.toSeconds() - 1)) {
+                        // CPU and stacks after the warm-up only, like the rates
+                        cpu.start();
+                        sampler = new StackSampler(TpcbSustained::profiled);
+                    }
                     next += 1_000_000_000L;
                     LockSupport.parkNanos(next - System.nanoTime());
                     long committed = load.committed();
@@ -146,9 +153,14 @@ final class TpcbSustained {
                     }
                 }
                 failed = load.failed();
+                // read before the writers end: a thread's CPU is gone with it
+                int from = Math.min(warmup, counts.size() - 1);
+                long appliedAfterWarmup = counts.get(counts.size() - 1)[2] - (from == 0 ? 0 : counts.get(from - 1)[2]);
+                perChange = cpu.perUnit(appliedAfterWarmup * TpcbTables.CHANGES_PER_TX);
+                sampler.close();
+                stacks = sampler.shares();
             }
             long[] last = counts.get(counts.size() - 1);
-            Map<String, Double> perChange = cpu.perUnit(last[2] * TpcbTables.CHANGES_PER_TX);
             long committedTotal = Sql.queryLong(pair.blueAdmin(), "SELECT count(*) FROM " + TpcbTables.HISTORY);
             double catchUp = catchUp(green, committedTotal, Duration.ofMinutes(3));
             boolean same = !Double.isNaN(catchUp) && awaitHeartbeatAndCompare(pair, heartbeat, green);
@@ -157,12 +169,17 @@ final class TpcbSustained {
             long[] first = from == 0 ? new long[] {t0, 0, 0} : counts.get(from - 1);
             double secs = (last[0] - first[0]) / 1e9;
             Run run = new Run(side, (last[1] - first[1]) / secs, (last[2] - first[2]) * TpcbTables.CHANGES_PER_TX / secs,
-                    new LagTrace(lag, warmup, 250), backlog, streamLag, streamApplied, failed, perChange, catchUp, same);
+                    new LagTrace(lag, warmup, 250), backlog, streamLag, streamApplied, failed, perChange, stacks, catchUp, same);
             LOG.info("TPC-B {}: {} tx/s written, {} changes/s applied on green, lag {}, catch-up after the load {} s",
                     side, String.format("%.0f", run.txPerSecond()), String.format("%.0f", run.appliedChangesPerSecond()),
                     run.lag().verdict(), String.format("%.1f", catchUp));
             return run;
         }
+    }
+
+    // the threads whose stacks are sampled: Debezium's decoding thread and the engine's worker threads
+    private static boolean profiled(String group) {
+        return group.startsWith("Debezium decoding") || group.startsWith("Cutover") || group.equals("pool-N-thread-N");
     }
 
     // {transactions applied on green (history rows), ms since the newest heartbeat on green was written}
