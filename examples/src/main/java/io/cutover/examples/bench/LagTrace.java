@@ -76,6 +76,34 @@ record LagTrace(List<Double> lagMs, int warmupSamples, double slackMs) {
                 bounded() ? "bounded" : "GROWING", window(), firstWindowMaxMs(), window(), lastWindowMaxMs());
     }
 
+    /**
+     * How long ago blue had committed what green holds now: the time at which the writers' committed
+     * count reached {@code applied}, found by linear interpolation between the samples, taken from
+     * {@code nowNanos}. Counts per transaction, so it does not depend on a heartbeat writer getting
+     * CPU on a busy machine. 0 when green holds everything committed so far.
+     *
+     * @param tNanos sample times, ascending, the first the load's start
+     * @param committed the writers' committed count at each time, not decreasing, 0 at the start
+     * @param n how many of the samples to use
+     * @param applied transactions green holds now
+     * @param nowNanos now
+     */
+    static double behindMs(long[] tNanos, long[] committed, int n, long applied, long nowNanos) {
+        if (n == 0 || applied >= committed[n - 1]) {
+            return 0;
+        }
+        int i = n - 1;
+        while (i > 0 && committed[i - 1] > applied) {
+            i--;
+        }
+        if (i == 0) {
+            return (nowNanos - tNanos[0]) / 1e6;
+        }
+        double frac = (double) (applied - committed[i - 1]) / (committed[i] - committed[i - 1]);
+        double reachedAt = tNanos[i - 1] + frac * (tNanos[i] - tNanos[i - 1]);
+        return Math.max(0, (nowNanos - reachedAt) / 1e6);
+    }
+
     private double at(int i) {
         return i < 0 || i >= lagMs.size() ? Double.NaN : lagMs.get(i);
     }

@@ -5,7 +5,6 @@ import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
 import io.cutover.CutoverException;
 import io.cutover.CutoverResult;
-import io.cutover.Phase;
 import io.cutover.PreflightException;
 import io.cutover.ReplicationLink;
 import io.cutover.ReplicationStream.State;
@@ -229,10 +228,5 @@ final class TpcbPause {
         while (link.stream().state() != State.STREAMING && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-    }
-
-    /** Phase names in the order Cutover runs them, for printing. */
-    static List<String> phaseOrder() {
-        return java.util.Arrays.stream(Phase.values()).map(Phase::name).toList();
     }
 }

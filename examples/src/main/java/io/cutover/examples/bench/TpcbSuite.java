@@ -53,7 +53,7 @@ final class TpcbSuite {
         out.printf("### Sustained apply, %d s per side, %d round(s), first %d s are warm-up (not in rates)%n", o.seconds(),
                 o.rounds(), warmup);
         out.println();
-        out.println("| side | round | writer tx/s | changes/s applied on green | lag start / middle / end / max (ms) | lag |"
+        out.println("| side | round | writer tx/s | changes/s applied on green | lag start / middle / end / max (ms, by committed count) | lag |"
                 + " backlog at end (tx) | catch-up after load | checksum | failed tx |");
         out.println("|---|---|---|---|---|---|---|---|---|---|");
         List<TpcbSustained.Run> all = new ArrayList<>();
@@ -79,8 +79,10 @@ final class TpcbSuite {
                     run.streamApplied(), run.streamLagMs().stream().map(d -> String.format("%.0f", d)).toList());
         }
         for (TpcbSustained.Run run : all) {
-            out.printf("%s heartbeat lag per second (ms): %s%n", run.side(),
+            out.printf("%s lag per second (ms, by committed count): %s%n", run.side(),
                     run.lag().lagMs().stream().map(d -> String.format("%.0f", d)).toList());
+            out.printf("%s heartbeat age on green per second (ms; %s): %s%n", run.side(), run.heartbeatLag().verdict(),
+                    run.heartbeatLag().lagMs().stream().map(d -> String.format("%.0f", d)).toList());
         }
         out.println();
         out.println("CPU per change applied on green, in us (median over rounds; servers from /proc by process title):");

@@ -43,6 +43,18 @@ class TpcbLogicTest {
     }
 
     @Test
+    void behindMs_isHowLongAgoBlueHadCommittedWhatGreenHolds() {
+        long s = 1_000_000_000L;
+        long[] t = {0, s, 2 * s, 3 * s};
+        long[] committed = {0, 1000, 2000, 3000};
+        // green holds 1500: blue had that at 1.5 s; now is 3.2 s
+        assertThat(LagTrace.behindMs(t, committed, 4, 1500, 3 * s + s / 5)).isCloseTo(1700.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(LagTrace.behindMs(t, committed, 4, 3000, 3 * s + s / 5)).isZero();
+        assertThat(LagTrace.behindMs(t, committed, 4, 0, 3 * s)).isCloseTo(3000.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(LagTrace.behindMs(t, committed, 2, 500, s)).isCloseTo(500.0, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void cpuGroups_nameTheThreadsAndProcessesTheBreakdownIsAbout() {
         assertThat(CpuProfile.javaGroup("tpcb-writer-7")).startsWith("load writers");
         assertThat(CpuProfile.javaGroup("debezium-postgresconnector-tpcb0-change-event-source-coordinator"))
