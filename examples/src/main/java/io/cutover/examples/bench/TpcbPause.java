@@ -107,11 +107,7 @@ final class TpcbPause {
             double rate = load.committed() / ((System.nanoTime() - t0) / 1e9);
             return new Result("Cutover", pauses, steps, refused, aborted, reasons, rate, load.failed());
         } finally {
-            try {
-                link.targetGuard().release();
-            } finally {
-                link.close();
-            }
+            Streams.release(link);
         }
     }
 

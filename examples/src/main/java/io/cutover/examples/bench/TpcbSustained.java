@@ -100,11 +100,7 @@ final class TpcbSustained {
             link.stream().awaitFence(START_LIMIT);
             return measure("Cutover", pair, tables, writers, duration, warmup, cpu, link);
         } finally {
-            try {
-                link.targetGuard().release();
-            } finally {
-                link.close();
-            }
+            Streams.release(link);
         }
     }
 
