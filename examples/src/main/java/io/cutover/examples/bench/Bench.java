@@ -23,7 +23,7 @@ public final class Bench {
     /**
      * Runs the benchmarks.
      *
-     * @param args see {@link SuiteOptions}: {@code --quick} for shorter runs, {@code --only switcher|replication|postgres|mariadb}
+     * @param args see {@link SuiteOptions}: {@code --quick} for shorter runs, {@code --only switcher|replication|postgres|mariadb|tpcb}
      * @throws Exception if a benchmark fails
      */
     public static void main(String[] args) throws Exception {
@@ -33,6 +33,9 @@ public final class Bench {
         }
         if (options.postgres() || options.mariadb()) {
             ReplicationSuite.run(options, System.out);
+        }
+        if (options.tpcb()) {
+            TpcbSuite.run(options, System.out);
         }
     }
 

@@ -63,6 +63,11 @@ final class PgPair implements AutoCloseable {
         return "host=localhost port=" + blue.port() + " dbname=" + DATABASE + " user=" + USER;
     }
 
+    /** The libpq connection string a native subscription on blue uses to reach green (trust auth, no password). */
+    String greenConnInfo() {
+        return "host=localhost port=" + green.port() + " dbname=" + DATABASE + " user=" + USER;
+    }
+
     /** A Cutover blue-to-green link over the given tables. */
     ReplicationLink link(String name, boolean initialCopy, String... tables) {
         return PostgresCutover.builder()

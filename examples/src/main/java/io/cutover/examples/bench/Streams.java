@@ -28,4 +28,22 @@ final class Streams {
             LockSupport.parkNanos(1_000_000);
         }
     }
+
+    /**
+     * Stops the link's stream, then lifts its guard on the target, then closes it. Stopping first:
+     * lifting the guard drops triggers table by table while the stream's apply transaction may hold
+     * some of the same tables, and PostgreSQL then reports a deadlock. A guard that cannot be lifted
+     * is logged, not thrown, so the measurements taken so far are still printed.
+     */
+    static void release(io.cutover.ReplicationLink link) {
+        try {
+            link.stream().stop();
+            link.targetGuard().release();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Streams.class).warn("link {}: could not lift the guard: {}",
+                    link.stream().name(), e.getMessage());
+        } finally {
+            link.close();
+        }
+    }
 }
