@@ -37,6 +37,9 @@ final class ApplyProgress implements BatchHandler.Progress {
     // batches keep coming, this shows a backlog still inside the connector or the server.
     private volatile long lastArrivalDelayMillis;
     private volatile long lastArrivalMillis;
+    // When the last batch committed: a batch applied slowly (a busy target, a loaded machine) keeps
+    // the arrival delay current until the next batch arrives, so lag does not read 0 in between.
+    private volatile long lastCommitMillis;
     private volatile long appliedFence; // set by start before a run; raised under lock by the apply thread
     private volatile Position appliedPosition = Position.NONE;
     // When the source was last heard from (any record, heartbeats included), and how long a
@@ -75,6 +78,7 @@ final class ApplyProgress implements BatchHandler.Progress {
     @Override
     public void committed(int events, Map<String, ?> lastOffset, long fenceId) {
         appliedPosition = config.dialect().position(lastOffset);
+        lastCommitMillis = config.clock().millis();
         pending.addAndGet(-events);
         oldestPendingMillis = 0;
         if (fenceId > appliedFence) {
@@ -159,8 +163,10 @@ final class ApplyProgress implements BatchHandler.Progress {
         long oldest = oldestPendingMillis;
         long behind = events == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest);
         // Changes still inside the connector or the server are not counted as events; while
-        // batches keep arriving, how old they arrive is the best sign of them.
-        if (now - lastArrivalMillis <= RECENT_ARRIVAL_MILLIS) {
+        // batches keep arriving, how old they arrive is the best sign of them. A batch in hand, or
+        // one committed a moment ago, means batches are still coming, however long each takes.
+        long arrived = lastArrivalMillis;
+        if (arrived > 0 && (events > 0 || now - Math.max(arrived, lastCommitMillis) <= RECENT_ARRIVAL_MILLIS)) {
             behind = Math.max(behind, lastArrivalDelayMillis);
         }
         // A stream that is not reading (recovering, or silent past its heartbeats) does not know

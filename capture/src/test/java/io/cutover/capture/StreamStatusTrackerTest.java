@@ -120,6 +120,24 @@ class StreamStatusTrackerTest {
     }
 
     @Test
+    void lag_ofABacklogInsideTheConnector_staysVisibleWhileASlowBatchApplies_andBetweenBatches() {
+        lifecycle.start();
+        lifecycle.started();
+        ApplyProgress p = progress[0];
+        long now = clock.millis();
+        // A batch arrives whose newest change was committed 7 s ago: the rest of the backlog is
+        // still in the connector or the server, where events are not counted.
+        p.received(1024, now - 7_500, now - 7_000);
+        clock.advance(java.time.Duration.ofMillis(900)); // the target takes 900 ms to apply it
+        assertThat(p.lag().behind().toMillis()).as("while the batch applies").isGreaterThanOrEqualTo(7_000);
+        p.committed(1024, Map.of("lsn", 1L), 0);
+        clock.advance(java.time.Duration.ofMillis(100)); // the engine hands over the next batch
+        assertThat(p.lag().behind().toMillis()).as("between batches").isGreaterThanOrEqualTo(7_000);
+        clock.advance(java.time.Duration.ofSeconds(1)); // nothing more came: the source is quiet
+        assertThat(p.lag().behind().toMillis()).as("once batches stop").isZero();
+    }
+
+    @Test
     void batchHandler_countsTheChangesBeforeTheFenceWakesItsWaiters() throws Exception {
         target.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40))");
         try (Connection c = target.dataSource.getConnection()) {
