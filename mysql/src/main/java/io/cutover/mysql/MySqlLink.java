@@ -37,15 +37,26 @@ final class MySqlLink implements ReplicationLink {
     private final ReadOnlyGuard targetGuard;
     private final MySqlSession session;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object spareLock = new Object();
+    // A warm pool on this link's source for the reverse link to write its start position and
+    // apply through: built in preflight, so that the reverse step inside the pause logs in to nothing.
+    private EndpointDataSource reverseTarget; // guarded by spareLock
 
     MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy) {
+        this(settings, sourceSide, initialCopy, null);
+    }
+
+    /**
+     * @param warmTarget a pool on the target to own, already warm; null to make one
+     */
+    private MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy, EndpointDataSource warmTarget) {
         this.settings = settings;
         this.sourceSide = sourceSide;
         this.source = settings.endpoint(sourceSide);
         this.target = settings.endpoint(sourceSide.other());
         this.streamName = streamName(settings, sourceSide);
         this.sourceData = settings.dataSource(sourceSide);
-        this.targetData = settings.dataSource(sourceSide.other());
+        this.targetData = warmTarget != null ? warmTarget : settings.dataSource(sourceSide.other());
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         MySqlDialect dialect = new MySqlDialect(target.database());
         this.session = new MySqlSession(settings, sourceSide, sourceData, targetData, streamName, initialCopy, dialect);
@@ -101,6 +112,12 @@ final class MySqlLink implements ReplicationLink {
         targetGuard.warmUp();
         warmUp(sourceData, sourceSide);
         warmUp(targetData, sourceSide.other());
+        synchronized (spareLock) {
+            if (reverseTarget == null) {
+                reverseTarget = settings.dataSource(sourceSide);
+            }
+            warmUp(reverseTarget, sourceSide);
+        }
     }
 
     private static void warmUp(EndpointDataSource data, Side side) {
@@ -159,7 +176,20 @@ final class MySqlLink implements ReplicationLink {
     @Override
     public ReplicationLink prepareReverse() {
         Side reverseSource = sourceSide.other();
-        MySqlLink reverse = new MySqlLink(settings, reverseSource, false);
+        EndpointDataSource spare;
+        synchronized (spareLock) {
+            spare = reverseTarget;
+            reverseTarget = null;
+        }
+        MySqlLink reverse;
+        try {
+            reverse = new MySqlLink(settings, reverseSource, false, spare);
+        } catch (RuntimeException e) {
+            if (spare != null) {
+                spare.close();
+            }
+            throw e;
+        }
         reverse.session.deleteSchemaHistory();
         ReverseSeed.seed(settings.flavour(reverseSource), targetData, reverse.spec);
         return reverse;
@@ -173,6 +203,12 @@ final class MySqlLink implements ReplicationLink {
             targetGuard.close();
             sourceData.close();
             targetData.close();
+            synchronized (spareLock) {
+                if (reverseTarget != null) {
+                    reverseTarget.close();
+                    reverseTarget = null;
+                }
+            }
             settings.live.remove(this);
         }
     }
