@@ -105,7 +105,10 @@ public interface ReplicationLink extends AutoCloseable {
     WriteGuard targetGuard();
 
     /**
-     * Returns the hand-off of sequences / AUTO_INCREMENT counters from source to target.
+     * Returns the hand-off of sequences / AUTO_INCREMENT counters from source to target. A
+     * cutover asks once, calls {@link KeyHandoff#prepare()} at the end of preflight and
+     * {@link KeyHandoff#handOff()} inside the pause on the same instance, which may keep what
+     * the first learned (which columns own counters).
      *
      * @return the hand-off; {@link KeyHandoff#NONE} when there is nothing to move
      */

@@ -30,6 +30,19 @@ class CutoverTest {
     }
 
     @Test
+    void execute_preparesTheKeyHandoffBeforeThePause_andReportsIt() {
+        link.prepareReports("users_id_seq: 41 -> 1041 before the pause");
+
+        CutoverResult result = cutover().build().execute();
+
+        assertThat(result.checks()).contains("users_id_seq: 41 -> 1041 before the pause");
+        List<String> journal = link.journal();
+        assertThat(journal).containsSubsequence("stream blue->green fence 1 applied", "keys prepared blue -> green",
+                "blue guard engaged", "keys handed off blue -> green");
+        assertThat(journal).filteredOn(line -> line.startsWith("keys prepared")).hasSize(1);
+    }
+
+    @Test
     void execute_runsEveryStepInOrderAndFlips() {
         List<String> seen = new ArrayList<>();
         CutoverResult result = cutover().listener(new CutoverListener() {

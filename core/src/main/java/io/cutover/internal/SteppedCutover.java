@@ -15,6 +15,7 @@ import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
+import io.cutover.spi.KeyHandoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,6 +173,7 @@ public final class SteppedCutover implements Cutover {
         private boolean targetGuardReleased;
         private Fence fence;
         private ReplicationLink reverseLink;
+        private KeyHandoff handoff;
 
         Run(boolean flip) {
             this.flip = flip;
@@ -217,6 +219,9 @@ public final class SteppedCutover implements Cutover {
                 if (settings.verifyFirst() != null) {
                     checks.add(PreflightVerify.run(link, settings.verifyFirst()));
                 }
+                // Last, so that what it moves ahead has the least to cover until the pause.
+                handoff = link.keyHandoff();
+                checks.addAll(handoff.prepare());
                 return null;
             });
         }
@@ -258,7 +263,7 @@ public final class SteppedCutover implements Cutover {
                 checks.add("fence " + fence.id() + " at " + fence.position() + " applied on " + to + " in "
                         + fence.waited().toMillis() + " ms");
                 budget.check(current);
-                checks.addAll(timed(Phase.HANDOFF, () -> budget.bounded(Phase.HANDOFF, link.keyHandoff()::handOff, late -> { })));
+                checks.addAll(timed(Phase.HANDOFF, () -> budget.bounded(Phase.HANDOFF, handoff::handOff, late -> { })));
                 budget.check(current);
                 reverseLink = timed(Phase.REVERSE, () -> budget.bounded(Phase.REVERSE, link::prepareReverse, ReplicationLink::close));
                 budget.check(current);

@@ -290,6 +290,10 @@ public abstract class DialectBuilder<B extends DialectBuilder<B>> {
     /**
      * Sets how far past the source's value the target's sequences (PostgreSQL) or AUTO_INCREMENT
      * counters (MySQL, MariaDB) are moved at the hand-off (default {@value #DEFAULT_SEQUENCE_HEADROOM}).
+     * They are moved so at the end of preflight already, while writes flow; inside the write pause
+     * a counter is moved again only if the source handed out more ids than this since then (for
+     * MySQL that is an {@code ALTER TABLE} inside the pause), so size it above what the source
+     * hands out in a few seconds.
      *
      * @param headroom zero or more
      * @return this builder

@@ -14,6 +14,20 @@ public interface KeyHandoff {
     KeyHandoff NONE = List::of;
 
     /**
+     * Does, before the write pause, what does not need writes stopped: looks up which columns
+     * own counters and may move the target's counters ahead of the source's with headroom, so
+     * that {@link #handOff()} inside the pause only checks them. Called once per cutover, while
+     * writes still flow; {@link #handOff()} stays correct whether or not it ran. The default
+     * does nothing.
+     *
+     * @return one line per counter prepared, for the report
+     * @throws io.cutover.CutoverException (phase PREFLIGHT) if a counter cannot be read or set
+     */
+    default List<String> prepare() {
+        return List.of();
+    }
+
+    /**
      * Moves every counter of the replicated tables on the target past the source's.
      *
      * @return one line per counter moved, for the report ({@code "orders_id_seq: 1042 -> 2042"})

@@ -170,7 +170,7 @@ public abstract class CutoverLoadScenario {
 
     @Test
     void writersAt500TransactionsPerSecond_seeAPauseOfMilliseconds() throws Exception {
-        run("paced", 10, 500);
+        run("paced", Integer.getInteger("cutover.load.pacedFlips", 10), 500);
     }
 
     private void run(String prefix, int flips, int perSecond) throws Exception {

@@ -37,23 +37,30 @@ final class MySqlLink implements ReplicationLink {
     private final ReadOnlyGuard targetGuard;
     private final MySqlSession session;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object spareLock = new Object();
+    // A warm pool on this link's source for the reverse link to write its start position and
+    // apply through: built in preflight, so that the reverse step inside the pause logs in to nothing.
+    private EndpointDataSource reverseTarget; // guarded by spareLock
 
     MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy) {
-        this(settings, sourceSide, initialCopy, false);
+        this(settings, sourceSide, initialCopy, false, null);
     }
 
     /**
      * A link whose stream, if {@code startedByCutover}, retries a start that fails with a transient
      * error (a reverse stream started right after a flip) instead of failing.
+     *
+     * @param warmTarget a pool on the target to own, already warm; null to make one
      */
-    MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy, boolean startedByCutover) {
+    private MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy, boolean startedByCutover,
+            EndpointDataSource warmTarget) {
         this.settings = settings;
         this.sourceSide = sourceSide;
         this.source = settings.endpoint(sourceSide);
         this.target = settings.endpoint(sourceSide.other());
         this.streamName = streamName(settings, sourceSide);
         this.sourceData = settings.dataSource(sourceSide);
-        this.targetData = settings.dataSource(sourceSide.other());
+        this.targetData = warmTarget != null ? warmTarget : settings.dataSource(sourceSide.other());
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         MySqlDialect dialect = new MySqlDialect(target.database());
         this.session = new MySqlSession(settings, sourceSide, sourceData, targetData, streamName, initialCopy, dialect);
@@ -111,6 +118,12 @@ final class MySqlLink implements ReplicationLink {
         targetGuard.warmUp();
         warmUp(sourceData, sourceSide);
         warmUp(targetData, sourceSide.other());
+        synchronized (spareLock) {
+            if (reverseTarget == null) {
+                reverseTarget = settings.dataSource(sourceSide);
+            }
+            warmUp(reverseTarget, sourceSide);
+        }
     }
 
     private static void warmUp(EndpointDataSource data, Side side) {
@@ -169,7 +182,20 @@ final class MySqlLink implements ReplicationLink {
     @Override
     public ReplicationLink prepareReverse() {
         Side reverseSource = sourceSide.other();
-        MySqlLink reverse = new MySqlLink(settings, reverseSource, false, true);
+        EndpointDataSource spare;
+        synchronized (spareLock) {
+            spare = reverseTarget;
+            reverseTarget = null;
+        }
+        MySqlLink reverse;
+        try {
+            reverse = new MySqlLink(settings, reverseSource, false, true, spare);
+        } catch (RuntimeException e) {
+            if (spare != null) {
+                spare.close();
+            }
+            throw e;
+        }
         reverse.session.deleteSchemaHistory();
         ReverseSeed.seed(settings.flavour(reverseSource), targetData, reverse.spec);
         return reverse;
@@ -183,6 +209,12 @@ final class MySqlLink implements ReplicationLink {
             targetGuard.close();
             sourceData.close();
             targetData.close();
+            synchronized (spareLock) {
+                if (reverseTarget != null) {
+                    reverseTarget.close();
+                    reverseTarget = null;
+                }
+            }
             settings.live.remove(this);
         }
     }

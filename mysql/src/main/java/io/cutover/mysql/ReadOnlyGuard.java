@@ -43,6 +43,7 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
     private final AtomicBoolean engaged = new AtomicBoolean();
     private final Object lock = new Object();
     private Connection warm; // guarded by lock
+    private long warmId; // guarded by lock: the server's id for warm, to cancel a waiting SET
 
     /**
      * Creates a guard; nothing is touched until {@link #engage()}.
@@ -96,7 +97,7 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
             long started = System.nanoTime();
             Flavour flavour = flavours.get();
             try (Statement st = statement()) {
-                long connectionId = connectionId(st);
+                long connectionId = warmId;
                 AtomicBoolean killed = new AtomicBoolean();
                 CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> kill(connectionId, killed),
                         CompletableFuture.delayedExecutor(lockWait.toMillis(), TimeUnit.MILLISECONDS));
@@ -145,12 +146,14 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
     }
 
     // Must hold lock. Reuses the warm connection when it is still usable, else logs in again.
+    // Asking for the connection's id is the usability check too: one round trip, not two.
     private Statement statement() throws SQLException {
         if (warm != null) {
             try {
                 if (!warm.isClosed()) {
                     Statement st = warm.createStatement();
-                    try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                    try {
+                        warmId = connectionId(st);
                         return st;
                     } catch (SQLException e) {
                         st.close();
@@ -163,7 +166,9 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
             closeWarm();
         }
         warm = admin.connect();
-        return warm.createStatement();
+        Statement st = warm.createStatement();
+        warmId = connectionId(st);
+        return st;
     }
 
     private void closeWarm() {
@@ -189,7 +194,9 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
     public void release() {
         Flavour flavour = flavours.get();
         synchronized (lock) {
-            try (Connection c = admin.connect(); Statement st = c.createStatement()) {
+            // The warm connection when there is one: a login (and TLS handshake) here would sit
+            // inside the write pause when the flip lifts the new side's guard.
+            try (Statement st = statement()) {
                 // Turning read_only off turns super_read_only off too.
                 st.execute("SET GLOBAL read_only = OFF");
                 engaged.set(false);

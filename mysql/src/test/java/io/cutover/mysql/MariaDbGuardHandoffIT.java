@@ -192,4 +192,74 @@ class MariaDbGuardHandoffIT {
             }
         }
     }
+
+    private static AutoIncrementHandoff handoff(String table, long headroom) {
+        return new AutoIncrementHandoff(new EndpointDataSource(Accounts.endpoint(blue, DB, Accounts.APPLY)),
+                new EndpointDataSource(Accounts.endpoint(green, DB, Accounts.APPLY)), List.of(table), headroom);
+    }
+
+    private static long insertOnGreen(String table) throws SQLException {
+        try (Connection c = Accounts.endpoint(green, DB, Accounts.APP).connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO " + table + " (n) VALUES (-1)");
+            try (ResultSet rs = st.executeQuery("SELECT LAST_INSERT_ID()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static long insertAndDeleteOnBlue(String table) throws SQLException {
+        try (Connection c = blue.admin(DB); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO " + table + " (n) VALUES (0)");
+            long id;
+            try (ResultSet rs = st.executeQuery("SELECT LAST_INSERT_ID()")) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            st.executeUpdate("DELETE FROM " + table + " WHERE id = " + id);
+            return id;
+        }
+    }
+
+    @Test
+    void handoff_preparedBeforeThePause_altersNothingInside_andAnIdDeletedOnBlueMeanwhileIsNotReusedOnGreen()
+            throws SQLException {
+        for (MariaDbServer s : List.of(blue, green)) {
+            s.exec(DB, "CREATE TABLE receipts (id BIGINT AUTO_INCREMENT PRIMARY KEY, n INT)");
+        }
+        // A multi-row VALUES insert reserves exactly its rows' ids (INSERT … SELECT reserves in
+        // growing batches, leaving the counter past the last id).
+        blue.exec(DB, "INSERT INTO receipts (n) VALUES " + String.join(",", java.util.Collections.nCopies(20, "(1)")));
+        // What the stream does on green: the same rows with their ids.
+        green.exec(DB, "INSERT INTO receipts (id, n) SELECT seq, seq FROM seq_1_to_20");
+        AutoIncrementHandoff handoff = handoff("receipts", 100);
+
+        assertThat(handoff.prepare()).singleElement().asString().isEqualTo("receipts.id: 21 -> 121 (source 21) before the pause");
+        // Writes still flow: blue hands out an id whose row is gone before it could reach green.
+        long gone = insertAndDeleteOnBlue("receipts");
+        List<String> inside = handoff.handOff();
+
+        assertThat(gone).isEqualTo(21);
+        assertThat(inside).singleElement().asString().isEqualTo("receipts.id: 121 (already past the source's 22)");
+        assertThat(insertOnGreen("receipts")).isEqualTo(121);
+    }
+
+    @Test
+    void handoff_movesGreenInsideThePause_whenBlueHandedOutMoreIdsThanThePreparedHeadroom() throws SQLException {
+        for (MariaDbServer s : List.of(blue, green)) {
+            s.exec(DB, "CREATE TABLE tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY, n INT)");
+        }
+        AutoIncrementHandoff handoff = handoff("tickets", 5);
+        assertThat(handoff.prepare()).singleElement().asString().startsWith("tickets.id: 1 -> 6 ");
+        long lastGone = 0;
+        for (int i = 0; i < 8; i++) {
+            lastGone = insertAndDeleteOnBlue("tickets");
+        }
+
+        List<String> inside = handoff.handOff();
+
+        assertThat(lastGone).isEqualTo(8);
+        assertThat(inside).singleElement().asString().isEqualTo("tickets.id: 6 -> 14 (source 9)");
+        assertThat(insertOnGreen("tickets")).as("past every id blue handed out").isEqualTo(14);
+    }
 }

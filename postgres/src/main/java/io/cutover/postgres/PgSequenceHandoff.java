@@ -18,7 +18,12 @@ import java.util.Map;
  * carry sequences: without this the first insert on the target after the flip collides with a
  * replicated row. The target's sequence is the one owned by the same column of the target's
  * table, which may be named differently (a table or key column renamed between the sides); when
- * each table owns exactly one sequence they are paired whatever the column. Thread-safe.
+ * each table owns exactly one sequence they are paired whatever the column.
+ *
+ * <p>Inside the write pause it costs two round trips whatever the number of sequences: one
+ * statement reads the source's values, one reads the target's and calls {@code setval} only where
+ * the target is behind. {@link #prepare()} moves the target ahead with the headroom beforehand,
+ * so that inside the pause the second statement usually only reads. Thread-safe.
  */
 final class PgSequenceHandoff implements KeyHandoff {
 
@@ -37,6 +42,9 @@ final class PgSequenceHandoff implements KeyHandoff {
     private final List<String> sourceTables;
     private final List<String> targetTables;
     private final long headroom;
+    // Resolved once per hand-off (the prepare step, else the first hand-off): the schema does not
+    // change under a running cutover.
+    private volatile List<Pair> pairs;
 
     /**
      * Creates the hand-off.
@@ -57,45 +65,124 @@ final class PgSequenceHandoff implements KeyHandoff {
         this.headroom = headroom;
     }
 
+    /**
+     * Before the pause: pairs each source sequence with the target's and moves every target
+     * sequence that is not already there to the source's value plus the headroom, while writes
+     * still flow; {@link #handOff()} then usually only reads.
+     */
+    @Override
+    public List<String> prepare() {
+        return run(true);
+    }
+
+    /**
+     * Inside the pause: reads every source sequence in one statement, then in one statement on
+     * the target reads each counterpart and moves only one that is behind the source's value, to
+     * that value plus the headroom.
+     */
     @Override
     public List<String> handOff() {
-        // Source sequence -> its value, and source sequence -> the target's sequence for it.
-        Map<String, Long> sourceValues = new LinkedHashMap<>();
-        List<Map<String, String>> sourceOwned = new ArrayList<>();
+        return run(false);
+    }
+
+    private List<String> run(boolean ahead) {
+        Phase phase = ahead ? Phase.PREFLIGHT : Phase.HANDOFF;
+        List<Pair> known = pairs;
+        long[] sourceValues;
         try {
-            source.control(c -> {
-                for (String table : sourceTables) {
-                    Map<String, String> owned = owned(c, table);
-                    sourceOwned.add(owned);
-                    for (String seq : owned.values()) {
-                        sourceValues.put(seq, lastValue(c, seq));
+            if (known == null) {
+                List<Map<String, String>> sourceOwned = source.control(c -> {
+                    List<Map<String, String>> owned = new ArrayList<>();
+                    for (String table : sourceTables) {
+                        owned.add(owned(c, table));
                     }
-                }
-                return null;
-            });
+                    return owned;
+                });
+                known = target.control(c -> pair(c, sourceOwned));
+                pairs = known;
+            }
+            if (known.isEmpty()) {
+                return List.of();
+            }
+            List<Pair> all = known;
+            sourceValues = source.control(c -> lastValues(c, all));
         } catch (SQLException e) {
-            throw new CutoverException(Phase.HANDOFF, "could not read sequences on " + source + ": " + e.getMessage(), e);
+            throw new CutoverException(phase, "could not read sequences on " + source + ": " + e.getMessage(), e);
         }
         List<String> report = new ArrayList<>();
         try {
-            target.control(c -> moveAll(c, sourceOwned, sourceValues, report));
+            List<Pair> all = known;
+            target.control(c -> moveAll(c, all, sourceValues, ahead, report));
         } catch (SQLException e) {
-            throw new CutoverException(Phase.HANDOFF, "could not set sequences on " + target + ": " + e.getMessage()
+            throw new CutoverException(phase, "could not set sequences on " + target + ": " + e.getMessage()
                     + "; the target's role needs UPDATE on the sequences", e);
         }
         return report;
     }
 
-    private Void moveAll(Connection c, List<Map<String, String>> sourceOwned, Map<String, Long> sourceValues,
-            List<String> report) throws SQLException {
+    private List<Pair> pair(Connection c, List<Map<String, String>> sourceOwned) throws SQLException {
+        List<Pair> out = new ArrayList<>();
         for (int i = 0; i < targetTables.size(); i++) {
             Map<String, String> from = sourceOwned.get(i);
             Map<String, String> to = owned(c, targetTables.get(i));
             for (Map.Entry<String, String> column : from.entrySet()) {
-                String sourceSeq = column.getValue();
-                String targetSeq = counterpart(column.getKey(), sourceSeq, from, to);
-                move(c, sourceSeq, targetSeq, sourceValues.get(sourceSeq), report);
+                out.add(new Pair(column.getValue(), counterpart(column.getKey(), column.getValue(), from, to)));
             }
+        }
+        return List.copyOf(out);
+    }
+
+    // Every source sequence's last value handed out, in one round trip.
+    private static long[] lastValues(Connection c, List<Pair> all) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i)
+                    .append(", CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM ").append(all.get(i).source());
+        }
+        long[] values = new long[all.size()];
+        try (PreparedStatement ps = c.prepareStatement(sql.toString()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values[rs.getInt(1)] = rs.getLong(2);
+            }
+        }
+        return values;
+    }
+
+    // In one round trip: each target sequence's value, moved when it is behind what it must pass.
+    // CASE calls setval only for the rows whose condition holds.
+    private Void moveAll(Connection c, List<Pair> all, long[] sourceValues, boolean ahead, List<String> report)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", v.before, CASE WHEN v.before < ?")
+                    .append(" THEN setval(?::regclass, ?, true) END FROM (SELECT CASE WHEN is_called THEN last_value")
+                    .append(" ELSE last_value - 1 END AS before FROM ").append(all.get(i).target()).append(") v");
+        }
+        long[] before = new long[all.size()];
+        boolean[] moved = new boolean[all.size()];
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < all.size(); i++) {
+                long past = ahead ? sourceValues[i] + headroom : sourceValues[i];
+                ps.setLong(3 * i + 1, past);
+                ps.setString(3 * i + 2, all.get(i).target());
+                ps.setLong(3 * i + 3, sourceValues[i] + headroom);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int i = rs.getInt(1);
+                    before[i] = rs.getLong(2);
+                    rs.getLong(3);
+                    moved[i] = !rs.wasNull();
+                }
+            }
+        }
+        for (int i = 0; i < all.size(); i++) {
+            Pair p = all.get(i);
+            String label = p.target().equals(p.source()) ? p.target() : p.target() + " (for " + p.source() + ")";
+            report.add(moved[i]
+                    ? label + ": " + before[i] + " -> " + (sourceValues[i] + headroom) + " (" + source.side + " at "
+                            + sourceValues[i] + ")" + (ahead ? " before the pause" : "")
+                    : label + ": " + before[i] + " (already past " + source.side + " at " + sourceValues[i] + ")");
         }
         return null;
     }
@@ -110,23 +197,6 @@ final class PgSequenceHandoff implements KeyHandoff {
             return to.values().iterator().next();
         }
         return sourceSeq;
-    }
-
-    private void move(Connection c, String sourceSeq, String targetSeq, long sourceValue, List<String> report)
-            throws SQLException {
-        String label = targetSeq.equals(sourceSeq) ? targetSeq : targetSeq + " (for " + sourceSeq + ")";
-        long before = lastValue(c, targetSeq);
-        long wanted = Math.max(before, sourceValue + headroom);
-        if (wanted <= before) {
-            report.add(label + ": " + before + " (already past " + source.side + " at " + sourceValue + ")");
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT setval(?::regclass, ?, true)")) {
-            ps.setString(1, targetSeq);
-            ps.setLong(2, wanted);
-            ps.execute();
-        }
-        report.add(label + ": " + before + " -> " + wanted + " (" + source.side + " at " + sourceValue + ")");
     }
 
     // Owning column -> sequence, for one table.
@@ -144,13 +214,7 @@ final class PgSequenceHandoff implements KeyHandoff {
         return out;
     }
 
-    // The last value handed out, or start - 1 when none was.
-    private static long lastValue(Connection c, String seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_value, is_called FROM " + seq)) {
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(2) ? rs.getLong(1) : rs.getLong(1) - 1;
-            }
-        }
+    /** A source sequence and the target's sequence for it, both qualified and quoted. */
+    private record Pair(String source, String target) {
     }
 }

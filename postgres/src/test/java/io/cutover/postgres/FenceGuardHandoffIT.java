@@ -9,6 +9,7 @@ import io.cutover.Fence;
 import io.cutover.Phase;
 import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
+import io.cutover.spi.KeyHandoff;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -130,6 +131,28 @@ class FenceGuardHandoffIT {
             link.keyHandoff().handOff();
             pg.green.exec("INSERT INTO serials (v) VALUES ('g2')");
             assertThat(pg.green.rows("SELECT id FROM serials WHERE v = 'g2'")).containsExactly(List.of("142"));
+        }
+    }
+
+    @Test
+    void keyHandoff_preparedBeforeThePause_onlyReadsInside_andNeverReusesAnIdBlueHandedOut() {
+        pg.both("CREATE TABLE parcels (id bigserial PRIMARY KEY, v text)");
+        try (ReplicationLink link = pg.builder("parcels", "parcels").initialCopy(false).sequenceHeadroom(50).build()) {
+            link.stream().start();
+            pg.blue.exec("INSERT INTO parcels (v) SELECT 'b' FROM generate_series(1, 10)");
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            KeyHandoff handoff = link.keyHandoff();
+
+            assertThat(handoff.prepare()).singleElement().asString().contains("parcels_id_seq: 0 -> 60 (blue at 10) before the pause");
+            // Writes still flow: blue hands out ids whose rows are gone before they reach green.
+            pg.blue.exec("INSERT INTO parcels (v) VALUES ('gone')", "DELETE FROM parcels WHERE v = 'gone'");
+            assertThat(handoff.handOff()).singleElement().asString().contains("parcels_id_seq: 60 (already past blue at 11)");
+            // Past the headroom, the hand-off inside the pause moves green again.
+            pg.blue.exec("INSERT INTO parcels (v) SELECT 'gone' FROM generate_series(1, 60)", "DELETE FROM parcels WHERE v = 'gone'");
+            assertThat(handoff.handOff()).singleElement().asString().contains("parcels_id_seq: 60 -> 121 (blue at 71)");
+
+            pg.green.exec("INSERT INTO parcels (v) VALUES ('g')");
+            assertThat(pg.green.rows("SELECT id FROM parcels WHERE v = 'g'")).containsExactly(List.of("122"));
         }
     }
 

@@ -42,6 +42,7 @@ public final class FakeReplicationLink implements ReplicationLink {
     private final Journal journal;
     private List<String> preflightProblems = List.of(); // guarded by this
     private List<String> handoffLines = List.of(); // guarded by this
+    private List<String> prepareLines = List.of(); // guarded by this
     private List<String> checkLines = List.of(); // guarded by this
     private RuntimeException reverseFailure; // guarded by this
     private java.util.concurrent.CountDownLatch reverseGate; // guarded by this
@@ -101,6 +102,18 @@ public final class FakeReplicationLink implements ReplicationLink {
      */
     public synchronized FakeReplicationLink handoffReports(String... lines) {
         this.handoffLines = List.of(lines);
+        return this;
+    }
+
+    /**
+     * Scripts what the key hand-off's {@link KeyHandoff#prepare() prepare step} (before the
+     * pause) reports; once set, the journal records "keys prepared blue -> green" when it runs.
+     *
+     * @param lines the report lines; none (the default) for a hand-off with nothing to prepare
+     * @return this link
+     */
+    public synchronized FakeReplicationLink prepareReports(String... lines) {
+        this.prepareLines = List.of(lines);
         return this;
     }
 
@@ -213,13 +226,28 @@ public final class FakeReplicationLink implements ReplicationLink {
 
     @Override
     public KeyHandoff keyHandoff() {
-        return () -> {
-            List<String> lines;
-            synchronized (this) {
-                lines = handoffLines;
+        return new KeyHandoff() {
+            @Override
+            public List<String> prepare() {
+                List<String> lines;
+                synchronized (FakeReplicationLink.this) {
+                    lines = prepareLines;
+                }
+                if (!lines.isEmpty()) {
+                    journal.add("keys prepared " + source + " -> " + source.other());
+                }
+                return lines;
             }
-            journal.add("keys handed off " + source + " -> " + source.other());
-            return lines;
+
+            @Override
+            public List<String> handOff() {
+                List<String> lines;
+                synchronized (FakeReplicationLink.this) {
+                    lines = handoffLines;
+                }
+                journal.add("keys handed off " + source + " -> " + source.other());
+                return lines;
+            }
         };
     }
 

@@ -55,6 +55,10 @@ final class ReplicationSuite {
             pgDrain(o, out);
             return;
         }
+        if (o.pgFlipsOnly()) {
+            pgFlips(o, out);
+            return;
+        }
         PgCopyBench.Result copy;
         PgDrainBench.Result drain;
         PgLatencyBench.Result latency;
@@ -93,6 +97,29 @@ final class ReplicationSuite {
         printDrain(out, drain);
     }
 
+    // The write pause at the flip alone, on tables of its own.
+    private static void pgFlips(SuiteOptions o, PrintStream out) throws Exception {
+        FlipPauseBench.Result flip;
+        try (PgPair pair = PgPair.start()) {
+            flip = FlipPauseBench.run(pair, o.cutovers(), o.rate());
+        }
+        out.println();
+        out.println("== Cutover write pause at the flip, PostgreSQL ==");
+        printFlips(out, flip);
+    }
+
+    private static void printFlips(PrintStream out, FlipPauseBench.Result flip) {
+        Stats pause = Stats.of(flip.pauseMs());
+        out.printf("write pause at the flip (%d flips, %d aborted, load %.0f tx/s through the switcher, %d failed writes):%n",
+                pause.count(), flip.aborted(), flip.loadTxPerSecond(), flip.failedWrites());
+        out.printf("  p50 %.1f ms, p99 %.1f ms, min %.1f, max %.1f   (goal p50 <= 50, p99 <= 150)%n",
+                pause.median(), pause.percentile(99), pause.min(), pause.max());
+        for (Map.Entry<Phase, List<Double>> e : flip.phaseMs().entrySet()) {
+            Stats s = Stats.of(e.getValue());
+            out.printf("    %-9s p50 %7.1f ms  p99 %7.1f ms%n", e.getKey(), s.median(), s.percentile(99));
+        }
+    }
+
     private static void printDrain(PrintStream out, PgDrainBench.Result drain) {
         out.printf("backlog drain, %,d changes (%d per tx), %d rounds:%n", drain.changes(), BenchTables.CHANGES_PER_TX,
                 drain.cutover().size());
@@ -115,15 +142,7 @@ final class ReplicationSuite {
             PgLatencyBench.Result latency, FlipPauseBench.Result flip) {
         out.println();
         out.println("== Cutover vs native PostgreSQL logical replication ==");
-        Stats pause = Stats.of(flip.pauseMs());
-        out.printf("write pause at the flip (%d flips, %d aborted, load %.0f tx/s through the switcher, %d failed writes):%n",
-                pause.count(), flip.aborted(), flip.loadTxPerSecond(), flip.failedWrites());
-        out.printf("  p50 %.1f ms, p99 %.1f ms, min %.1f, max %.1f   (goal p50 <= 50, p99 <= 150)%n",
-                pause.median(), pause.percentile(99), pause.min(), pause.max());
-        for (Map.Entry<Phase, List<Double>> e : flip.phaseMs().entrySet()) {
-            Stats s = Stats.of(e.getValue());
-            out.printf("    %-9s p50 %7.1f ms  p99 %7.1f ms%n", e.getKey(), s.median(), s.percentile(99));
-        }
+        printFlips(out, flip);
         out.printf("initial copy, %,d rows over 3 tables, %d rounds:%n", copy.rows(), copy.cutover().size());
         out.printf("  Cutover %s rows/s, native %s rows/s -> %.2fx native (goal >= 1.0x)%n",
                 spread(copy.cutover()), spread(copy.nativeSync()), copy.ratio());

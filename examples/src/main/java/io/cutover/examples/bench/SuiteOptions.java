@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What the benchmark command runs and how big: {@code --only switcher|replication|postgres|pgdrain|mariadb}
  * (default all; {@code pgdrain} is the PostgreSQL backlog drain alone, green seeded like blue, after two
- * unreported warm-up rounds), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
+ * unreported warm-up rounds; {@code pgflips} is the PostgreSQL write pause at the flip alone), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
  * {@code --cutovers C}, {@code --probes P}, {@code --rate TX_PER_S}, {@code --mariadb-rows N},
  * {@code --mariadb-changes K}. {@code --only tpcb} runs the TPC-B sustained-apply and pause benchmark alone (not part
  * of "all"), sized by {@code --scale S --writers W --seconds T}; there {@code --cutovers} defaults to 20 (3 quick)
@@ -13,19 +13,20 @@ import java.util.List;
  */
 record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boolean mariadb, boolean quick, long rows, int changes,
         int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges, boolean tpcb, int scale,
-        int writers, int seconds) {
+        int writers, int seconds, boolean pgFlipsOnly) {
 
     static SuiteOptions parse(List<String> args) {
         boolean quick = args.contains("--quick");
         String only = value(args, "--only", "all");
-        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb", "tpcb").contains(only)) {
-            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain, mariadb or tpcb, was " + only);
+        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb", "tpcb", "pgflips").contains(only)) {
+            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain, pgflips, mariadb or tpcb, was " + only);
         }
         boolean all = only.equals("all");
         boolean replication = all || only.equals("replication");
         boolean pgDrain = only.equals("pgdrain");
         boolean tpcb = only.equals("tpcb");
-        return new SuiteOptions(all || only.equals("switcher"), replication || only.equals("postgres") || pgDrain, pgDrain,
+        boolean pgFlips = only.equals("pgflips");
+        return new SuiteOptions(all || only.equals("switcher"), replication || only.equals("postgres") || pgDrain || pgFlips, pgDrain,
                 replication || only.equals("mariadb"), quick,
                 Long.parseLong(value(args, "--rows", quick ? "60000" : "1000000")),
                 Integer.parseInt(value(args, "--changes", quick ? "10000" : "100000")),
@@ -37,7 +38,7 @@ record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boo
                 Integer.parseInt(value(args, "--mariadb-changes", quick ? "3000" : "20000")),
                 tpcb, Integer.parseInt(value(args, "--scale", quick ? "1" : "5")),
                 Integer.parseInt(value(args, "--writers", quick ? "2" : "8")),
-                Integer.parseInt(value(args, "--seconds", quick ? "10" : "60")));
+                Integer.parseInt(value(args, "--seconds", quick ? "10" : "60")), pgFlips);
     }
 
     private static String value(List<String> args, String flag, String dflt) {
