@@ -82,6 +82,17 @@ public interface FleetMember extends AutoCloseable {
      */
     boolean behind();
 
+    /**
+     * Returns the write pauses of the last cutover this member coordinated: its own first, then
+     * each member that reported its pause after RESUME (a member that did not answer in time is
+     * missing). Empty when this member never coordinated a cutover that paused the fleet.
+     *
+     * @return the pauses, in milliseconds as each member measured them
+     */
+    default java.util.List<MemberPause> lastPauses() {
+        return java.util.List.of();
+    }
+
     /** Stops heartbeats and listening, and leaves the fleet. Idempotent. */
     @Override
     void close();

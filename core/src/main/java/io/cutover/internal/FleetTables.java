@@ -215,4 +215,17 @@ public final class FleetTables {
             return out;
         }
     }
+
+    /** Deletes the fleet's commands numbered below {@code seq} and their acks; returns the commands deleted. */
+    static int prune(Connection c, String fleet, long seq) throws SQLException {
+        try (PreparedStatement acks = c.prepareStatement("DELETE FROM " + ACKS + " WHERE fleet = ? AND seq < ?");
+                PreparedStatement commands = c.prepareStatement("DELETE FROM " + COMMANDS + " WHERE fleet = ? AND seq < ?")) {
+            acks.setString(1, fleet);
+            acks.setLong(2, seq);
+            acks.executeUpdate();
+            commands.setString(1, fleet);
+            commands.setLong(2, seq);
+            return commands.executeUpdate();
+        }
+    }
 }
