@@ -7,16 +7,18 @@ import java.util.List;
  * (default all; {@code pgdrain} is the PostgreSQL backlog drain alone, green seeded like blue, after two
  * unreported warm-up rounds), {@code --quick}, {@code --rows N}, {@code --changes K}, {@code --rounds R},
  * {@code --cutovers C}, {@code --probes P}, {@code --rate TX_PER_S}, {@code --mariadb-rows N},
- * {@code --mariadb-changes K}.
+ * {@code --mariadb-changes K}; {@code --only fleet} is the fleet's pause ({@link FleetPauseBench}: {@code --cutovers}
+ * per fleet size, at least 20 unless {@code --quick}, {@code --rate} in total).
  */
 record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boolean mariadb, boolean quick, long rows, int changes,
-        int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges) {
+        int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges, boolean fleet) {
 
     static SuiteOptions parse(List<String> args) {
         boolean quick = args.contains("--quick");
         String only = value(args, "--only", "all");
-        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb").contains(only)) {
-            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain or mariadb, was " + only);
+        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb", "fleet").contains(only)) {
+            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain, mariadb or fleet, was "
+                    + only);
         }
         boolean all = only.equals("all");
         boolean replication = all || only.equals("replication");
@@ -30,7 +32,8 @@ record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boo
                 Integer.parseInt(value(args, "--probes", quick ? "30" : "200")),
                 Integer.parseInt(value(args, "--rate", "500")),
                 Long.parseLong(value(args, "--mariadb-rows", quick ? "30000" : "300000")),
-                Integer.parseInt(value(args, "--mariadb-changes", quick ? "3000" : "20000")));
+                Integer.parseInt(value(args, "--mariadb-changes", quick ? "3000" : "20000")),
+                all || only.equals("fleet"));
     }
 
     private static String value(List<String> args, String flag, String dflt) {
