@@ -8,18 +8,20 @@ import java.util.Objects;
  * measured it: from the moment it read the coordinator's PAUSE to the moment it resumed. The
  * coordinator's own entry is its local pause. See {@link FleetMember#lastPauses()}.
  *
+ * @param cutover the name of the cutover that paused it
  * @param member the member's id
  * @param pause the member's own pause
  */
-public record MemberPause(String member, Duration pause) {
+public record MemberPause(String cutover, String member, Duration pause) {
 
     /**
      * Validates the record.
      *
-     * @throws NullPointerException if member or pause is null
+     * @throws NullPointerException if cutover, member or pause is null
      * @throws IllegalArgumentException if pause is negative
      */
     public MemberPause {
+        Objects.requireNonNull(cutover, "cutover");
         Objects.requireNonNull(member, "member");
         Objects.requireNonNull(pause, "pause");
         if (pause.isNegative()) {

@@ -201,22 +201,37 @@ final class FleetSite implements WriteSite {
         long resumed = System.nanoTime();
         member.coordinating(false);
         if (resume != null) {
-            report(resume, resumed);
-            prune(resume.seq());
+            // Off the pause's path: the cutover measures its pause when this returns.
+            FleetCommand published = resume;
+            List<String> members = awaited;
+            Thread t = new Thread(() -> {
+                report(published, members, resumed);
+                prune(published.seq());
+            }, "cutover-fleet-report-" + cutoverName);
+            t.setDaemon(true);
+            t.start();
         }
     }
 
-    /** Collects the members' own pauses from their RESUME acks, after writes resumed here. */
-    private void report(FleetCommand resume, long resumedNanos) {
+    /** Collects the members' own pauses from their RESUME acks, after writes resumed here; on its own thread. */
+    private void report(FleetCommand resume, List<String> members, long resumedNanos) {
         long budget = Math.min(flipAckBudget.toMillis(), RESUME_REPORT_MILLIS);
-        Map<String, String> missing = await(resume.seq(), awaited, System.nanoTime() + budget * 1_000_000L);
         List<MemberPause> pauses = new ArrayList<>();
-        pauses.add(new MemberPause(member.id(), Duration.ofNanos(Math.max(0, resumedNanos - pausedAt))));
-        for (FleetAck a : channel.acks(resume.seq())) {
-            long ms = MemberCommands.pausedMillis(a.detail());
-            if (a.ok() && ms >= 0 && awaited.contains(a.member())) {
-                pauses.add(new MemberPause(a.member(), Duration.ofMillis(ms)));
+        pauses.add(new MemberPause(cutoverName, member.id(), Duration.ofNanos(Math.max(0, resumedNanos - pausedAt))));
+        Map<String, String> missing;
+        try {
+            missing = await(resume.seq(), members, System.nanoTime() + budget * 1_000_000L);
+            for (FleetAck a : channel.acks(resume.seq())) {
+                long ms = MemberCommands.pausedMillis(a.detail());
+                if (a.ok() && ms >= 0 && members.contains(a.member())) {
+                    pauses.add(new MemberPause(cutoverName, a.member(), Duration.ofMillis(ms)));
+                }
             }
+        } catch (RuntimeException e) {
+            log.info("fleet '{}': cutover '{}': could not read the members' pauses: {}", channel.fleet(), cutoverName,
+                    e.getMessage());
+            member.reportPauses(pauses);
+            return;
         }
         member.reportPauses(pauses);
         if (!missing.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.cutover.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cutover.ConnectionSwitcher;
 import io.cutover.FleetMember;
@@ -83,16 +84,20 @@ class JdbcFleetChannelTest {
             SwitcherMember member = (SwitcherMember) coordinator.fleet().orElseThrow();
             awaitMembers(member, List.of("other"));
             for (int i = 0; i < FleetSite.KEEP_COMMANDS / 3 + 2; i++) {
-                FleetSite site = new FleetSite(member, "orders", Duration.ofSeconds(10), Duration.ofSeconds(5));
+                String name = "orders-" + i;
+                FleetSite site = new FleetSite(member, name, Duration.ofSeconds(10), Duration.ofSeconds(5));
                 site.pause(Duration.ofSeconds(2));
                 site.flipTo(i % 2 == 0 ? Side.GREEN : Side.BLUE);
                 site.resume();
 
+                await().atMost(Duration.ofSeconds(5)).until(() -> member.lastPauses().get(0).cutover().equals(name));
                 assertThat(member.lastPauses()).extracting(MemberPause::member).containsExactly("coordinator", "other");
+                assertThat(member.lastPauses()).allSatisfy(p -> assertThat(p.pause()).isLessThan(Duration.ofSeconds(5)));
                 assertThat(other.current()).isEqualTo(coordinator.current());
             }
-            assertThat(member.lastPauses()).allSatisfy(p -> assertThat(p.pause()).isLessThan(Duration.ofSeconds(5)));
-            assertThat(channel.commandsAfter(0)).hasSizeLessThanOrEqualTo(FleetSite.KEEP_COMMANDS + 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> channel.commandsAfter(0).size() <= FleetSite.KEEP_COMMANDS + 1);
+            assertThat(channel.commandsAfter(0).get(0).seq()).isGreaterThan(1);
         }
     }
 

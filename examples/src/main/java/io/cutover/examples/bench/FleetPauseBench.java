@@ -109,7 +109,8 @@ final class FleetPauseBench {
                 while (done < cutovers && attempts++ < cutovers * 2) {
                     awaitStreaming(link);
                     Thread.sleep(1000); // load between cutovers, as an application would have
-                    Cutover cutover = Cutover.builder().name("bench-fleet-" + n + "-" + attempts).switcher(switcher)
+                    String name = "bench-fleet-" + n + "-" + attempts;
+                    Cutover cutover = Cutover.builder().name(name).switcher(switcher)
                             .link(link).drainBudget(Duration.ofMillis(500)).catchUpBudget(Duration.ofSeconds(5))
                             .totalBudget(Duration.ofSeconds(8)).maxLagToStart(new Lag(50_000, Duration.ofSeconds(10)))
                             .build();
@@ -119,7 +120,7 @@ final class FleetPauseBench {
                         into.pauseMs().add(ms(r.writePause()));
                         r.duration(Phase.PAUSE).ifPresent(d -> into.pausePhaseMs().add(ms(d)));
                         r.duration(Phase.FLIP).ifPresent(d -> into.flipPhaseMs().add(ms(d)));
-                        List<MemberPause> pauses = self.lastPauses();
+                        List<MemberPause> pauses = awaitPauses(self, name);
                         pauses.stream().skip(1).forEach(p -> into.memberPauseMs().add(ms(p.pause())));
                         LOG.info("{} member(s), cutover {} {} -> {}: write pause {} ms, members {}", n, done, r.from(),
                                 r.to(), String.format("%.1f", ms(r.writePause())), pauses);
@@ -169,6 +170,17 @@ final class FleetPauseBench {
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The members' pauses of one cutover, reported in the background after it resumed writes. */
+    private static List<MemberPause> awaitPauses(FleetMember self, String cutover) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<MemberPause> pauses = self.lastPauses();
+        while ((pauses.isEmpty() || !pauses.get(0).cutover().equals(cutover)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            pauses = self.lastPauses();
+        }
+        return pauses.isEmpty() || !pauses.get(0).cutover().equals(cutover) ? List.of() : pauses;
     }
 
     private static double ms(Duration d) {
