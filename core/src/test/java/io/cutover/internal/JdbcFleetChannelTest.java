@@ -49,6 +49,18 @@ class JdbcFleetChannelTest {
     }
 
     @Test
+    void ack_twice_keepsTheLatestAnswer() {
+        try (FleetChannel channel = FleetChannel.jdbc("orders", database(), database(), Side.BLUE, FleetSignal.NONE,
+                Duration.ofMillis(5))) {
+            long seq = channel.publish(resume("c1")).seq();
+            channel.ack(new FleetAck(seq, "m1", false, "draining"));
+            channel.ack(new FleetAck(seq, "m1", true, ""));
+
+            assertThat(channel.acks(seq)).containsExactly(new FleetAck(seq, "m1", true, ""));
+        }
+    }
+
+    @Test
     void prune_leavesOtherFleetsAlone() {
         JdbcDataSource blue = database();
         JdbcDataSource green = database();

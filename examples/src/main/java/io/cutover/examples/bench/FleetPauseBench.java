@@ -104,6 +104,8 @@ final class FleetPauseBench {
             }
             FleetMember self = switcher.fleet().orElseThrow();
             try (SteadyLoad load = SteadyLoad.start(switcher, TABLE, ROWS, 2, share)) {
+                // Fresh member JVMs answer their first PAUSE slowly (class loading, JIT): warm them under load first.
+                Thread.sleep(n > 1 ? 5000 : 0);
                 int done = 0;
                 int attempts = 0;
                 while (done < cutovers && attempts++ < cutovers * 2) {
