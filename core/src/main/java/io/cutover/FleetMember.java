@@ -82,6 +82,20 @@ public interface FleetMember extends AutoCloseable {
      */
     boolean behind();
 
+    /**
+     * Returns the write pauses of the last cutover this member coordinated: its own first, then
+     * each member that reported its pause after RESUME. The reports are collected in the background
+     * after the cutover resumed writes (so that waiting for them does not lengthen the pause), for
+     * up to 2 s: a member that did not answer by then is missing, and until then this returns the
+     * previous cutover's pauses (tell them apart by {@link MemberPause#cutover()}). Empty when this
+     * member never coordinated a cutover that paused the fleet.
+     *
+     * @return the pauses, in milliseconds as each member measured them
+     */
+    default java.util.List<MemberPause> lastPauses() {
+        return java.util.List.of();
+    }
+
     /** Stops heartbeats and listening, and leaves the fleet. Idempotent. */
     @Override
     void close();

@@ -3,12 +3,14 @@ package io.cutover.internal;
 import io.cutover.CutoverException;
 import io.cutover.DrainTimeoutException;
 import io.cutover.LiveSide;
+import io.cutover.MemberPause;
 import io.cutover.Phase;
 import io.cutover.Side;
 import io.cutover.spi.FleetAck;
 import io.cutover.spi.FleetChannel;
 import io.cutover.spi.FleetCommand;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +34,13 @@ final class FleetSite implements WriteSite {
     private final String cutoverName;
     private final Duration hold;
     private final Duration flipAckBudget;
+    /** Commands (and their acks) kept in the channel; older ones are pruned after each cutover. */
+    static final int KEEP_COMMANDS = 60;
+    /** The longest the coordinator waits, after resuming, for members to report their pause. */
+    static final long RESUME_REPORT_MILLIS = 2_000;
+
     private String cutoverId;
+    private long pausedAt; // nanoTime when the local drain ended
     private List<String> awaited = List.of();
     private boolean paused;
 
@@ -66,6 +74,7 @@ final class FleetSite implements WriteSite {
             throw new CutoverException(Phase.PAUSE, "fleet '" + channel.fleet() + "': could not publish the pause of cutover '"
                     + cutoverName + "': " + e.getMessage() + "; nothing was paused", e);
         }
+        long published = System.nanoTime();
         try {
             member.switcher().pauser().pause(drainBudget);
         } catch (RuntimeException e) {
@@ -74,9 +83,11 @@ final class FleetSite implements WriteSite {
             throw e;
         }
         long localDone = System.nanoTime();
+        pausedAt = published; // writes here stopped when the local pause began
         long grace = Math.max(100, 4 * channel.pollInterval().toMillis());
         Map<String, String> failed = await(pause.seq(), awaited, started + (drainBudget.toMillis() + grace) * 1_000_000L);
-        long addedPauseMillis = Math.max(0, (System.nanoTime() - localDone) / 1_000_000);
+        long acked = System.nanoTime();
+        long addedPauseMillis = Math.max(0, (acked - localDone) / 1_000_000);
         if (!failed.isEmpty()) {
             resumeOthers();
             member.switcher().pauser().resume();
@@ -89,8 +100,9 @@ final class FleetSite implements WriteSite {
                     + " instances or raise the drain budget", failed.size());
         }
         paused = true;
-        log.info("fleet '{}': cutover '{}' paused {} member(s) and this one; the fleet added {} ms to the local drain",
-                channel.fleet(), cutoverName, awaited.size(), addedPauseMillis);
+        log.info("fleet '{}': cutover '{}' paused {} member(s) and this one; the fleet added {} ms to the local drain"
+                + " (publish {} ms, local drain {} ms, acks {} ms)", channel.fleet(), cutoverName, awaited.size(),
+                addedPauseMillis, millis(started, published), millis(published, localDone), millis(localDone, acked));
     }
 
     /** Members that nacked or did not answer by the deadline, with why. */
@@ -99,6 +111,7 @@ final class FleetSite implements WriteSite {
         Map<String, FleetAck> got = new HashMap<>();
         long poll = Math.max(1, channel.pollInterval().toMillis());
         while (true) {
+            long seen = member.signals(); // before reading, so an ack signalled meanwhile is not waited for
             for (FleetAck a : channel.acks(seq)) {
                 got.put(a.member(), a);
             }
@@ -109,7 +122,7 @@ final class FleetSite implements WriteSite {
                 break;
             }
             try {
-                member.awaitSignal(Math.min(poll, Math.max(1, left / 1_000_000)));
+                member.awaitSignal(seen, Math.min(poll, Math.max(1, left / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -128,6 +141,7 @@ final class FleetSite implements WriteSite {
 
     @Override
     public void flipTo(Side side) {
+        long started = System.nanoTime();
         Side from = member.switcher().current();
         LiveSide base = member.liveSide().orElse(null);
         LiveSide read = channel.readLiveSide().orElse(null);
@@ -153,6 +167,7 @@ final class FleetSite implements WriteSite {
                     + next + " durably: " + e.getMessage() + "; nothing was flipped", e);
         }
         member.noteLive(next);
+        long recorded = System.nanoTime();
         member.switcher().flipTo(side);
         FleetCommand flip;
         try {
@@ -163,7 +178,11 @@ final class FleetSite implements WriteSite {
                     e.getMessage());
             return;
         }
+        long published = System.nanoTime();
         Map<String, String> missing = await(flip.seq(), awaited, System.nanoTime() + flipAckBudget.toNanos());
+        log.info("fleet '{}': cutover '{}' flipped to {}: record the live side {} ms, publish {} ms, acks {} ms",
+                channel.fleet(), cutoverName, side, millis(started, recorded), millis(recorded, published),
+                millis(published, System.nanoTime()));
         if (!missing.isEmpty()) {
             log.warn("fleet '{}': cutover '{}': {} did not confirm the flip to {} in {} ms; they cannot write to {} (its"
                     + " guard refuses, and they refuse themselves once they see the record) and move when they next look",
@@ -173,21 +192,79 @@ final class FleetSite implements WriteSite {
 
     @Override
     public void resume() {
+        FleetCommand resume = null;
         if (paused) {
-            resumeOthers();
+            resume = resumeOthers();
             paused = false;
         }
         member.switcher().pauser().resume();
+        long resumed = System.nanoTime();
         member.coordinating(false);
+        if (resume != null) {
+            // Off the pause's path: the cutover measures its pause when this returns.
+            FleetCommand published = resume;
+            List<String> members = awaited;
+            Thread t = new Thread(() -> {
+                report(published, members, resumed);
+                prune(published.seq());
+            }, "cutover-fleet-report-" + cutoverName);
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
-    private void resumeOthers() {
+    /** Collects the members' own pauses from their RESUME acks, after writes resumed here; on its own thread. */
+    private void report(FleetCommand resume, List<String> members, long resumedNanos) {
+        long budget = Math.min(flipAckBudget.toMillis(), RESUME_REPORT_MILLIS);
+        List<MemberPause> pauses = new ArrayList<>();
+        pauses.add(new MemberPause(cutoverName, member.id(), Duration.ofNanos(Math.max(0, resumedNanos - pausedAt))));
+        Map<String, String> missing;
         try {
-            channel.publish(command(FleetCommand.Kind.RESUME, null, 0, 0, 0));
+            missing = await(resume.seq(), members, System.nanoTime() + budget * 1_000_000L);
+            for (FleetAck a : channel.acks(resume.seq())) {
+                long ms = MemberCommands.pausedMillis(a.detail());
+                if (a.ok() && ms >= 0 && members.contains(a.member())) {
+                    pauses.add(new MemberPause(cutoverName, a.member(), Duration.ofMillis(ms)));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.info("fleet '{}': cutover '{}': could not read the members' pauses: {}", channel.fleet(), cutoverName,
+                    e.getMessage());
+            member.reportPauses(pauses);
+            return;
+        }
+        member.reportPauses(pauses);
+        if (!missing.isEmpty()) {
+            log.info("fleet '{}': cutover '{}': {} did not report their pause within {} ms", channel.fleet(), cutoverName,
+                    missing.keySet(), budget);
+        }
+        log.info("fleet '{}': cutover '{}': pauses {}", channel.fleet(), cutoverName, pauses);
+    }
+
+    /** Deletes commands and acks older than the last {@value #KEEP_COMMANDS} commands, off the pause. */
+    private void prune(long latest) {
+        if (latest <= KEEP_COMMANDS) {
+            return;
+        }
+        try {
+            channel.prune(latest - KEEP_COMMANDS);
+        } catch (RuntimeException e) {
+            log.debug("fleet '{}': could not prune old commands: {}", channel.fleet(), e.getMessage());
+        }
+    }
+
+    private FleetCommand resumeOthers() {
+        try {
+            return channel.publish(command(FleetCommand.Kind.RESUME, null, 0, 0, 0));
         } catch (RuntimeException e) {
             log.warn("fleet '{}': cutover '{}' could not publish RESUME ({}); members resume by themselves once this"
                     + " coordinator's hold of {} ms has passed", channel.fleet(), cutoverName, e.getMessage(), hold.toMillis());
+            return null;
         }
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return Math.max(0, (toNanos - fromNanos) / 1_000_000);
     }
 
     private FleetCommand command(FleetCommand.Kind kind, Side side, long generation, long drainMillis, long holdMillis) {

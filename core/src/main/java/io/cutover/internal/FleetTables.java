@@ -182,16 +182,7 @@ public final class FleetTables {
 
     static void ack(Connection c, String fleet, FleetAck a) throws SQLException {
         String detail = a.detail().length() > 500 ? a.detail().substring(0, 500) : a.detail();
-        try (PreparedStatement up = c.prepareStatement("UPDATE " + ACKS + " SET ok = ?, detail = ? WHERE fleet = ? AND seq = ? AND member = ?")) {
-            up.setInt(1, a.ok() ? 1 : 0);
-            up.setString(2, detail);
-            up.setString(3, fleet);
-            up.setLong(4, a.seq());
-            up.setString(5, a.member());
-            if (up.executeUpdate() > 0) {
-                return;
-            }
-        }
+        // A member answers a command once, so the insert nearly always succeeds: one round trip on the pause's path.
         try (PreparedStatement in = c.prepareStatement("INSERT INTO " + ACKS + " (fleet, seq, member, ok, detail) VALUES (?, ?, ?, ?, ?)")) {
             in.setString(1, fleet);
             in.setLong(2, a.seq());
@@ -199,6 +190,19 @@ public final class FleetTables {
             in.setInt(4, a.ok() ? 1 : 0);
             in.setString(5, detail);
             in.executeUpdate();
+            return;
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+        }
+        try (PreparedStatement up = c.prepareStatement("UPDATE " + ACKS + " SET ok = ?, detail = ? WHERE fleet = ? AND seq = ? AND member = ?")) {
+            up.setInt(1, a.ok() ? 1 : 0);
+            up.setString(2, detail);
+            up.setString(3, fleet);
+            up.setLong(4, a.seq());
+            up.setString(5, a.member());
+            up.executeUpdate();
         }
     }
 
@@ -213,6 +217,19 @@ public final class FleetTables {
                 }
             }
             return out;
+        }
+    }
+
+    /** Deletes the fleet's commands numbered below {@code seq} and their acks; returns the commands deleted. */
+    static int prune(Connection c, String fleet, long seq) throws SQLException {
+        try (PreparedStatement acks = c.prepareStatement("DELETE FROM " + ACKS + " WHERE fleet = ? AND seq < ?");
+                PreparedStatement commands = c.prepareStatement("DELETE FROM " + COMMANDS + " WHERE fleet = ? AND seq < ?")) {
+            acks.setString(1, fleet);
+            acks.setLong(2, seq);
+            acks.executeUpdate();
+            commands.setString(1, fleet);
+            commands.setLong(2, seq);
+            return commands.executeUpdate();
         }
     }
 }

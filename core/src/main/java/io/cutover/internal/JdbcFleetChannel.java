@@ -212,6 +212,14 @@ public final class JdbcFleetChannel implements FleetChannel {
     }
 
     @Override
+    public void prune(long seq) {
+        int deleted = home("prune commands below " + seq, c -> FleetTables.prune(c, fleet, seq));
+        if (deleted > 0) {
+            log.debug("fleet '{}': pruned {} command(s) below {}", fleet, deleted, seq);
+        }
+    }
+
+    @Override
     public Optional<LiveSide> readLiveSide() {
         LiveSide best = null;
         List<String> failures = new ArrayList<>();

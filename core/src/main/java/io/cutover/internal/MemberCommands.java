@@ -22,8 +22,34 @@ import org.slf4j.LoggerFactory;
 final class MemberCommands {
     private static final Logger log = LoggerFactory.getLogger(MemberCommands.class);
 
-    /** The pause a coordinator holds on this member. */
-    private record Held(FleetCommand pause, long sinceMillis) {
+    /** The RESUME ack's detail: the member's own pause. */
+    private static final String PAUSED = "paused_ms=";
+
+    /**
+     * The pause a coordinator holds on this member: since when (drained), when the member read the
+     * PAUSE (writes stopped), and whether this cutover's FLIP reached it.
+     */
+    private record Held(FleetCommand pause, long sinceMillis, long seenMillis, boolean flipped) {
+        Held asFlipped() {
+            return new Held(pause, sinceMillis, seenMillis, true);
+        }
+    }
+
+    /** The detail of a RESUME ack: how long the member's writes stayed paused. */
+    static String pausedDetail(long millis) {
+        return PAUSED + millis;
+    }
+
+    /** The pause in a RESUME ack's detail, or -1 when it holds none (an older member). */
+    static long pausedMillis(String detail) {
+        if (detail == null || !detail.startsWith(PAUSED)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(detail.substring(PAUSED.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private final SwitcherMember member;
@@ -105,7 +131,7 @@ final class MemberCommands {
             detail = "writes already paused here: " + e.getMessage();
         }
         if (ok) {
-            held = new Held(c, clock.millis());
+            held = new Held(c, clock.millis(), seen, false);
         }
         channel.ack(new FleetAck(c.seq(), member.id(), ok, detail));
         log.info("fleet '{}': member {} {} pause of cutover {}{} (seen {} ms after it was issued, drained in {} ms)", member.fleet(),
@@ -123,6 +149,7 @@ final class MemberCommands {
             if (switcher.current() != c.side()) {
                 switcher.flipTo(c.side());
             }
+            held = h.asFlipped();
         } else {
             member.learn(live);
             ok = move("it missed the pause of cutover " + c.cutover());
@@ -134,15 +161,26 @@ final class MemberCommands {
     private void resume(FleetCommand c) {
         Held h = held;
         if (h != null && h.pause().cutover().equals(c.cutover())) {
-            try {
-                // An aborted cutover may have recorded the live side and then undone that with a newer record.
-                member.learn(channel.readLiveSide().orElse(null));
-            } catch (RuntimeException e) {
-                log.warn("fleet '{}': member {} could not read the live side on resume: {}", member.fleet(), member.id(), e.getMessage());
+            if (!h.flipped()) {
+                try {
+                    // An aborted cutover may have recorded the live side and then undone that with a newer record.
+                    // After this cutover's FLIP the member knows the record already: no read on the pause's path.
+                    member.learn(channel.readLiveSide().orElse(null));
+                } catch (RuntimeException e) {
+                    log.warn("fleet '{}': member {} could not read the live side on resume: {}", member.fleet(), member.id(),
+                            e.getMessage());
+                }
             }
             held = null;
             switcher.pauser().resume();
-            log.info("fleet '{}': member {} resumed on {} (cutover {})", member.fleet(), member.id(), switcher.current(), c.cutover());
+            long paused = Math.max(0, clock.millis() - h.seenMillis());
+            try {
+                channel.ack(new FleetAck(c.seq(), member.id(), true, pausedDetail(paused)));
+            } catch (RuntimeException e) {
+                log.debug("fleet '{}': member {} could not report its pause: {}", member.fleet(), member.id(), e.getMessage());
+            }
+            log.info("fleet '{}': member {} resumed on {} after {} ms paused (cutover {})", member.fleet(), member.id(),
+                    switcher.current(), paused, c.cutover());
         }
     }
 

@@ -60,6 +60,8 @@ public final class SwitcherMember implements FleetMember {
     private final AtomicBoolean checking = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object signal = new Object();
+    private long signals; // guarded by signal
+    private volatile List<io.cutover.MemberPause> lastPauses = List.of();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile LiveSide known;
     private final MemberCommands commands;
@@ -243,6 +245,23 @@ public final class SwitcherMember implements FleetMember {
         return live;
     }
 
+    @Override
+    public List<io.cutover.MemberPause> lastPauses() {
+        return lastPauses;
+    }
+
+    /** Keeps the pauses of the cutover this member just coordinated. */
+    void reportPauses(List<io.cutover.MemberPause> pauses) {
+        lastPauses = List.copyOf(pauses);
+    }
+
+    /** Counts the channel's signals; read it before looking, then wait with {@link #awaitSignal(long, long)}. */
+    long signals() {
+        synchronized (signal) {
+            return signals;
+        }
+    }
+
     /** Waits for a signal from the channel, at most {@code millis}. */
     void awaitSignal(long millis) throws InterruptedException {
         synchronized (signal) {
@@ -250,8 +269,26 @@ public final class SwitcherMember implements FleetMember {
         }
     }
 
+    /**
+     * Waits at most {@code millis} for a signal after the one counted as {@code seen}; returns at once
+     * when one came meanwhile (a signal while the caller was reading is not lost to it).
+     */
+    void awaitSignal(long seen, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(1, millis) * 1_000_000L;
+        synchronized (signal) {
+            while (signals == seen) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return;
+                }
+                signal.wait(left);
+            }
+        }
+    }
+
     private void wake() {
         synchronized (signal) {
+            signals++;
             signal.notifyAll();
         }
         if (closed.get() || !queued.compareAndSet(false, true)) {

@@ -104,6 +104,15 @@ public interface FleetChannel extends AutoCloseable {
     List<FleetAck> acks(long seq);
 
     /**
+     * Deletes the commands numbered below {@code seq} and their acks, so the tables stay small;
+     * a coordinator calls it after each cutover, keeping the recent ones. By default does nothing.
+     *
+     * @param seq the lowest sequence number to keep
+     */
+    default void prune(long seq) {
+    }
+
+    /**
      * Reads the live side from every database that answers and returns the record with the
      * highest generation.
      *

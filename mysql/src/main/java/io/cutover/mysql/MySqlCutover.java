@@ -56,8 +56,18 @@ public final class MySqlCutover {
     private MySqlCutover() {
     }
 
-    /** How often fleet members look for commands: MySQL and MariaDB have no notifications. */
-    static final Duration FLEET_POLL = Duration.ofMillis(5);
+    /**
+     * How often fleet members look for commands, and a coordinator for acks, by default: MySQL and
+     * MariaDB have no notifications, so each PAUSE and FLIP waits about one interval (half to hear
+     * the command, half to see the acks); each member runs one small query per interval.
+     */
+    public static final Duration DEFAULT_FLEET_POLL = Duration.ofMillis(5);
+    /** The shortest fleet poll interval accepted. */
+    public static final Duration MIN_FLEET_POLL = Duration.ofMillis(1);
+    /** The longest fleet poll interval accepted: a longer one would stretch every cutover's pause. */
+    public static final Duration MAX_FLEET_POLL = Duration.ofSeconds(1);
+
+    static final Duration FLEET_POLL = DEFAULT_FLEET_POLL;
 
     /**
      * Returns the channel through which the instances of a service form a fleet on these two
@@ -65,7 +75,7 @@ public final class MySqlCutover {
      * {@code cutover_fleet_live}, {@code cutover_fleet_members}, {@code cutover_fleet_commands} and
      * {@code cutover_fleet_acks} are created in the connections' database when first needed; the
      * live side is recorded on both databases, members, commands and acks are kept on blue; members
-     * poll for commands every 5 ms over a connection the channel keeps open. The DataSources must
+     * poll for commands every 5 ms (see the overload taking an interval) over a connection the channel keeps open. The DataSources must
      * log in as a user that writes through {@code read_only} (the cutover user: {@code READ_ONLY
      * ADMIN} on MariaDB, {@code CONNECTION_ADMIN} on MySQL), since members heartbeat and ack on a
      * guarded database. Close the channel after the switchers that use it.
@@ -95,7 +105,34 @@ public final class MySqlCutover {
      * @throws IllegalArgumentException if the name is not valid or both DataSources are the same
      */
     public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green, Side home) {
-        return FleetChannel.jdbc(fleet, blue, green, home, FleetSignal.NONE, FLEET_POLL);
+        return fleetChannel(fleet, blue, green, home, DEFAULT_FLEET_POLL);
+    }
+
+    /**
+     * Like {@link #fleetChannel(String, DataSource, DataSource, Side)}, polling every
+     * {@code pollInterval} instead of {@link #DEFAULT_FLEET_POLL}: longer means fewer queries from
+     * idle members and a longer pause per cutover (about one interval for PAUSE and one for FLIP).
+     *
+     * @param fleet the fleet's name
+     * @param blue blue's DataSource
+     * @param green green's DataSource
+     * @param home the database holding members, commands and acks
+     * @param pollInterval how often members look for commands and a coordinator for acks, from
+     *     {@link #MIN_FLEET_POLL} to {@link #MAX_FLEET_POLL}
+     * @return the channel
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if the name is not valid, both DataSources are the same or
+     *     the interval is out of range
+     */
+    public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green, Side home,
+            Duration pollInterval) {
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (pollInterval.compareTo(MIN_FLEET_POLL) < 0 || pollInterval.compareTo(MAX_FLEET_POLL) > 0) {
+            throw new IllegalArgumentException("fleet '" + fleet + "': pollInterval must be between "
+                    + MIN_FLEET_POLL.toMillis() + " ms and " + MAX_FLEET_POLL.toMillis() + " ms, was "
+                    + pollInterval.toMillis() + " ms; members poll at it and each cutover's pause grows with it");
+        }
+        return FleetChannel.jdbc(fleet, blue, green, home, FleetSignal.NONE, pollInterval);
     }
 
     /**

@@ -41,8 +41,13 @@ public final class PostgresCutover {
     private PostgresCutover() {
     }
 
-    /** How often fleet members look for commands when no notification woke them. */
-    static final Duration FLEET_POLL = Duration.ofMillis(100);
+    /**
+     * How often fleet members look for commands, and a coordinator for acks, when no notification
+     * woke them: a safety net, since commands and acks are signalled.
+     */
+    public static final Duration DEFAULT_FLEET_POLL = Duration.ofMillis(100);
+
+    static final Duration FLEET_POLL = DEFAULT_FLEET_POLL;
 
     /**
      * Returns the channel through which the instances of a service form a fleet on these two
@@ -79,7 +84,32 @@ public final class PostgresCutover {
      * @throws IllegalArgumentException if the name is not valid or both DataSources are the same
      */
     public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green, Side home) {
-        return FleetChannel.jdbc(fleet, blue, green, home, new PgFleetSignal(), FLEET_POLL);
+        return fleetChannel(fleet, blue, green, home, DEFAULT_FLEET_POLL);
+    }
+
+    /**
+     * Like {@link #fleetChannel(String, DataSource, DataSource, Side)}, with the safety-net poll at
+     * {@code pollInterval} instead of {@link #DEFAULT_FLEET_POLL}: how late a member hears a
+     * command, or a coordinator an ack, whose notification was lost (a listener reconnecting).
+     *
+     * @param fleet the fleet's name
+     * @param blue blue's DataSource
+     * @param green green's DataSource
+     * @param home the database holding members, commands and acks
+     * @param pollInterval the safety-net poll, from 1 ms to 10 s
+     * @return the channel
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if the name is not valid, both DataSources are the same or
+     *     the interval is out of range
+     */
+    public static FleetChannel fleetChannel(String fleet, DataSource blue, DataSource green, Side home,
+            Duration pollInterval) {
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (pollInterval.toMillis() < 1 || pollInterval.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("fleet '" + fleet + "': pollInterval must be between 1 ms and 10000 ms, was "
+                    + pollInterval.toMillis() + " ms");
+        }
+        return FleetChannel.jdbc(fleet, blue, green, home, new PgFleetSignal(), pollInterval);
     }
 
     /**

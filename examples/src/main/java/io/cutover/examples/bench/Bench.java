@@ -23,7 +23,7 @@ public final class Bench {
     /**
      * Runs the benchmarks.
      *
-     * @param args see {@link SuiteOptions}: {@code --quick} for shorter runs, {@code --only switcher|replication|postgres|mariadb|tpcb}
+     * @param args see {@link SuiteOptions}: {@code --quick} for shorter runs, {@code --only switcher|replication|postgres|mariadb|tpcb|fleet}
      * @throws Exception if a benchmark fails
      */
     public static void main(String[] args) throws Exception {
@@ -36,6 +36,9 @@ public final class Bench {
         }
         if (options.tpcb()) {
             TpcbSuite.run(options, System.out);
+        }
+        if (options.fleet()) {
+            fleet(options);
         }
     }
 
@@ -68,6 +71,18 @@ public final class Bench {
         System.out.printf("pgbench-like tx/s, switcher : median %.0f, runs %s%n", tx.switcher().median(), rounded(tx.switcher()));
         System.out.printf("switcher / pool throughput  : %.1f %% (goal >= 98 %%), %d threads, %d s runs%n",
                 tx.ratio() * 100, tx.threads(), tx.runLength().toSeconds());
+    }
+
+    private static void fleet(SuiteOptions options) throws Exception {
+        int cutovers = options.quick() ? Math.min(options.cutovers(), 6) : Math.max(20, options.cutovers());
+        double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        try (PgPair pair = PgPair.start()) {
+            var series = FleetPauseBench.run(pair, java.util.List.of(1, 3, 8), cutovers, options.rate());
+            FleetPauseBench.print(series, options.rate(), System.out);
+        }
+        double loadAfter = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        System.out.printf("1-minute load average: %.2f before, %.2f after; %d cores%n", loadBefore, loadAfter,
+                Runtime.getRuntime().availableProcessors());
     }
 
     private static double score(Collection<RunResult> results, String method) {

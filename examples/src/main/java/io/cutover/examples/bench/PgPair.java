@@ -45,6 +45,11 @@ final class PgPair implements AutoCloseable {
         return green.dataSource();
     }
 
+    /** The JDBC URL of one side (trust authentication on localhost: the user alone logs in). */
+    String jdbcUrl(Side side) {
+        return (side == Side.BLUE ? blue : green).jdbcUrl();
+    }
+
     /** A HikariCP pool on one side, auto-commit on. */
     HikariDataSource pool(Side side, int size) {
         PostgresServer server = side == Side.BLUE ? blue : green;

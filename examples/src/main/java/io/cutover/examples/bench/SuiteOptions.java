@@ -9,17 +9,19 @@ import java.util.List;
  * {@code --cutovers C}, {@code --probes P}, {@code --rate TX_PER_S}, {@code --mariadb-rows N},
  * {@code --mariadb-changes K}. {@code --only tpcb} runs the TPC-B sustained-apply and pause benchmark alone (not part
  * of "all"), sized by {@code --scale S --writers W --seconds T}; there {@code --cutovers} defaults to 20 (3 quick)
- * and {@code --rounds} to 2 (1 quick).
+ * and {@code --rounds} to 2 (1 quick). {@code --only fleet} is the fleet's pause ({@link FleetPauseBench}:
+ * {@code --cutovers} per fleet size, at least 20 unless {@code --quick}, {@code --rate} in total; not part of "all").
  */
 record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boolean mariadb, boolean quick, long rows, int changes,
         int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges, boolean tpcb, int scale,
-        int writers, int seconds, boolean pgFlipsOnly) {
+        int writers, int seconds, boolean pgFlipsOnly, boolean fleet) {
 
     static SuiteOptions parse(List<String> args) {
         boolean quick = args.contains("--quick");
         String only = value(args, "--only", "all");
-        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb", "tpcb", "pgflips").contains(only)) {
-            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain, pgflips, mariadb or tpcb, was " + only);
+        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb", "tpcb", "pgflips", "fleet").contains(only)) {
+            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain, pgflips, mariadb, tpcb or fleet, was "
+                    + only);
         }
         boolean all = only.equals("all");
         boolean replication = all || only.equals("replication");
@@ -38,7 +40,7 @@ record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boo
                 Integer.parseInt(value(args, "--mariadb-changes", quick ? "3000" : "20000")),
                 tpcb, Integer.parseInt(value(args, "--scale", quick ? "1" : "5")),
                 Integer.parseInt(value(args, "--writers", quick ? "2" : "8")),
-                Integer.parseInt(value(args, "--seconds", quick ? "10" : "60")), pgFlips);
+                Integer.parseInt(value(args, "--seconds", quick ? "10" : "60")), pgFlips, only.equals("fleet"));
     }
 
     private static String value(List<String> args, String flag, String dflt) {
