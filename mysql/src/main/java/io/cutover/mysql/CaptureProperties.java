@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  *       and binlog position itself (a global read lock for that moment), {@code none} when it
  *       rebuilds its schema history at a stored position. The rows of the initial copy are never
  *       the connector's: {@link BulkCopy} copies them.</li>
- *   <li>{@code poll.interval.ms=20}: the default 500 ms would put half a second on every
+ *   <li>{@code poll.interval.ms=1}: the default 500 ms would put half a second on every
  *       catch-up inside the write pause.</li>
  *   <li>TIME as text through {@link TimeAsText}: it is a duration (±838 h), not a time of day.</li>
  *   <li>Decimals as {@code precise} BigDecimal, times as {@code adaptive_time_microseconds}
@@ -80,7 +80,7 @@ final class CaptureProperties {
         p.setProperty("include.schema.changes", "false");
         p.setProperty("snapshot.mode", snapshotMode);
         p.setProperty("snapshot.locking.mode", snapshotLocking);
-        p.setProperty("poll.interval.ms", "20");
+        p.setProperty("poll.interval.ms", "1");
         p.setProperty("max.batch.size", "2048");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("decimal.handling.mode", "precise");
