@@ -122,12 +122,12 @@ final class TpcbFaultRuns {
 
                 report(String.format(Locale.ROOT, "%s TPCB_%s (%d unpaced writers, 1 branch, 10 tellers, %d accounts):"
                         + " %.0f tx/s before the fault (lag %d ms), %.0f tx/s from the fault to the checks; STREAMING %.1f s"
-                        + " after the fault began (lag then %.1f s); writers committing again %.1f s after it; lag < 1 s under load %s; after the writers stopped"
+                        + " after the fault began (lag then %.1f s); 500 more commits after STREAMING by %.1f s after it; lag < 1 s under load %s; after the writers stopped"
                         + " the fence took %.1f s; %d acked, %d uncertain, %d retried (deadlock/serialization),"
                         + " %d writer failures; moves %s%s", dialect, fault, writers, TpcbFaultLoad.ACCOUNTS, txBefore,
                         lagBefore.toMillis(), txDuring, (streamingAt - faultAt) / 1e9, lagAtStreaming.toMillis() / 1e3,
                         (writingAt - faultAt) / 1e9,
-                        caughtUpUnderLoad == 0 ? "NOT reached within 30 s of the writers committing again"
+                        caughtUpUnderLoad == 0 ? "NOT reached within 30 s of those 500 commits"
                                 : String.format(Locale.ROOT, "%.1f s after the fault began", (caughtUpUnderLoad - faultAt) / 1e9),
                         (caughtUpAfterStop - stoppedAt) / 1e9, load.ackedCount(), load.uncertainCount(), load.retried(),
                         load.failures(), moves.seen, cutover));
