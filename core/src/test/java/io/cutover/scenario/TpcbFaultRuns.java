@@ -20,6 +20,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -77,6 +80,16 @@ final class TpcbFaultRuns {
 
                 int ackedAtFault = load.ackedCount();
                 long faultAt = System.nanoTime();
+                // What the stream says while the fault lasts: its lag must grow while it cannot read.
+                AtomicLong worstLagMillis = new AtomicLong();
+                AtomicBoolean faultOver = new AtomicBoolean();
+                Thread sampler = new Thread(() -> {
+                    while (!faultOver.get()) {
+                        worstLagMillis.accumulateAndGet(stream.lag().behind().toMillis(), Math::max);
+                        LockSupport.parkNanos(20_000_000L);
+                    }
+                }, "lag-sampler");
+                sampler.start();
                 switch (fault) {
                     case CUT_GREEN, CUTOVER_AFTER_CUT_OF_GREEN -> sides.cut(Side.GREEN, CUT);
                     case CUT_BLUE -> sides.cut(Side.BLUE, CUT);
@@ -89,6 +102,8 @@ final class TpcbFaultRuns {
                                 && (moves.lostAt.get() == 0 || moves.recoveredAt.get() > 0));
                 long streamingAt = System.nanoTime();
                 Duration lagAtStreaming = stream.lag().behind();
+                faultOver.set(true);
+                sampler.join();
 
                 String cutover = "";
                 if (fault == Fault.CUTOVER_AFTER_CUT_OF_GREEN) {
@@ -122,10 +137,10 @@ final class TpcbFaultRuns {
 
                 report(String.format(Locale.ROOT, "%s TPCB_%s (%d unpaced writers, 1 branch, 10 tellers, %d accounts):"
                         + " %.0f tx/s before the fault (lag %d ms), %.0f tx/s from the fault to the checks; STREAMING %.1f s"
-                        + " after the fault began (lag then %.1f s); 500 more commits after STREAMING by %.1f s after it; lag < 1 s under load %s; after the writers stopped"
+                        + " after the fault began (worst lag seen until then %.1f s, lag then %.1f s); 500 more commits after STREAMING by %.1f s after it; lag < 1 s under load %s; after the writers stopped"
                         + " the fence took %.1f s; %d acked, %d uncertain, %d retried (deadlock/serialization),"
                         + " %d writer failures; moves %s%s", dialect, fault, writers, TpcbFaultLoad.ACCOUNTS, txBefore,
-                        lagBefore.toMillis(), txDuring, (streamingAt - faultAt) / 1e9, lagAtStreaming.toMillis() / 1e3,
+                        lagBefore.toMillis(), txDuring, (streamingAt - faultAt) / 1e9, worstLagMillis.get() / 1e3, lagAtStreaming.toMillis() / 1e3,
                         (writingAt - faultAt) / 1e9,
                         caughtUpUnderLoad == 0 ? "NOT reached within 30 s of those 500 commits"
                                 : String.format(Locale.ROOT, "%.1f s after the fault began", (caughtUpUnderLoad - faultAt) / 1e9),
