@@ -159,6 +159,27 @@ public abstract class FaultScenario {
     }
 
     @Test
+    void aThreeSecondCutOfGreen_underAFlatOutTpcbLoad_isRecoveredByItself_losingNoAcknowledgedTransaction() throws Exception {
+        new TpcbFaultRuns(sides(), dialect(), WRITERS).run("tbg", TpcbFaultRuns.Fault.CUT_GREEN);
+    }
+
+    @Test
+    void aThreeSecondCutOfBlue_underAFlatOutTpcbLoad_isRecoveredByItself_losingNoAcknowledgedTransaction() throws Exception {
+        new TpcbFaultRuns(sides(), dialect(), WRITERS).run("tbb", TpcbFaultRuns.Fault.CUT_BLUE);
+    }
+
+    @Test
+    void aCleanRestartOfBlue_underAFlatOutTpcbLoad_isRecoveredByItself_losingNoAcknowledgedTransaction() throws Exception {
+        new TpcbFaultRuns(sides(), dialect(), WRITERS).run("tbr", TpcbFaultRuns.Fault.RESTART_BLUE);
+    }
+
+    @Test
+    void aCutoverUnderAFlatOutTpcbLoad_rightAfterGreenRecoveredFromACut_flips_losingNoAcknowledgedTransaction()
+            throws Exception {
+        new TpcbFaultRuns(sides(), dialect(), WRITERS).run("tbc", TpcbFaultRuns.Fault.CUTOVER_AFTER_CUT_OF_GREEN);
+    }
+
+    @Test
     void anIdleHealthyStream_keepsHearingItsSource_andReportsNoLag() throws Exception {
         String table = "idle_item";
         for (Side side : Side.values()) {

@@ -47,7 +47,7 @@ final class SelfHealingRuns {
     }
 
     /** Moves a stream makes, and when it left and came back to STREAMING. */
-    private static final class Moves implements ReplicationStream.StateListener {
+    static final class Moves implements ReplicationStream.StateListener {
         final List<String> seen = new CopyOnWriteArrayList<>();
         final AtomicLong lostAt = new AtomicLong();
         final AtomicLong recoveredAt = new AtomicLong();
