@@ -25,13 +25,10 @@ final class MemberCommands {
     private static final String PAUSED = "paused_ms=";
 
     /**
-     * The pause a coordinator holds on this member: since when (drained), when the member read the
-     * PAUSE (writes stopped), and whether this cutover's FLIP reached it.
+     * The pause a coordinator holds on this member: since when (drained) and when the member read
+     * the PAUSE (writes stopped). Its cutover's FLIP or RESUME ends it.
      */
-    private record Held(FleetCommand pause, long sinceMillis, long seenMillis, boolean flipped) {
-        Held asFlipped() {
-            return new Held(pause, sinceMillis, seenMillis, true);
-        }
+    private record Held(FleetCommand pause, long sinceMillis, long seenMillis) {
     }
 
     /** The detail of the ack that ended a pause (FLIP, or RESUME after an abort): how long writes stayed paused. */
@@ -149,7 +146,7 @@ final class MemberCommands {
         }
         long drained = clock.millis();
         if (ok) {
-            held = new Held(c, drained, seen, false);
+            held = new Held(c, drained, seen);
         }
         channel.ack(new FleetAck(c.seq(), member.id(), ok, detail));
         log.info("fleet '{}': member {} {} pause of cutover {}{} (heard {} ms after it was issued, drained in {} ms, ack"
@@ -195,15 +192,12 @@ final class MemberCommands {
     private void resume(FleetCommand c) {
         Held h = held;
         if (h != null && h.pause().cutover().equals(c.cutover())) {
-            if (!h.flipped()) {
-                try {
-                    // An aborted cutover may have recorded the live side and then undone that with a newer record.
-                    // After this cutover's FLIP the member knows the record already: no read on the pause's path.
-                    member.learn(channel.readLiveSide().orElse(null));
-                } catch (RuntimeException e) {
-                    log.warn("fleet '{}': member {} could not read the live side on resume: {}", member.fleet(), member.id(),
-                            e.getMessage());
-                }
+            try {
+                // An aborted cutover may have recorded the live side and then undone that with a newer record.
+                member.learn(channel.readLiveSide().orElse(null));
+            } catch (RuntimeException e) {
+                log.warn("fleet '{}': member {} could not read the live side on resume: {}", member.fleet(), member.id(),
+                        e.getMessage());
             }
             held = null;
             switcher.pauser().resume();
