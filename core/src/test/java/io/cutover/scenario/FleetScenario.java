@@ -413,6 +413,35 @@ public abstract class FleetScenario {
         }
     }
 
+    /**
+     * Heartbeats are stamped and judged on the database's clock: a member whose own clock is minutes
+     * behind is live, so the coordinator pauses it, and it flips with the fleet.
+     */
+    @Test
+    void memberWithAClockMinutesBehind_isCountedLive_pausedAndFlippedWithTheFleet() throws Exception {
+        try (Fleet f = fleet("skewed", 0);
+                ConnectionSwitcher skewed = ConnectionSwitcher.builder().blue(sides().app(Side.BLUE))
+                        .green(sides().app(Side.GREEN))
+                        .fleet(FleetMember.builder(f.channel()).memberId("skewed").heartbeatInterval(Duration.ofMillis(100))
+                                .staleAfter(Duration.ofSeconds(1)).coordinatorSilence(Duration.ofSeconds(3))
+                                .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(-7))))
+                        .build()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> live(f.channel()).contains("skewed"));
+            Cutover cutover = cutover("skewed", f.coordinator(), f.link(), null);
+
+            cutover.execute();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> skewed.current() == Side.GREEN && !skewed.pauser().isPaused());
+            FleetMember coordinator = f.coordinator().fleet().orElseThrow();
+            await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.lastPauses().stream()
+                    .anyMatch(p -> p.member().equals("skewed")));
+            ReplicationLink reverse = cutover.reverseLink().orElseThrow();
+            reverse.close();
+            reverse.sourceGuard().release();
+            reverse.targetGuard().release();
+        }
+    }
+
     /** Holds the cutover's thread (from its listener) until the condition holds, and notes it. */
     private static void hold(List<String> seen, String what, java.util.concurrent.Callable<Boolean> until) {
         await().atMost(Duration.ofSeconds(30)).until(until);
