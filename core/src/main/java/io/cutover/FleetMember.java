@@ -28,7 +28,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * <p>What a member does: it heartbeats into the channel; on a coordinator's PAUSE it drains its
  * writes within the coordinator's budget and acks (or nacks, which aborts the cutover for all);
- * on FLIP it flips and acks; on RESUME it resumes. Paused by a coordinator that then goes silent
+ * on FLIP (sent once the new live side is recorded durably) it flips, resumes at once and acks;
+ * on RESUME (an aborted or rehearsed cutover) it resumes where it is. A member that joins while a
+ * PAUSE is open starts paused as if it had heard it. Paused by a coordinator that then goes silent
  * (no heartbeat for {@link Builder#coordinatorSilence}), it reads the durable live side, flips
  * there if it changed, and resumes. A member that learns the fleet moved without it (it was
  * stopped, or missed the flip; a heartbeat, or the old side's guard refusing a write, tells it)
@@ -84,11 +86,13 @@ public interface FleetMember extends AutoCloseable {
 
     /**
      * Returns the write pauses of the last cutover this member coordinated: its own first, then
-     * each member that reported its pause after RESUME. The reports are collected in the background
-     * after the cutover resumed writes (so that waiting for them does not lengthen the pause), for
-     * up to 2 s: a member that did not answer by then is missing, and until then this returns the
-     * previous cutover's pauses (tell them apart by {@link MemberPause#cutover()}). Empty when this
-     * member never coordinated a cutover that paused the fleet.
+     * each member that reported its pause in its answer to the FLIP (or, after an abort or a
+     * rehearsal, to the RESUME). The reports are collected in the background after the cutover
+     * resumed writes (so that waiting for them does not lengthen the pause), for up to the cutover's
+     * drain budget (at most 2 s after an abort): a member that did not answer by then is missing,
+     * and until then this returns the previous cutover's pauses (tell them apart by
+     * {@link MemberPause#cutover()}). Empty when this member never coordinated a cutover that
+     * paused the fleet.
      *
      * @return the pauses, in milliseconds as each member measured them
      */

@@ -24,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * The {@link WriteSite} of a whole fleet, driven from the member that runs the cutover: it pauses
  * locally and every live member through the channel (any nack or missing ack resumes all and
  * fails the pause), records the new live side durably before it flips anyone, then flips locally
- * and tells the others, and resumes all. Used by one cutover run on one thread.
+ * and publishes FLIP, on which each member flips and resumes at once. The coordinator does not wait
+ * for FLIP acks on the pause's path: once the live side is recorded, a member that missed the FLIP
+ * cannot write to the old side (its guard refuses, the member refuses itself once it sees the
+ * record). The acks, with each member's own pause, are collected afterwards on a thread of their
+ * own. An abort or a rehearsal resumes members with RESUME. Used by one cutover run on one thread.
  */
 final class FleetSite implements WriteSite {
     private static final Logger log = LoggerFactory.getLogger(FleetSite.class);
@@ -36,13 +40,14 @@ final class FleetSite implements WriteSite {
     private final Duration flipAckBudget;
     /** Commands (and their acks) kept in the channel; older ones are pruned after each cutover. */
     static final int KEEP_COMMANDS = 60;
-    /** The longest the coordinator waits, after resuming, for members to report their pause. */
+    /** The longest the coordinator waits, after an abort or a rehearsal, for members to report their pause. */
     static final long RESUME_REPORT_MILLIS = 2_000;
 
     private String cutoverId;
     private long pausedAt; // nanoTime when the local drain ended
     private List<String> awaited = List.of();
     private boolean paused;
+    private FleetCommand flip; // this run's FLIP once published
 
     /**
      * Creates the site.
@@ -50,7 +55,7 @@ final class FleetSite implements WriteSite {
      * @param member the coordinator's own member
      * @param cutoverName the cutover's name, for messages
      * @param hold the longest the cutover may keep writes paused; members give up past it
-     * @param flipAckBudget how long to wait for members' flip acks
+     * @param flipAckBudget how long to wait, off the pause's path, for members' flip acks before warning
      */
     FleetSite(SwitcherMember member, String cutoverName, Duration hold, Duration flipAckBudget) {
         this.member = Objects.requireNonNull(member, "member");
@@ -63,6 +68,7 @@ final class FleetSite implements WriteSite {
     @Override
     public void pause(Duration drainBudget) {
         cutoverId = cutoverName + "-" + UUID.randomUUID().toString().substring(0, 8);
+        flip = null;
         long started = System.nanoTime();
         awaited = member.liveOthers();
         member.coordinating(true);
@@ -178,50 +184,49 @@ final class FleetSite implements WriteSite {
                     e.getMessage());
             return;
         }
-        long published = System.nanoTime();
-        Map<String, String> missing = await(flip.seq(), awaited, System.nanoTime() + flipAckBudget.toNanos());
-        log.info("fleet '{}': cutover '{}' flipped to {}: record the live side {} ms, publish {} ms, acks {} ms",
-                channel.fleet(), cutoverName, side, millis(started, recorded), millis(recorded, published),
-                millis(published, System.nanoTime()));
-        if (!missing.isEmpty()) {
-            log.warn("fleet '{}': cutover '{}': {} did not confirm the flip to {} in {} ms; they cannot write to {} (its"
-                    + " guard refuses, and they refuse themselves once they see the record) and move when they next look",
-                    channel.fleet(), cutoverName, missing, side, flipAckBudget.toMillis(), from);
-        }
+        this.flip = flip;
+        log.info("fleet '{}': cutover '{}' flipped to {}: record the live side {} ms, publish {} ms; members resume as they"
+                + " hear it", channel.fleet(), cutoverName, side, millis(started, recorded), millis(recorded, System.nanoTime()));
     }
 
     @Override
     public void resume() {
-        FleetCommand resume = null;
-        if (paused) {
-            resume = resumeOthers();
-            paused = false;
+        FleetCommand answered = flip; // a member that hears its FLIP flips and resumes: no RESUME after a flip
+        if (paused && answered == null) {
+            answered = resumeOthers();
         }
+        boolean report = paused && answered != null;
+        paused = false;
+        flip = null;
         member.switcher().pauser().resume();
         long resumed = System.nanoTime();
         member.coordinating(false);
-        if (resume != null) {
+        if (report) {
             // Off the pause's path: the cutover measures its pause when this returns.
-            FleetCommand published = resume;
+            FleetCommand command = answered;
             List<String> members = awaited;
             Thread t = new Thread(() -> {
-                report(published, members, resumed);
-                prune(published.seq());
+                report(command, members, resumed);
+                prune(command.seq());
             }, "cutover-fleet-report-" + cutoverName);
             t.setDaemon(true);
             t.start();
         }
     }
 
-    /** Collects the members' own pauses from their RESUME acks, after writes resumed here; on its own thread. */
-    private void report(FleetCommand resume, List<String> members, long resumedNanos) {
-        long budget = Math.min(flipAckBudget.toMillis(), RESUME_REPORT_MILLIS);
+    /**
+     * Collects the members' answers to the FLIP (or, for an abort or a rehearsal, the RESUME), each
+     * carrying the member's own pause, after writes resumed here; on its own thread.
+     */
+    private void report(FleetCommand command, List<String> members, long resumedNanos) {
+        boolean flipped = command.kind() == FleetCommand.Kind.FLIP;
+        long budget = flipped ? flipAckBudget.toMillis() : Math.min(flipAckBudget.toMillis(), RESUME_REPORT_MILLIS);
         List<MemberPause> pauses = new ArrayList<>();
         pauses.add(new MemberPause(cutoverName, member.id(), Duration.ofNanos(Math.max(0, resumedNanos - pausedAt))));
         Map<String, String> missing;
         try {
-            missing = await(resume.seq(), members, System.nanoTime() + budget * 1_000_000L);
-            for (FleetAck a : channel.acks(resume.seq())) {
+            missing = await(command.seq(), members, System.nanoTime() + budget * 1_000_000L);
+            for (FleetAck a : channel.acks(command.seq())) {
                 long ms = MemberCommands.pausedMillis(a.detail());
                 if (a.ok() && ms >= 0 && members.contains(a.member())) {
                     pauses.add(new MemberPause(cutoverName, a.member(), Duration.ofMillis(ms)));
@@ -234,7 +239,11 @@ final class FleetSite implements WriteSite {
             return;
         }
         member.reportPauses(pauses);
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && flipped) {
+            log.warn("fleet '{}': cutover '{}': {} did not confirm the flip to {} in {} ms; they cannot write to {} (its"
+                    + " guard refuses, and they refuse themselves once they see the record) and move when they next look",
+                    channel.fleet(), cutoverName, missing, command.side(), budget, command.side().other());
+        } else if (!missing.isEmpty()) {
             log.info("fleet '{}': cutover '{}': {} did not report their pause within {} ms", channel.fleet(), cutoverName,
                     missing.keySet(), budget);
         }

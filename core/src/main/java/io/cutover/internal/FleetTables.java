@@ -10,8 +10,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -87,28 +90,54 @@ public final class FleetTables {
         }
     }
 
+    /**
+     * The database's time now in epoch milliseconds, as SQL: heartbeats are stamped and judged on
+     * the database's clock, never on the members' (which may disagree).
+     */
+    static String nowMillis(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+        if (product.contains("mysql") || product.contains("mariadb")) {
+            return "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
+        }
+        return "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+    }
+
     static void heartbeat(Connection c, String fleet, FleetHeartbeat b) throws SQLException {
+        String now = nowMillis(c);
         try (PreparedStatement up = c.prepareStatement("UPDATE " + MEMBERS
-                + " SET side = ?, generation = ?, paused = ?, heartbeat_at = ? WHERE fleet = ? AND member = ?")) {
+                + " SET side = ?, generation = ?, paused = ?, heartbeat_at = " + now + " WHERE fleet = ? AND member = ?")) {
             up.setString(1, b.side().name());
             up.setLong(2, b.generation());
             up.setInt(3, b.paused() ? 1 : 0);
-            up.setLong(4, b.at());
-            up.setString(5, fleet);
-            up.setString(6, b.member());
+            up.setString(4, fleet);
+            up.setString(5, b.member());
             if (up.executeUpdate() > 0) {
                 return;
             }
         }
         try (PreparedStatement in = c.prepareStatement("INSERT INTO " + MEMBERS
-                + " (fleet, member, side, generation, paused, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " (fleet, member, side, generation, paused, heartbeat_at) VALUES (?, ?, ?, ?, ?, " + now + ")")) {
             in.setString(1, fleet);
             in.setString(2, b.member());
             in.setString(3, b.side().name());
             in.setLong(4, b.generation());
             in.setInt(5, b.paused() ? 1 : 0);
-            in.setLong(6, b.at());
             in.executeUpdate();
+        }
+    }
+
+    /** Each member's heartbeat age, computed by the database against its own clock in the same query. */
+    static Map<String, Duration> heartbeatAges(Connection c, String fleet) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT member, " + nowMillis(c) + " - heartbeat_at FROM " + MEMBERS
+                + " WHERE fleet = ?")) {
+            ps.setString(1, fleet);
+            Map<String, Duration> out = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), Duration.ofMillis(Math.max(0, rs.getLong(2))));
+                }
+            }
+            return out;
         }
     }
 

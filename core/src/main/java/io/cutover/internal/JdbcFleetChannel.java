@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link FleetChannel} over the {@link FleetTables}: one connection per database, kept open
- * and reopened after a failure (so a poll every few milliseconds costs a query, not a login), the
- * live side on both databases, everything else on the home database, and a dialect's
- * {@link FleetSignal} for wake-ups. Calls on one database are serialized on its connection.
+ * The {@link FleetChannel} over the {@link FleetTables}: connections kept open and reopened after a
+ * failure (so a poll every few milliseconds costs a query, not a login), the live side on both
+ * databases, written durably, everything else on the home database through a connection of its own
+ * whose commits the dialect may let skip the flush ({@link FleetSignal#relaxDurability}: a command or
+ * ack lost in a server crash only aborts that cutover), and a dialect's {@link FleetSignal} for
+ * wake-ups. Calls on one connection are serialized.
  */
 public final class JdbcFleetChannel implements FleetChannel {
     private static final Logger log = LoggerFactory.getLogger(JdbcFleetChannel.class);
@@ -42,12 +45,14 @@ public final class JdbcFleetChannel implements FleetChannel {
     private static final class Db {
         final Side side;
         final DataSource dataSource;
+        private final FleetSignal relaxed; // null: keep the server's durability
         private Connection connection; // guarded by this
         private boolean tables; // guarded by this
 
-        Db(Side side, DataSource dataSource) {
+        Db(Side side, DataSource dataSource, FleetSignal relaxed) {
             this.side = side;
             this.dataSource = Objects.requireNonNull(dataSource, side + " DataSource");
+            this.relaxed = relaxed;
         }
 
         // The lock covers the database call on purpose: the connection is used by one call at a time.
@@ -56,6 +61,9 @@ public final class JdbcFleetChannel implements FleetChannel {
                 if (connection == null || connection.isClosed()) {
                     connection = dataSource.getConnection();
                     connection.setAutoCommit(true);
+                    if (relaxed != null) {
+                        relaxed.relaxDurability(connection);
+                    }
                 }
                 if (!tables) {
                     FleetTables.create(connection);
@@ -83,6 +91,8 @@ public final class JdbcFleetChannel implements FleetChannel {
     private final String fleet;
     private final Db blue;
     private final Db green;
+    /** Members, commands and acks: their own connection, whose commits need not wait for a flush. */
+    private final Db signalling;
     private final Side home;
     private final FleetSignal signal;
     private final Duration pollInterval;
@@ -113,10 +123,11 @@ public final class JdbcFleetChannel implements FleetChannel {
             throw new IllegalArgumentException("blue and green are the same DataSource; the live side must be on both databases");
         }
         this.fleet = fleet;
-        this.blue = new Db(Side.BLUE, blue);
-        this.green = new Db(Side.GREEN, green);
+        this.blue = new Db(Side.BLUE, blue, null);
+        this.green = new Db(Side.GREEN, green, null);
         this.home = Objects.requireNonNull(home, "home");
         this.signal = Objects.requireNonNull(signal, "signal");
+        this.signalling = new Db(home, home == Side.BLUE ? blue : green, signal);
         this.pollInterval = pollInterval;
         this.topic = "cutover_fleet_" + fleet.toLowerCase(Locale.ROOT).replace('-', '_');
     }
@@ -127,7 +138,7 @@ public final class JdbcFleetChannel implements FleetChannel {
 
     private <T> T home(String what, Work<T> work) {
         try {
-            return db(home).run(work);
+            return signalling.run(work);
         } catch (SQLException e) {
             throw new CutoverException(Phase.PAUSE, "fleet '" + fleet + "': could not " + what + " on " + home + " ("
                     + e.getMessage() + "); the fleet's members, commands and acks live there", e);
@@ -155,6 +166,11 @@ public final class JdbcFleetChannel implements FleetChannel {
     @Override
     public List<FleetHeartbeat> members() {
         return home("read the members", c -> FleetTables.members(c, fleet));
+    }
+
+    @Override
+    public Map<String, Duration> heartbeatAges() {
+        return home("read the members' heartbeats", c -> FleetTables.heartbeatAges(c, fleet));
     }
 
     @Override
@@ -285,6 +301,7 @@ public final class JdbcFleetChannel implements FleetChannel {
         listeners.clear();
         blue.drop();
         green.drop();
+        signalling.drop();
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.cutover.WritePauser;
 import io.cutover.spi.FleetAck;
 import io.cutover.spi.FleetChannel;
 import io.cutover.spi.FleetCommand;
-import io.cutover.spi.FleetHeartbeat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,32 +14,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link SwitcherMember} does with the coordinator's commands, on its own switcher: PAUSE
- * drains and acks (or nacks), FLIP flips and acks (or, for a member that missed the pause, moves by
- * itself), RESUME resumes; a pause whose coordinator went silent is given up for the durable live
- * side. Called by one thread at a time (the member's work lock).
+ * drains and acks (or nacks), FLIP flips, resumes and acks with the member's own pause (or, for a
+ * member that missed the pause, moves by itself), RESUME (after an abort or a rehearsal) resumes; a
+ * pause whose coordinator went silent is given up for the durable live side. Called by one thread at a time (the member's work lock).
  */
 final class MemberCommands {
     private static final Logger log = LoggerFactory.getLogger(MemberCommands.class);
 
-    /** The RESUME ack's detail: the member's own pause. */
+    /** The detail of a FLIP or RESUME ack that ended the member's pause: how long it lasted. */
     private static final String PAUSED = "paused_ms=";
 
     /**
-     * The pause a coordinator holds on this member: since when (drained), when the member read the
-     * PAUSE (writes stopped), and whether this cutover's FLIP reached it.
+     * The pause a coordinator holds on this member: since when (drained) and when the member read
+     * the PAUSE (writes stopped). Its cutover's FLIP or RESUME ends it.
      */
-    private record Held(FleetCommand pause, long sinceMillis, long seenMillis, boolean flipped) {
-        Held asFlipped() {
-            return new Held(pause, sinceMillis, seenMillis, true);
-        }
+    private record Held(FleetCommand pause, long sinceMillis, long seenMillis) {
     }
 
-    /** The detail of a RESUME ack: how long the member's writes stayed paused. */
+    /** The detail of the ack that ended a pause (FLIP, or RESUME after an abort): how long writes stayed paused. */
     static String pausedDetail(long millis) {
         return PAUSED + millis;
     }
 
-    /** The pause in a RESUME ack's detail, or -1 when it holds none (an older member). */
+    /** The pause in an ack's detail, or -1 when it holds none (an older member, a member that was not paused). */
     static long pausedMillis(String detail) {
         if (detail == null || !detail.startsWith(PAUSED)) {
             return -1;
@@ -66,9 +62,27 @@ final class MemberCommands {
         this.clock = clock;
     }
 
-    /** Skips every command published before the member joined. */
+    /** Skips every command up to {@code seq}. */
     void startAfter(long seq) {
         cursor = seq;
+    }
+
+    /**
+     * Where a joining member starts reading: just before the last PAUSE still open (no FLIP or
+     * RESUME of its cutover after it), so the member takes it; else after the latest command.
+     *
+     * @param commands every command in the channel, oldest first
+     * @return the sequence number to read after
+     */
+    static long joinCursor(List<FleetCommand> commands) {
+        long latest = commands.isEmpty() ? 0 : commands.get(commands.size() - 1).seq();
+        for (int i = commands.size() - 1; i >= 0; i--) {
+            FleetCommand c = commands.get(i);
+            if (c.kind() == FleetCommand.Kind.PAUSE) {
+                return overtaken(c, commands, i) ? latest : c.seq() - 1;
+            }
+        }
+        return latest;
     }
 
     /** Whether a coordinator holds this member's writes paused now. */
@@ -130,55 +144,65 @@ final class MemberCommands {
             ok = false;
             detail = "writes already paused here: " + e.getMessage();
         }
+        long drained = clock.millis();
         if (ok) {
-            held = new Held(c, clock.millis(), seen, false);
+            held = new Held(c, drained, seen);
         }
         channel.ack(new FleetAck(c.seq(), member.id(), ok, detail));
-        log.info("fleet '{}': member {} {} pause of cutover {}{} (seen {} ms after it was issued, drained in {} ms)", member.fleet(),
-                member.id(), ok ? "acked" : "nacked", c.cutover(), ok ? "" : " (" + detail + ")", seen - c.issuedAt(),
-                clock.millis() - seen);
+        log.info("fleet '{}': member {} {} pause of cutover {}{} (heard {} ms after it was issued, drained in {} ms, ack"
+                + " committed in {} ms)", member.fleet(), member.id(), ok ? "acked" : "nacked", c.cutover(),
+                ok ? "" : " (" + detail + ")", seen - c.issuedAt(), drained - seen, clock.millis() - drained);
     }
 
     private void flip(FleetCommand c) {
         LiveSide live = new LiveSide(c.side(), c.generation());
         Held h = held;
-        boolean ok = true;
-        String detail = "";
         if (h != null && h.pause().cutover().equals(c.cutover())) {
+            // The live side is recorded before FLIP goes out: this member's pause ends here, no RESUME is waited for.
+            long heard = clock.millis();
             member.raiseKnown(live);
             if (switcher.current() != c.side()) {
                 switcher.flipTo(c.side());
             }
-            held = h.asFlipped();
-        } else {
-            member.learn(live);
-            ok = move("it missed the pause of cutover " + c.cutover());
-            detail = ok ? "" : "could not drain to move";
+            held = null;
+            switcher.pauser().resume();
+            long resumed = clock.millis();
+            long paused = Math.max(0, resumed - h.seenMillis());
+            answer(c, true, pausedDetail(paused));
+            log.info("fleet '{}': member {} flipped to {} and resumed after {} ms paused (cutover {}; heard the flip {} ms"
+                    + " after it was issued, resumed in {} ms, ack {} ms)", member.fleet(), member.id(), c.side(), paused,
+                    c.cutover(), heard - c.issuedAt(), resumed - heard, clock.millis() - resumed);
+            return;
         }
-        channel.ack(new FleetAck(c.seq(), member.id(), ok, detail));
+        member.learn(live);
+        boolean ok = move("it missed the pause of cutover " + c.cutover());
+        answer(c, ok, ok ? "" : "could not drain to move");
+    }
+
+    /** Acks a command whose work is done; a lost ack only costs the coordinator's report. */
+    private void answer(FleetCommand c, boolean ok, String detail) {
+        try {
+            channel.ack(new FleetAck(c.seq(), member.id(), ok, detail));
+        } catch (RuntimeException e) {
+            log.debug("fleet '{}': member {} could not ack {} of cutover {}: {}", member.fleet(), member.id(), c.kind(),
+                    c.cutover(), e.getMessage());
+        }
     }
 
     private void resume(FleetCommand c) {
         Held h = held;
         if (h != null && h.pause().cutover().equals(c.cutover())) {
-            if (!h.flipped()) {
-                try {
-                    // An aborted cutover may have recorded the live side and then undone that with a newer record.
-                    // After this cutover's FLIP the member knows the record already: no read on the pause's path.
-                    member.learn(channel.readLiveSide().orElse(null));
-                } catch (RuntimeException e) {
-                    log.warn("fleet '{}': member {} could not read the live side on resume: {}", member.fleet(), member.id(),
-                            e.getMessage());
-                }
+            try {
+                // An aborted cutover may have recorded the live side and then undone that with a newer record.
+                member.learn(channel.readLiveSide().orElse(null));
+            } catch (RuntimeException e) {
+                log.warn("fleet '{}': member {} could not read the live side on resume: {}", member.fleet(), member.id(),
+                        e.getMessage());
             }
             held = null;
             switcher.pauser().resume();
             long paused = Math.max(0, clock.millis() - h.seenMillis());
-            try {
-                channel.ack(new FleetAck(c.seq(), member.id(), true, pausedDetail(paused)));
-            } catch (RuntimeException e) {
-                log.debug("fleet '{}': member {} could not report its pause: {}", member.fleet(), member.id(), e.getMessage());
-            }
+            answer(c, true, pausedDetail(paused));
             log.info("fleet '{}': member {} resumed on {} after {} ms paused (cutover {})", member.fleet(), member.id(),
                     switcher.current(), paused, c.cutover());
         }
@@ -192,16 +216,11 @@ final class MemberCommands {
             why = "has held writes paused for " + (now - h.sinceMillis()) + " ms, past its hold limit of "
                     + h.pause().holdMillis() + " ms plus " + silence + " ms";
         } else {
-            FleetHeartbeat beat = null;
-            for (FleetHeartbeat b : channel.members()) {
-                if (b.member().equals(h.pause().issuer())) {
-                    beat = b;
-                }
-            }
-            if (beat == null && now - h.sinceMillis() > silence) {
+            Duration age = channel.heartbeatAges().get(h.pause().issuer()); // on the channel's clock, not ours
+            if (age == null && now - h.sinceMillis() > silence) {
                 why = "has left the fleet";
-            } else if (beat != null && now - beat.at() > silence) {
-                why = "has been silent for " + (now - beat.at()) + " ms (bound " + silence + " ms)";
+            } else if (age != null && age.toMillis() > silence) {
+                why = "has been silent for " + age.toMillis() + " ms (bound " + silence + " ms)";
             }
         }
         if (why == null) {

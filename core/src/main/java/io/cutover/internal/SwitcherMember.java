@@ -101,11 +101,17 @@ public final class SwitcherMember implements FleetMember {
         return channel.readLiveSide();
     }
 
-    /** Registers, heartbeats once, then schedules heartbeats and the command poll. */
+    /**
+     * Registers, heartbeats once, then schedules heartbeats and the command poll. A cutover's PAUSE
+     * still open when the member joins (no FLIP or RESUME of that cutover after it) is taken as if
+     * heard: the member starts paused, so its first writes wait for the flip instead of going to the
+     * side being left; its coordinator-silence bound still applies.
+     */
     public void start() {
         work.lock();
         try {
-            commands.startAfter(channel.latestSeq());
+            commands.startAfter(MemberCommands.joinCursor(channel.commandsAfter(0)));
+            commands.step();
         } finally {
             work.unlock();
         }
@@ -234,14 +240,13 @@ public final class SwitcherMember implements FleetMember {
 
     /** Live members other than this one. */
     List<String> liveOthers() {
-        long now = clock.millis();
-        long bound = settings.staleAfter().toMillis();
+        Duration bound = settings.staleAfter();
         List<String> live = new ArrayList<>();
-        for (FleetHeartbeat b : channel.members()) {
-            if (!b.member().equals(id()) && now - b.at() <= bound) {
-                live.add(b.member());
+        channel.heartbeatAges().forEach((m, age) -> {
+            if (!m.equals(id()) && age.compareTo(bound) <= 0) {
+                live.add(m);
             }
-        }
+        });
         return live;
     }
 

@@ -4,7 +4,9 @@ import io.cutover.LiveSide;
 import io.cutover.internal.JdbcFleetChannel;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -45,7 +47,8 @@ public interface FleetChannel extends AutoCloseable {
     Duration pollInterval();
 
     /**
-     * Writes or refreshes a member's row.
+     * Writes or refreshes a member's row, stamped with the channel's clock (the member's
+     * {@code at} is not trusted: members' clocks may disagree).
      *
      * @param beat the member's state now
      */
@@ -57,6 +60,23 @@ public interface FleetChannel extends AutoCloseable {
      * @return the rows
      */
     List<FleetHeartbeat> members();
+
+    /**
+     * Returns how long ago each member heartbeat, judged on the channel's clock alone (the home
+     * database's for the JDBC channel, which stamps each heartbeat with its own time): a member
+     * whose clock is off is judged right. By default from {@link #members()} against this JVM's
+     * clock, for channels that stamp heartbeats themselves.
+     *
+     * @return each member's id and the age of its last heartbeat
+     */
+    default Map<String, Duration> heartbeatAges() {
+        long now = System.currentTimeMillis();
+        Map<String, Duration> ages = new LinkedHashMap<>();
+        for (FleetHeartbeat b : members()) {
+            ages.put(b.member(), Duration.ofMillis(Math.max(0, now - b.at())));
+        }
+        return ages;
+    }
 
     /**
      * Removes a member's row (the member is closing).

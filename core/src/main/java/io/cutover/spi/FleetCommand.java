@@ -24,9 +24,12 @@ public record FleetCommand(long seq, Kind kind, String cutover, Side side, long 
     public enum Kind {
         /** Stop new writes, drain those in flight, ack (or nack when the drain times out). */
         PAUSE,
-        /** Point writes at {@code side} (while paused), ack. */
+        /**
+         * Point writes at {@code side} and, for a member paused by the same cutover, resume at once
+         * (the live side is already recorded durably); ack with the member's own pause.
+         */
         FLIP,
-        /** Let writes go on. */
+        /** Let writes go on (an aborted or rehearsed cutover); a member not paused ignores it. */
         RESUME
     }
 

@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param side the side its switcher points at
  * @param generation the live side's generation it is on
  * @param paused whether its writes are paused by a coordinator now
- * @param at epoch milliseconds of the heartbeat, on the member's clock
+ * @param at epoch milliseconds of the heartbeat: on the member's clock when it sends it, on the
+ *     channel's clock (the home database's for the JDBC channel) when read back; judge staleness
+ *     with {@link FleetChannel#heartbeatAges()}
  */
 public record FleetHeartbeat(String member, Side side, long generation, boolean paused, long at) {
 

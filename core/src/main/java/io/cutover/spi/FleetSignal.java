@@ -33,6 +33,18 @@ public interface FleetSignal {
     void send(Connection connection, String topic) throws SQLException;
 
     /**
+     * Prepares the connection that carries heartbeats, commands and acks (never the live side's
+     * record) so its commits need not wait for the server to flush them: a command or an ack lost
+     * in a crash only aborts that cutover, and a flush is most of a round trip's cost. Called once
+     * per new connection, in auto-commit mode. By default does nothing.
+     *
+     * @param connection a new connection to the home database
+     * @throws SQLException if the database refuses
+     */
+    default void relaxDurability(Connection connection) throws SQLException {
+    }
+
+    /**
      * Starts listening on the home database, calling {@code wakeUp} on every signal, until closed.
      * A lost connection is reopened; meanwhile members still poll.
      *

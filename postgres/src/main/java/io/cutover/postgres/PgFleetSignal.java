@@ -28,6 +28,14 @@ final class PgFleetSignal implements FleetSignal {
         }
     }
 
+    /** Commands, acks and heartbeats commit without waiting for the WAL flush; the live side's record still does. */
+    @Override
+    public void relaxDurability(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET synchronous_commit = off");
+        }
+    }
+
     @Override
     public AutoCloseable listen(DataSource dataSource, String topic, Runnable wakeUp) {
         AtomicBoolean open = new AtomicBoolean(true);

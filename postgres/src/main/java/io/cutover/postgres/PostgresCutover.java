@@ -57,7 +57,9 @@ public final class PostgresCutover {
      * the live side is recorded on both databases, members, commands and acks are kept on blue;
      * commands and acks are signalled with {@code NOTIFY} (one connection per member stays in
      * {@code LISTEN}), with a 100 ms poll as a safety net. The channel keeps one connection to each
-     * database; close it after the switchers that use it.
+     * database for the live side, recorded durably, and one more to blue for members, commands and
+     * acks, which commit with {@code synchronous_commit = off} (a command or ack lost in a crash only
+     * aborts that cutover); close it after the switchers that use it.
      *
      * @param fleet the fleet's name, the same on every instance: 1 to 60 letters, digits,
      *     underscores or dashes

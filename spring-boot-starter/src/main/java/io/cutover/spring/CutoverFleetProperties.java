@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  *
  * <p>On by default: without it, an instance restarted after a cutover starts on blue, where the
  * write guard refuses its writes. The price is a small pool per side (at most
- * 3 connections, as {@code cutover.blue.user} / {@code cutover.green.user}), the
+ * 4 connections, as {@code cutover.blue.user} / {@code cutover.green.user}), the
  * fleet's control tables on both databases, a heartbeat every {@link #getHeartbeatInterval()},
  * and a start that needs at least one of the two databases to read the live side from.
  *
@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
  */
 public class CutoverFleetProperties {
 
-    /** Connections in each of the fleet's pools: the channel's own, a listener's and one spare. */
-    static final int POOL_SIZE = 3;
+    /**
+     * Connections in each of the fleet's pools: the channel's two (the live side's durable record;
+     * members, commands and acks), a listener's and one spare.
+     */
+    static final int POOL_SIZE = 4;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,60}");
 

@@ -169,8 +169,11 @@ public final class InMemoryFleet implements AutoCloseable {
 
         @Override
         public void heartbeat(FleetHeartbeat beat) {
+            // Stamped with the store's clock, as the JDBC channel stamps the database's: members' clocks may disagree.
+            FleetHeartbeat stamped = new FleetHeartbeat(beat.member(), beat.side(), beat.generation(), beat.paused(),
+                    System.currentTimeMillis());
             synchronized (InMemoryFleet.this) {
-                members.put(beat.member(), beat);
+                members.put(beat.member(), stamped);
             }
         }
 

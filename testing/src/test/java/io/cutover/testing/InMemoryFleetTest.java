@@ -76,19 +76,19 @@ class InMemoryFleetTest {
         CutoverResult result = first.execute();
 
         assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
-        for (ConnectionSwitcher s : List.of(a, b, c)) {
-            assertThat(s.current()).isEqualTo(Side.GREEN);
-        }
-        // RESUME is published, not waited for: members resume as they read it.
+        assertThat(a.current()).isEqualTo(Side.GREEN);
+        // FLIP is published, not waited for: each member flips and resumes as it reads it, no RESUME follows.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             for (ConnectionSwitcher s : List.of(a, b, c)) {
+                assertThat(s.current()).isEqualTo(Side.GREEN);
                 assertThat(s.pauser().isPaused()).isFalse();
             }
         });
         assertThat(fleet.liveSideOn(Side.BLUE)).contains(new LiveSide(Side.GREEN, 1));
         assertThat(fleet.liveSideOn(Side.GREEN)).contains(new LiveSide(Side.GREEN, 1));
         assertThat(fleet.commands()).extracting(FleetCommand::kind)
-                .containsExactly(FleetCommand.Kind.PAUSE, FleetCommand.Kind.FLIP, FleetCommand.Kind.RESUME);
+                .containsExactly(FleetCommand.Kind.PAUSE, FleetCommand.Kind.FLIP);
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.fleet().orElseThrow().lastPauses().size() == 3);
         write(b, "insert into t values (1)");
         assertThat(pools.get(1)[1].statements()).extracting(RecordingDataSource.Executed::sql).contains("insert into t values (1)");
         assertThat(pools.get(1)[0].statements()).isEmpty();
@@ -96,9 +96,11 @@ class InMemoryFleetTest {
         // and back: a rollback over the reverse link is a fleet cutover too, one generation later
         Cutover.builder().name("orders").switcher(b).link(first.reverseLink().orElseThrow())
                 .drainBudget(Duration.ofMillis(300)).build().execute();
-        for (ConnectionSwitcher s : List.of(a, b, c)) {
-            assertThat(s.current()).isEqualTo(Side.BLUE);
-        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (ConnectionSwitcher s : List.of(a, b, c)) {
+                assertThat(s.current()).isEqualTo(Side.BLUE);
+            }
+        });
         assertThat(fleet.liveSideOn(Side.GREEN)).contains(new LiveSide(Side.BLUE, 2));
     }
 
@@ -302,6 +304,28 @@ class InMemoryFleetTest {
                                 }
                             });
                 });
+    }
+
+    @Test
+    void heartbeat_isStampedWithTheStoresClock_soAMemberWithASkewedClockIsLive() {
+        FleetChannel channel = fleet.channel();
+        channel.heartbeat(new FleetHeartbeat("skewed", Side.BLUE, 0, false, System.currentTimeMillis() - 600_000));
+
+        assertThat(channel.heartbeatAges().get("skewed")).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void memberJoiningWhileAPauseIsOpen_startsPausedAndResumesOnTheFlip() {
+        FleetChannel coordinator = fleet.channel();
+        coordinator.heartbeat(new FleetHeartbeat("boss", Side.BLUE, 0, false, 0));
+        coordinator.publish(new FleetCommand(0, FleetCommand.Kind.PAUSE, "x-3", null, 0, 300, 60_000, "boss", 0));
+
+        ConnectionSwitcher joiner = member("joiner");
+        assertThat(joiner.pauser().isPaused()).isTrue();
+        coordinator.recordLiveSide(new LiveSide(Side.GREEN, 1));
+        coordinator.publish(new FleetCommand(0, FleetCommand.Kind.FLIP, "x-3", Side.GREEN, 1, 0, 0, "boss", 0));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !joiner.pauser().isPaused() && joiner.current() == Side.GREEN);
     }
 
     @Test
