@@ -34,6 +34,9 @@ final class PgLink implements ReplicationLink {
     private final PgGuard sourceGuard;
     private final PgGuard targetGuard;
     private final AtomicBoolean closed = new AtomicBoolean();
+    // Set by prepareReverseBeforePause: the reverse slot exists on the target; taken by prepareReverse.
+    private final AtomicBoolean reverseSlotReady = new AtomicBoolean();
+    private final io.cutover.spi.CaptureSpec spec;
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
         this(settings, sourceSide, initialCopy, false);
@@ -70,7 +73,8 @@ final class PgLink implements ReplicationLink {
             config.initialLoad(new PgInitialLoad(source, target, names, capture, dialect, settings.tables.on(sourceSide),
                     settings.tables.on(sourceSide.other()), settings.copyParallelism));
         }
-        this.stream = CaptureHost.load().open(config.build());
+        this.spec = config.build();
+        this.stream = CaptureHost.load().open(spec);
         this.sourceGuard = guard(source);
         this.targetGuard = guard(target);
         settings.live.add(this);
@@ -127,11 +131,60 @@ final class PgLink implements ReplicationLink {
                 settings.tables.on(target.side), settings.sequenceHeadroom);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: creates the reverse slot and publication on the target now, while writes
+     * flow (creating a slot takes milliseconds and waits for the target's open transactions). The
+     * slot then also retains what this link's stream applies on the target until the pause;
+     * {@link #prepareReverse()} makes the reverse stream start past all of it.
+     */
+    @Override
+    public List<String> prepareReverseBeforePause() {
+        PgNames reverse = names.reverse();
+        reverseCapture().setUp(Phase.PREFLIGHT, true);
+        reverseSlotReady.set(true);
+        return List.of("reverse slot " + reverse.slot() + " created on " + target.side + " before the pause");
+    }
+
+    @Override
+    public void discardReverse() {
+        if (reverseSlotReady.getAndSet(false)) {
+            reverseCapture().tearDown();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: with the slot made {@linkplain #prepareReverseBeforePause() before the pause},
+     * reads the target's current WAL position (after the catch-up: past every change this link's
+     * stream applied there) and stores it as the reverse stream's start, so that the stream skips
+     * those changes and captures every write after the flip. Without it, creates the slot now.
+     */
     @Override
     public ReplicationLink prepareReverse() {
-        // Slot and publication on the target now, inside the pause: every later write is captured.
-        new PgCapture(target, names.reverse(), settings.tables.on(target.side)).setUp(Phase.REVERSE, true);
-        return new PgLink(settings, target.side, false, true);
+        boolean slotMadeEarlier = reverseSlotReady.get();
+        if (!slotMadeEarlier) {
+            // Slot and publication on the target now, inside the pause: every later write is captured.
+            reverseCapture().setUp(Phase.REVERSE, true);
+        }
+        PgLink reverse = new PgLink(settings, target.side, false, true);
+        if (slotMadeEarlier) {
+            try {
+                PgReverseStart.at(target, reverse.names, reverse.spec);
+            } catch (RuntimeException e) {
+                reverse.close();
+                throw e;
+            }
+        }
+        // The reverse link owns the slot now: closing it drops it.
+        reverseSlotReady.set(false);
+        return reverse;
+    }
+
+    private PgCapture reverseCapture() {
+        return new PgCapture(target, names.reverse(), settings.tables.on(target.side));
     }
 
     /**

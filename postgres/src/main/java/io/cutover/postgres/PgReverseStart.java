@@ -1,0 +1,70 @@
+package io.cutover.postgres;
+
+import io.cutover.CutoverException;
+import io.cutover.Phase;
+import io.cutover.spi.CaptureHost;
+import io.cutover.spi.CaptureSpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.postgresql.replication.LogSequenceNumber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Positions a reverse stream whose slot was created before the write pause: reads its source's
+ * current WAL position inside the pause and stores it as the stream's start offset.
+ *
+ * <p>Why this is enough: the slot, made earlier, has decoded from its creation point, so it also
+ * holds the changes the forward stream applied on this server until the pause. The connector
+ * starts a stream that has a stored offset with {@code START_REPLICATION ... LOGICAL <lsn>} from
+ * the offset's {@code lsn} (without {@code lsn_proc} it runs no WAL position search), and the
+ * server, given a start ahead of the slot's confirmed position, skips every transaction whose
+ * commit record lies before it. The position is read after the catch-up, so every forward apply
+ * committed before it; writes after the flip commit after it and are captured. Stateless.
+ */
+final class PgReverseStart {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgReverseStart.class);
+
+    private PgReverseStart() {
+    }
+
+    /**
+     * Reads the stream source's WAL position now and has the capture host store it as the
+     * stream's start.
+     *
+     * @param streamSource the server the reverse stream reads (the forward stream's target)
+     * @param names the reverse stream's names
+     * @param spec the reverse stream, whose target keeps the offset
+     * @throws CutoverException (phase REVERSE) if a server refuses
+     */
+    static void at(PgEndpoint streamSource, PgNames names, CaptureSpec spec) {
+        long lsn;
+        try {
+            lsn = streamSource.control(c -> {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()")) {
+                    rs.next();
+                    return LogSequenceNumber.valueOf(rs.getString(1)).asLong();
+                }
+            });
+        } catch (SQLException e) {
+            throw new CutoverException(Phase.REVERSE, "cannot read the WAL position of " + streamSource
+                    + " for the reverse stream '" + spec.name() + "': " + e.getMessage(), e);
+        }
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put("lsn", lsn);
+        // The connector's offset reader takes the commit time as a Long, required.
+        offset.put("ts_usec", System.currentTimeMillis() * 1000L);
+        try {
+            CaptureHost.load().startAt(spec, Map.of("server", names.topicPrefix()), offset);
+        } catch (SQLException e) {
+            throw new CutoverException(Phase.REVERSE, "cannot store the start position of the reverse stream '"
+                    + spec.name() + "' on " + names.source().other() + ": " + e.getMessage(), e);
+        }
+        LOG.info("stream '{}' will start at WAL position {} of {} (slot {} made before the pause)", spec.name(),
+                LogSequenceNumber.valueOf(lsn), streamSource, names.slot());
+    }
+}
