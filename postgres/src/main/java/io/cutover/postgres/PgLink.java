@@ -33,6 +33,10 @@ final class PgLink implements ReplicationLink {
     private final ReplicationStream stream;
     private final PgGuard sourceGuard;
     private final PgGuard targetGuard;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgLink.class);
+    // How long the early slot creation waits for transactions open on the target before leaving it to the pause.
+    private static final long EARLY_SLOT_WAIT_MILLIS = 2_000;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     // Set by prepareReverseBeforePause: the reverse slot exists on the target; taken by prepareReverse.
     private final AtomicBoolean reverseSlotReady = new AtomicBoolean();
@@ -142,7 +146,19 @@ final class PgLink implements ReplicationLink {
     @Override
     public List<String> prepareReverseBeforePause() {
         PgNames reverse = names.reverse();
-        reverseCapture().setUp(Phase.PREFLIGHT, true);
+        try {
+            reverseCapture().setUp(Phase.PREFLIGHT, true, EARLY_SLOT_WAIT_MILLIS);
+        } catch (io.cutover.CutoverException e) {
+            if (!(e.getCause() instanceof java.sql.SQLException sql) || !"57014".equals(sql.getSQLState())) {
+                throw e;
+            }
+            // A transaction open on the target that long (a stuck apply): the slot is made inside the pause, as
+            // before, so the cutover still aborts in CATCH_UP rather than here.
+            LOG.warn("reverse slot {} not created on {} before the pause: {}; it is created inside the pause",
+                    reverse.slot(), target, e.getMessage());
+            return List.of("reverse slot " + reverse.slot() + " not created before the pause (a transaction stayed open on "
+                    + target.side + " for " + EARLY_SLOT_WAIT_MILLIS + " ms); created inside it");
+        }
         reverseSlotReady.set(true);
         return List.of("reverse slot " + reverse.slot() + " created on " + target.side + " before the pause");
     }
