@@ -188,7 +188,7 @@ final class PgLink implements ReplicationLink {
         PgLink reverse = new PgLink(settings, target.side, false, true);
         if (slotMadeEarlier) {
             try {
-                PgReverseStart.at(target, reverse.names, reverse.spec);
+                PgReverseStart.at(target, source, reverse.names, reverse.spec);
             } catch (RuntimeException e) {
                 reverse.close();
                 throw e;

@@ -37,11 +37,12 @@ final class PgReverseStart {
      * stream's start.
      *
      * @param streamSource the server the reverse stream reads (the forward stream's target)
+     * @param streamTarget the server the reverse stream applies to, which keeps its offset
      * @param names the reverse stream's names
      * @param spec the reverse stream, whose target keeps the offset
      * @throws CutoverException (phase REVERSE) if a server refuses
      */
-    static void at(PgEndpoint streamSource, PgNames names, CaptureSpec spec) {
+    static void at(PgEndpoint streamSource, PgEndpoint streamTarget, PgNames names, CaptureSpec spec) {
         long lsn;
         try {
             lsn = streamSource.control(c -> {
@@ -59,7 +60,13 @@ final class PgReverseStart {
         // The connector's offset reader takes the commit time as a Long, required.
         offset.put("ts_usec", System.currentTimeMillis() * 1000L);
         try {
-            CaptureHost.load().startAt(spec, Map.of("server", names.topicPrefix()), offset);
+            // Through the target's warm control connection: a login there would cost more than the rest.
+            streamTarget.control(c -> {
+                CaptureSpec lent = CaptureSpec.builder().name(spec.name()).dialect(spec.dialect()).session(spec.session())
+                        .source(spec.source()).target(new LentConnection(c)).clock(spec.clock()).build();
+                CaptureHost.load().startAt(lent, Map.of("server", names.topicPrefix()), offset);
+                return null;
+            });
         } catch (SQLException e) {
             throw new CutoverException(Phase.REVERSE, "cannot store the start position of the reverse stream '"
                     + spec.name() + "' on " + names.source().other() + ": " + e.getMessage(), e);
