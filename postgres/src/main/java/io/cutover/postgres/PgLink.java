@@ -38,8 +38,8 @@ final class PgLink implements ReplicationLink {
     private static final long EARLY_SLOT_WAIT_MILLIS = 2_000;
 
     private final AtomicBoolean closed = new AtomicBoolean();
-    // Set by prepareReverseBeforePause: the reverse slot exists on the target; taken by prepareReverse.
-    private final AtomicBoolean reverseSlotReady = new AtomicBoolean();
+    // Made by prepareReverseBeforePause over the slot it created on the target; taken by prepareReverse.
+    private final java.util.concurrent.atomic.AtomicReference<PgLink> pendingReverse = new java.util.concurrent.atomic.AtomicReference<>();
     private final io.cutover.spi.CaptureSpec spec;
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
@@ -139,13 +139,16 @@ final class PgLink implements ReplicationLink {
      * {@inheritDoc}
      *
      * <p>PostgreSQL: creates the reverse slot and publication on the target now, while writes
-     * flow (creating a slot takes milliseconds and waits for the target's open transactions). The
-     * slot then also retains what this link's stream applies on the target until the pause;
-     * {@link #prepareReverse()} makes the reverse stream start past all of it.
+     * flow (creating a slot waits for the target's open transactions), and the reverse link over
+     * them. The slot then also retains what this link's stream applies on the target until the
+     * pause; {@link #prepareReverse()} makes the reverse stream start past all of it.
      */
     @Override
     public List<String> prepareReverseBeforePause() {
         PgNames reverse = names.reverse();
+        if (pendingReverse.get() != null) {
+            return List.of("reverse slot " + reverse.slot() + " already created on " + target.side + " before the pause");
+        }
         try {
             reverseCapture().setUp(Phase.PREFLIGHT, true, EARLY_SLOT_WAIT_MILLIS);
         } catch (io.cutover.CutoverException e) {
@@ -159,44 +162,52 @@ final class PgLink implements ReplicationLink {
             return List.of("reverse slot " + reverse.slot() + " not created before the pause (a transaction stayed open on "
                     + target.side + " for " + EARLY_SLOT_WAIT_MILLIS + " ms); created inside it");
         }
-        reverseSlotReady.set(true);
+        PgLink link;
+        try {
+            link = new PgLink(settings, target.side, false, true);
+        } catch (RuntimeException e) {
+            reverseCapture().tearDown();
+            throw e;
+        }
+        if (!pendingReverse.compareAndSet(null, link)) {
+            link.close();
+        }
         return List.of("reverse slot " + reverse.slot() + " created on " + target.side + " before the pause");
     }
 
+    /** Closes the reverse link made before the pause, which drops its slot and publication on the target. */
     @Override
     public void discardReverse() {
-        if (reverseSlotReady.getAndSet(false)) {
-            reverseCapture().tearDown();
+        PgLink pending = pendingReverse.getAndSet(null);
+        if (pending != null) {
+            pending.close();
         }
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>PostgreSQL: with the slot made {@linkplain #prepareReverseBeforePause() before the pause},
-     * reads the target's current WAL position (after the catch-up: past every change this link's
-     * stream applied there) and stores it as the reverse stream's start, so that the stream skips
-     * those changes and captures every write after the flip. Without it, creates the slot now.
+     * <p>PostgreSQL: with the slot and link made {@linkplain #prepareReverseBeforePause() before the
+     * pause}, reads the target's current WAL position (after the catch-up: past every change this
+     * link's stream applied there) and stores it as the reverse stream's start, so that the stream
+     * skips those changes and captures every write after the flip. Without them, creates the slot
+     * now.
      */
     @Override
     public ReplicationLink prepareReverse() {
-        boolean slotMadeEarlier = reverseSlotReady.get();
-        if (!slotMadeEarlier) {
+        PgLink pending = pendingReverse.getAndSet(null);
+        if (pending == null) {
             // Slot and publication on the target now, inside the pause: every later write is captured.
             reverseCapture().setUp(Phase.REVERSE, true);
+            return new PgLink(settings, target.side, false, true);
         }
-        PgLink reverse = new PgLink(settings, target.side, false, true);
-        if (slotMadeEarlier) {
-            try {
-                PgReverseStart.at(target, source, reverse.names, reverse.spec);
-            } catch (RuntimeException e) {
-                reverse.close();
-                throw e;
-            }
+        try {
+            PgReverseStart.at(target, source, pending.names, pending.spec);
+        } catch (RuntimeException e) {
+            pending.close();
+            throw e;
         }
-        // The reverse link owns the slot now: closing it drops it.
-        reverseSlotReady.set(false);
-        return reverse;
+        return pending;
     }
 
     private PgCapture reverseCapture() {
@@ -234,6 +245,7 @@ final class PgLink implements ReplicationLink {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                discardReverse();
                 stream.close();
             } finally {
                 settings.live.remove(this);
