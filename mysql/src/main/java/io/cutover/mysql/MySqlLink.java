@@ -225,12 +225,17 @@ final class MySqlLink implements ReplicationLink {
         if (reverse == null) {
             reverse = buildReverse();
         }
+        Map<String, Object> start;
         try {
-            ReverseSeed.seed(settings.flavour(sourceSide.other()), targetData, reverse.spec);
+            start = ReverseSeed.read(settings.flavour(sourceSide.other()), targetData);
         } catch (RuntimeException e) {
             reverse.close();
             throw e;
         }
+        // Stored on this link's source (through the reverse link's warm pool) when the reverse
+        // stream first starts, after the pause: inside it the position is only read.
+        MySqlLink taken = reverse;
+        reverse.session.storeStartBeforeStarting(() -> ReverseSeed.store(taken.spec, start));
         return reverse;
     }
 

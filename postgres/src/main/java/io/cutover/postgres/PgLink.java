@@ -41,6 +41,7 @@ final class PgLink implements ReplicationLink {
     // Made by prepareReverseBeforePause over the slot it created on the target; taken by prepareReverse.
     private final java.util.concurrent.atomic.AtomicReference<PgLink> pendingReverse = new java.util.concurrent.atomic.AtomicReference<>();
     private final io.cutover.spi.CaptureSpec spec;
+    private final PgSession session;
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
         this(settings, sourceSide, initialCopy, false);
@@ -59,10 +60,11 @@ final class PgLink implements ReplicationLink {
         this.capture = new PgCapture(source, names, settings.tables.on(sourceSide));
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         PgDialect dialect = new PgDialect(source, names, settings.tables.on(sourceSide), settings.token);
+        this.session = new PgSession(source, names, settings.tables.on(sourceSide), capture, dialect, !initialCopy);
         CaptureSpec.Builder config = CaptureSpec.builder()
                 .name(names.stream())
                 .dialect(dialect)
-                .session(new PgSession(source, names, settings.tables.on(sourceSide), capture, dialect, !initialCopy))
+                .session(session)
                 .source(source.dataSource())
                 .target(target.dataSource())
                 .fenceTable(names.fenceTable())
@@ -189,9 +191,9 @@ final class PgLink implements ReplicationLink {
      *
      * <p>PostgreSQL: with the slot and link made {@linkplain #prepareReverseBeforePause() before the
      * pause}, reads the target's current WAL position (after the catch-up: past every change this
-     * link's stream applied there) and stores it as the reverse stream's start, so that the stream
-     * skips those changes and captures every write after the flip. Without them, creates the slot
-     * now.
+     * link's stream applied there); the reverse stream stores it as its start offset when it first
+     * starts, so that it skips those changes and captures every write after the flip. Without them,
+     * creates the slot now.
      */
     @Override
     public ReplicationLink prepareReverse() {
@@ -201,12 +203,15 @@ final class PgLink implements ReplicationLink {
             reverseCapture().setUp(Phase.REVERSE, true);
             return new PgLink(settings, target.side, false, true);
         }
+        long lsn;
         try {
-            PgReverseStart.at(target, source, pending.names, pending.spec);
+            lsn = PgReverseStart.read(target, pending.names.stream());
         } catch (RuntimeException e) {
             pending.close();
             throw e;
         }
+        // Stored on this link's source when the reverse stream first starts, after the pause.
+        pending.session.storeStartBeforeStarting(() -> PgReverseStart.store(source, pending.names, pending.spec, lsn));
         return pending;
     }
 

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * the offset's {@code lsn} (without {@code lsn_proc} it runs no WAL position search), and the
  * server, given a start ahead of the slot's confirmed position, skips every transaction whose
  * commit record lies before it. The position is read after the catch-up, so every forward apply
- * committed before it; writes after the flip commit after it and are captured. Stateless.
+ * committed before it; writes after the flip commit after it and are captured. It is stored on
+ * the stream's target only before the stream's first start, after the pause: nothing inside the
+ * pause writes. Stateless.
  */
 final class PgReverseStart {
 
@@ -33,19 +35,16 @@ final class PgReverseStart {
     }
 
     /**
-     * Reads the stream source's WAL position now and has the capture host store it as the
-     * stream's start.
+     * Reads the stream source's WAL position now: inside the pause, after the catch-up.
      *
      * @param streamSource the server the reverse stream reads (the forward stream's target)
-     * @param streamTarget the server the reverse stream applies to, which keeps its offset
-     * @param names the reverse stream's names
-     * @param spec the reverse stream, whose target keeps the offset
-     * @throws CutoverException (phase REVERSE) if a server refuses
+     * @param streamName the reverse stream, for the message
+     * @return the position
+     * @throws CutoverException (phase REVERSE) if the server refuses
      */
-    static void at(PgEndpoint streamSource, PgEndpoint streamTarget, PgNames names, CaptureSpec spec) {
-        long lsn;
+    static long read(PgEndpoint streamSource, String streamName) {
         try {
-            lsn = streamSource.control(c -> {
+            return streamSource.control(c -> {
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()")) {
                     rs.next();
                     return LogSequenceNumber.valueOf(rs.getString(1)).asLong();
@@ -53,14 +52,27 @@ final class PgReverseStart {
             });
         } catch (SQLException e) {
             throw new CutoverException(Phase.REVERSE, "cannot read the WAL position of " + streamSource
-                    + " for the reverse stream '" + spec.name() + "': " + e.getMessage(), e);
+                    + " for the reverse stream '" + streamName + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Has the capture host store a position read by {@link #read} as the stream's start. Runs
+     * before the stream's first start, after the write pause: the position was fixed inside it.
+     *
+     * @param streamTarget the server the reverse stream applies to, which keeps its offset
+     * @param names the reverse stream's names
+     * @param spec the reverse stream
+     * @param lsn the position
+     * @throws CutoverException (phase REVERSE) if the target refuses
+     */
+    static void store(PgEndpoint streamTarget, PgNames names, CaptureSpec spec, long lsn) {
         Map<String, Object> offset = new LinkedHashMap<>();
         offset.put("lsn", lsn);
         // The connector's offset reader takes the commit time as a Long, required.
         offset.put("ts_usec", System.currentTimeMillis() * 1000L);
         try {
-            // Through the target's warm control connection: a login there would cost more than the rest.
+            // Through the target's warm control connection, logging in to nothing.
             streamTarget.control(c -> {
                 CaptureSpec lent = CaptureSpec.builder().name(spec.name()).dialect(spec.dialect()).session(spec.session())
                         .source(spec.source()).target(new LentConnection(c)).clock(spec.clock()).build();
@@ -69,9 +81,9 @@ final class PgReverseStart {
             });
         } catch (SQLException e) {
             throw new CutoverException(Phase.REVERSE, "cannot store the start position of the reverse stream '"
-                    + spec.name() + "' on " + names.source().other() + ": " + e.getMessage(), e);
+                    + spec.name() + "' on " + streamTarget + ": " + e.getMessage(), e);
         }
-        LOG.info("stream '{}' will start at WAL position {} of {} (slot {} made before the pause)", spec.name(),
-                LogSequenceNumber.valueOf(lsn), streamSource, names.slot());
+        LOG.info("stream '{}' will start at WAL position {} (slot {} made before the pause)", spec.name(),
+                LogSequenceNumber.valueOf(lsn), names.slot());
     }
 }
