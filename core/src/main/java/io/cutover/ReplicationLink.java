@@ -125,6 +125,30 @@ public interface ReplicationLink extends AutoCloseable {
     ReplicationLink prepareReverse();
 
     /**
+     * Does, before the write pause, the part of {@link #prepareReverse()} that does not need
+     * writes stopped, so that the call inside the pause only records where the reverse stream
+     * starts (PostgreSQL: creates the reverse slot on the target now; the reverse stream later
+     * starts past every change committed before the pause). A cutover calls it once, at the end
+     * of preflight; if it then does not reach {@link #prepareReverse()} (a failed preflight, an
+     * abort) it calls {@link #discardReverse()}. {@link #prepareReverse()} stays correct whether
+     * or not this ran. The default does nothing.
+     *
+     * @return report lines, one per thing prepared; empty by default
+     * @throws io.cutover.CutoverException (phase PREFLIGHT) if the target refuses
+     */
+    default java.util.List<String> prepareReverseBeforePause() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Removes what {@link #prepareReverseBeforePause()} created when no reverse link will be
+     * made from it (PostgreSQL: drops the pre-created reverse slot, which would otherwise retain
+     * the target's WAL). Idempotent; safe when nothing was prepared. The default does nothing.
+     */
+    default void discardReverse() {
+    }
+
+    /**
      * Ends the migration this link belongs to: closes this link's stream and removes everything the
      * library created for it on <em>both</em> servers, in both directions: replication slots and
      * publications, the write guard on the side the link reads from, the capture host's control

@@ -43,6 +43,16 @@ class CutoverTest {
     }
 
     @Test
+    void execute_preparesTheReverseBeforeThePause_andAnAbortOrRehearsalDiscardsIt() {
+        cutover().build().rehearse();
+        assertThat(link.earlyReverses()).containsExactly(1, 0);
+
+        link.failToPrepareReverse();
+        assertThatThrownBy(() -> cutover().build().execute()).isInstanceOf(CutoverAbortedException.class);
+        assertThat(link.earlyReverses()).as("prepared, discarded").containsExactly(2, 1);
+    }
+
+    @Test
     void execute_runsEveryStepInOrderAndFlips() {
         List<String> seen = new ArrayList<>();
         CutoverResult result = cutover().listener(new CutoverListener() {

@@ -133,6 +133,7 @@ public final class SteppedCutover implements Cutover {
         try {
             run.preflight();
         } catch (RuntimeException | Error e) {
+            run.discardReverse();
             state.set(State.READY);
             if (e instanceof CutoverException refusal) {
                 listeners.refused(refusal);
@@ -174,6 +175,8 @@ public final class SteppedCutover implements Cutover {
         private Fence fence;
         private ReplicationLink reverseLink;
         private KeyHandoff handoff;
+        // Whether prepareReverseBeforePause ran: until prepareReverse takes it over, ours to discard.
+        private boolean reversePrepared;
 
         Run(boolean flip) {
             this.flip = flip;
@@ -213,6 +216,9 @@ public final class SteppedCutover implements Cutover {
                 }
                 checks.add("preflight: stream '" + stream.name() + "' STREAMING, lag " + lag + ", link checks passed");
                 checks.addAll(link.checks());
+                // Before the slower checks below: a refusal by them discards what this prepared.
+                reversePrepared = true;
+                checks.addAll(link.prepareReverseBeforePause());
                 if (settings.fenceBeforePause()) {
                     checks.add(fenceBeforePause(stream));
                 }
@@ -266,6 +272,8 @@ public final class SteppedCutover implements Cutover {
                 checks.addAll(timed(Phase.HANDOFF, () -> budget.bounded(Phase.HANDOFF, handoff::handOff, late -> { })));
                 budget.check(current);
                 reverseLink = timed(Phase.REVERSE, () -> budget.bounded(Phase.REVERSE, link::prepareReverse, ReplicationLink::close));
+                // The reverse link owns what was prepared for it now: closing it removes that.
+                reversePrepared = false;
                 budget.check(current);
                 if (flip) {
                     timed(Phase.FLIP, () -> {
@@ -320,6 +328,7 @@ public final class SteppedCutover implements Cutover {
                 reverseLink.close();
                 reverseLink = null;
             }
+            discardReverse();
             if (guardEngaged) {
                 link.sourceGuard().release();
                 guardEngaged = false;
@@ -335,6 +344,7 @@ public final class SteppedCutover implements Cutover {
                 attempt(undoFailures, reverseLink::close);
                 reverseLink = null;
             }
+            attempt(undoFailures, this::discardReverse);
             if (targetGuardReleased) {
                 attempt(undoFailures, () -> link.targetGuard().engage());
             }
@@ -352,6 +362,14 @@ public final class SteppedCutover implements Cutover {
                     + " nothing was lost", cause, result);
             undoFailures.forEach(e::addSuppressed);
             return e;
+        }
+
+        /** Removes what was prepared for a reverse link that this run will not make. */
+        void discardReverse() {
+            if (reversePrepared) {
+                reversePrepared = false;
+                link.discardReverse();
+            }
         }
 
         private void attempt(List<Throwable> failures, Runnable undo) {

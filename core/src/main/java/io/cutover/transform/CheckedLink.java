@@ -118,6 +118,16 @@ final class CheckedLink implements ReplicationLink {
     }
 
     @Override
+    public List<String> prepareReverseBeforePause() {
+        return link.prepareReverseBeforePause();
+    }
+
+    @Override
+    public void discardReverse() {
+        link.discardReverse();
+    }
+
+    @Override
     public io.cutover.VerifyReport verify(io.cutover.VerifyOptions options) {
         return link.verify(options);
     }

@@ -41,6 +41,8 @@ final class MySqlLink implements ReplicationLink {
     // A warm pool on this link's source for the reverse link to write its start position and
     // apply through: built in preflight, so that the reverse step inside the pause logs in to nothing.
     private EndpointDataSource reverseTarget; // guarded by spareLock
+    // The reverse link built before the pause by prepareReverseBeforePause; taken by prepareReverse.
+    private MySqlLink pendingReverse; // guarded by spareLock
 
     MySqlLink(MySqlSettings settings, Side sourceSide, boolean initialCopy) {
         this(settings, sourceSide, initialCopy, false, null);
@@ -179,9 +181,66 @@ final class MySqlLink implements ReplicationLink {
         return verifier.build().run();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>MySQL family: builds the reverse link (over the warm pool made in preflight) and deletes
+     * its old schema history now, so that {@link #prepareReverse()} inside the pause only reads
+     * the target's binlog position and stores it.
+     */
+    @Override
+    public List<String> prepareReverseBeforePause() {
+        MySqlLink reverse = buildReverse();
+        synchronized (spareLock) {
+            if (pendingReverse == null) {
+                pendingReverse = reverse;
+                reverse = null;
+            }
+        }
+        if (reverse != null) {
+            reverse.close();
+        }
+        return List.of();
+    }
+
+    @Override
+    public void discardReverse() {
+        MySqlLink pending;
+        synchronized (spareLock) {
+            pending = pendingReverse;
+            pendingReverse = null;
+        }
+        if (pending != null) {
+            pending.close();
+        }
+    }
+
     @Override
     public ReplicationLink prepareReverse() {
-        Side reverseSource = sourceSide.other();
+        MySqlLink reverse;
+        synchronized (spareLock) {
+            reverse = pendingReverse;
+            pendingReverse = null;
+        }
+        if (reverse == null) {
+            reverse = buildReverse();
+        }
+        Map<String, Object> start;
+        try {
+            start = ReverseSeed.read(settings.flavour(sourceSide.other()), targetData);
+        } catch (RuntimeException e) {
+            reverse.close();
+            throw e;
+        }
+        // Stored on this link's source (through the reverse link's warm pool) when the reverse
+        // stream first starts, after the pause: inside it the position is only read.
+        MySqlLink taken = reverse;
+        reverse.session.storeStartBeforeStarting(() -> ReverseSeed.store(taken.spec, start));
+        return reverse;
+    }
+
+    // The reverse link over the spare pool, its stream not started and its old schema history gone.
+    private MySqlLink buildReverse() {
         EndpointDataSource spare;
         synchronized (spareLock) {
             spare = reverseTarget;
@@ -189,7 +248,7 @@ final class MySqlLink implements ReplicationLink {
         }
         MySqlLink reverse;
         try {
-            reverse = new MySqlLink(settings, reverseSource, false, true, spare);
+            reverse = new MySqlLink(settings, sourceSide.other(), false, true, spare);
         } catch (RuntimeException e) {
             if (spare != null) {
                 spare.close();
@@ -197,7 +256,6 @@ final class MySqlLink implements ReplicationLink {
             throw e;
         }
         reverse.session.deleteSchemaHistory();
-        ReverseSeed.seed(settings.flavour(reverseSource), targetData, reverse.spec);
         return reverse;
     }
 
@@ -215,6 +273,7 @@ final class MySqlLink implements ReplicationLink {
                     reverseTarget = null;
                 }
             }
+            discardReverse();
             settings.live.remove(this);
         }
     }

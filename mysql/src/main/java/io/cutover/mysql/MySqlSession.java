@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * capture host's lifecycle, one call at a time; {@link #checks()} may be read from any thread.
  */
 final class MySqlSession implements CaptureSession {
+
+    // Stores a start position fixed inside the write pause; run by the next start, then dropped.
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> pendingStart = new java.util.concurrent.atomic.AtomicReference<>();
     // Logged under the link, as before the session was split from it.
     private static final Logger LOG = LoggerFactory.getLogger(MySqlLink.class);
 
@@ -74,9 +77,28 @@ final class MySqlSession implements CaptureSession {
         this.spec = java.util.Objects.requireNonNull(spec, "spec");
     }
 
+    /**
+     * Has the next start store the stream's start position first (with {@code store}), before
+     * it reads what the target holds for the stream.
+     *
+     * @param store writes the position; run once, or again on a later start if it fails
+     */
+    void storeStartBeforeStarting(Runnable store) {
+        pendingStart.set(store);
+    }
+
     @Override
     public Map<String, String> beforeStart() {
         long t0 = System.nanoTime();
+        Runnable store = pendingStart.getAndSet(null);
+        if (store != null) {
+            try {
+                store.run();
+            } catch (RuntimeException e) {
+                pendingStart.compareAndSet(null, store);
+                throw e;
+            }
+        }
         try {
             Files.createDirectories(settings.stateDir);
         } catch (IOException e) {

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Positions a not-yet-started stream at its source's binlog position now (the reverse stream
  * inside the pause, a stream without initial copy when it starts): reads the position and asks the
- * capture host to {@linkplain CaptureHost#startAt start the stream there}. Called inside the write
- * pause for the reverse stream, so that every write on the new side after the flip is captured;
+ * capture host to {@linkplain CaptureHost#startAt start the stream there}. For the reverse stream
+ * the position is {@linkplain #read read} inside the write pause, so that every write on the new
+ * side after the flip is captured, and {@linkplain #store stored} before the stream first starts;
  * the stream then rebuilds its schema history from the live schema ({@code snapshot.mode=recovery},
  * see {@link MySqlLink}) and reads the binlog from this position. Stateless.
  */
@@ -35,6 +36,18 @@ final class ReverseSeed {
      * @throws CutoverException (phase REVERSE) if the source or the target refuses
      */
     static void seed(Flavour flavour, EndpointDataSource streamSourceData, CaptureSpec spec) {
+        store(spec, read(flavour, streamSourceData));
+    }
+
+    /**
+     * Reads the source's binlog position now (inside the write pause for the reverse stream).
+     *
+     * @param flavour the stream source's flavour
+     * @param streamSourceData the server the stream will read
+     * @return the connector offset at that position
+     * @throws CutoverException (phase REVERSE) if the source refuses or has no binlog
+     */
+    static Map<String, Object> read(Flavour flavour, EndpointDataSource streamSourceData) {
         Endpoint streamSource = streamSourceData.endpoint();
         Map<String, Object> offset = new LinkedHashMap<>();
         try (Connection src = streamSourceData.getConnection()) {
@@ -51,6 +64,18 @@ final class ReverseSeed {
             throw new CutoverException(Phase.REVERSE, "cannot read the binlog position of " + streamSource.describe()
                     + ": " + e.getMessage(), e);
         }
+        return offset;
+    }
+
+    /**
+     * Has the capture host store an offset from {@link #read} as the stream's start; may run
+     * after the pause, before the stream's first start.
+     *
+     * @param spec the stream, whose target keeps the position
+     * @param offset the offset
+     * @throws CutoverException (phase REVERSE) if the target refuses
+     */
+    static void store(CaptureSpec spec, Map<String, Object> offset) {
         Map<String, Object> partition = Map.of("server", CaptureProperties.topicPrefix(spec.name()));
         try {
             CaptureHost.load().startAt(spec, partition, offset);
@@ -59,6 +84,6 @@ final class ReverseSeed {
             throw new CutoverException(Phase.REVERSE, "cannot store the start position of stream '" + spec.name() + "' on "
                     + target + ": " + e.getMessage(), e);
         }
-        LOG.info("stream '{}' will start at {} of {}", spec.name(), offset, streamSource.describe());
+        LOG.info("stream '{}' will start at {}", spec.name(), offset);
     }
 }

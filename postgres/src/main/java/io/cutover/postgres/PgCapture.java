@@ -45,18 +45,28 @@ final class PgCapture {
      * @param createSlot whether to create the slot now
      */
     void setUp(Phase phase, boolean createSlot) {
+        setUp(phase, createSlot, SLOT_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * As {@link #setUp(Phase, boolean)}, waiting at most {@code slotTimeoutMillis} for the
+     * transactions open on the source before the slot can be created.
+     *
+     * @throws CutoverException whose cause has SQL state 57014 if that wait ran out (no slot is left)
+     */
+    void setUp(Phase phase, boolean createSlot, long slotTimeoutMillis) {
         try {
             source.control(c -> {
-                setUp(c, createSlot);
+                setUp(c, createSlot, slotTimeoutMillis);
                 return null;
             });
             LOG.info("capture ready on {}: slot {}, publication {}", source, names.slot(), names.publication());
         } catch (SQLException e) {
-            throw failure(phase, e);
+            throw failure(phase, e, slotTimeoutMillis);
         }
     }
 
-    private void setUp(Connection c, boolean createSlot) throws SQLException {
+    private void setUp(Connection c, boolean createSlot, long slotTimeoutMillis) throws SQLException {
         CaptureHost.load().createFenceTable(c, names.fenceTable());
         if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", names.publication())) {
             StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(names.publication()).append(" FOR TABLE ");
@@ -71,7 +81,7 @@ final class PgCapture {
         if (createSlot && !exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", names.slot())) {
             // Creating a slot waits for every transaction open on the server; bound that wait.
             try (Statement st = c.createStatement()) {
-                st.execute("SET statement_timeout = " + SLOT_TIMEOUT_MILLIS);
+                st.execute("SET statement_timeout = " + slotTimeoutMillis);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
                 ps.setString(1, names.slot());
@@ -84,11 +94,11 @@ final class PgCapture {
         }
     }
 
-    private CutoverException failure(Phase phase, SQLException e) {
+    private CutoverException failure(Phase phase, SQLException e, long slotTimeoutMillis) {
         String msg = "could not set up capture on " + source + " (slot " + names.slot() + ", publication "
                 + names.publication() + "): " + e.getMessage();
         if ("57014".equals(e.getSQLState())) {
-            msg += "; creating the slot waited " + SLOT_TIMEOUT_MILLIS + " ms for transactions open on " + source.side
+            msg += "; creating the slot waited " + slotTimeoutMillis + " ms for transactions open on " + source.side
                     + " (see pg_stat_activity for long-running ones)";
         }
         if ("53400".equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("replication slots are in use")) {

@@ -33,7 +33,15 @@ final class PgLink implements ReplicationLink {
     private final ReplicationStream stream;
     private final PgGuard sourceGuard;
     private final PgGuard targetGuard;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgLink.class);
+    // How long the early slot creation waits for transactions open on the target before leaving it to the pause.
+    private static final long EARLY_SLOT_WAIT_MILLIS = 2_000;
+
     private final AtomicBoolean closed = new AtomicBoolean();
+    // Made by prepareReverseBeforePause over the slot it created on the target; taken by prepareReverse.
+    private final java.util.concurrent.atomic.AtomicReference<PgLink> pendingReverse = new java.util.concurrent.atomic.AtomicReference<>();
+    private final io.cutover.spi.CaptureSpec spec;
+    private final PgSession session;
 
     PgLink(PostgresCutover.Settings settings, Side sourceSide, boolean initialCopy) {
         this(settings, sourceSide, initialCopy, false);
@@ -52,10 +60,11 @@ final class PgLink implements ReplicationLink {
         this.capture = new PgCapture(source, names, settings.tables.on(sourceSide));
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         PgDialect dialect = new PgDialect(source, names, settings.tables.on(sourceSide), settings.token);
+        this.session = new PgSession(source, names, settings.tables.on(sourceSide), capture, dialect, !initialCopy);
         CaptureSpec.Builder config = CaptureSpec.builder()
                 .name(names.stream())
                 .dialect(dialect)
-                .session(new PgSession(source, names, settings.tables.on(sourceSide), capture, dialect, !initialCopy))
+                .session(session)
                 .source(source.dataSource())
                 .target(target.dataSource())
                 .fenceTable(names.fenceTable())
@@ -70,7 +79,8 @@ final class PgLink implements ReplicationLink {
             config.initialLoad(new PgInitialLoad(source, target, names, capture, dialect, settings.tables.on(sourceSide),
                     settings.tables.on(sourceSide.other()), settings.copyParallelism));
         }
-        this.stream = CaptureHost.load().open(config.build());
+        this.spec = config.build();
+        this.stream = CaptureHost.load().open(spec);
         this.sourceGuard = guard(source);
         this.targetGuard = guard(target);
         settings.live.add(this);
@@ -127,11 +137,86 @@ final class PgLink implements ReplicationLink {
                 settings.tables.on(target.side), settings.sequenceHeadroom);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: creates the reverse slot and publication on the target now, while writes
+     * flow (creating a slot waits for the target's open transactions), and the reverse link over
+     * them. The slot then also retains what this link's stream applies on the target until the
+     * pause; {@link #prepareReverse()} makes the reverse stream start past all of it.
+     */
+    @Override
+    public List<String> prepareReverseBeforePause() {
+        PgNames reverse = names.reverse();
+        if (pendingReverse.get() != null) {
+            return List.of("reverse slot " + reverse.slot() + " already created on " + target.side + " before the pause");
+        }
+        try {
+            reverseCapture().setUp(Phase.PREFLIGHT, true, EARLY_SLOT_WAIT_MILLIS);
+        } catch (io.cutover.CutoverException e) {
+            if (!(e.getCause() instanceof java.sql.SQLException sql) || !"57014".equals(sql.getSQLState())) {
+                throw e;
+            }
+            // A transaction open on the target that long (a stuck apply): the slot is made inside the pause, as
+            // before, so the cutover still aborts in CATCH_UP rather than here.
+            LOG.warn("reverse slot {} not created on {} before the pause: {}; it is created inside the pause",
+                    reverse.slot(), target, e.getMessage());
+            return List.of("reverse slot " + reverse.slot() + " not created before the pause (a transaction stayed open on "
+                    + target.side + " for " + EARLY_SLOT_WAIT_MILLIS + " ms); created inside it");
+        }
+        PgLink link;
+        try {
+            link = new PgLink(settings, target.side, false, true);
+        } catch (RuntimeException e) {
+            reverseCapture().tearDown();
+            throw e;
+        }
+        if (!pendingReverse.compareAndSet(null, link)) {
+            link.close();
+        }
+        return List.of("reverse slot " + reverse.slot() + " created on " + target.side + " before the pause");
+    }
+
+    /** Closes the reverse link made before the pause, which drops its slot and publication on the target. */
+    @Override
+    public void discardReverse() {
+        PgLink pending = pendingReverse.getAndSet(null);
+        if (pending != null) {
+            pending.close();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: with the slot and link made {@linkplain #prepareReverseBeforePause() before the
+     * pause}, reads the target's current WAL position (after the catch-up: past every change this
+     * link's stream applied there); the reverse stream stores it as its start offset when it first
+     * starts, so that it skips those changes and captures every write after the flip. Without them,
+     * creates the slot now.
+     */
     @Override
     public ReplicationLink prepareReverse() {
-        // Slot and publication on the target now, inside the pause: every later write is captured.
-        new PgCapture(target, names.reverse(), settings.tables.on(target.side)).setUp(Phase.REVERSE, true);
-        return new PgLink(settings, target.side, false, true);
+        PgLink pending = pendingReverse.getAndSet(null);
+        if (pending == null) {
+            // Slot and publication on the target now, inside the pause: every later write is captured.
+            reverseCapture().setUp(Phase.REVERSE, true);
+            return new PgLink(settings, target.side, false, true);
+        }
+        long lsn;
+        try {
+            lsn = PgReverseStart.read(target, pending.names.stream());
+        } catch (RuntimeException e) {
+            pending.close();
+            throw e;
+        }
+        // Stored on this link's source when the reverse stream first starts, after the pause.
+        pending.session.storeStartBeforeStarting(() -> PgReverseStart.store(source, pending.names, pending.spec, lsn));
+        return pending;
+    }
+
+    private PgCapture reverseCapture() {
+        return new PgCapture(target, names.reverse(), settings.tables.on(target.side));
     }
 
     /**
@@ -165,6 +250,7 @@ final class PgLink implements ReplicationLink {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                discardReverse();
                 stream.close();
             } finally {
                 settings.live.remove(this);

@@ -23,6 +23,8 @@ final class PgSession implements CaptureSession {
     private final PgDialect dialect;
     private final boolean createSlot;
     private final AtomicBoolean startedBefore = new AtomicBoolean();
+    // Stores a start position fixed inside the write pause; run by the next start, then dropped.
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> pendingStart = new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * Creates the session.
@@ -44,8 +46,27 @@ final class PgSession implements CaptureSession {
         this.createSlot = createSlot;
     }
 
+    /**
+     * Has the next start store the stream's start position first (with {@code store}), before
+     * the capture host reads what the target holds for the stream.
+     *
+     * @param store writes the position; run once, or again on a later start if it fails
+     */
+    void storeStartBeforeStarting(Runnable store) {
+        pendingStart.set(store);
+    }
+
     @Override
     public Map<String, String> beforeStart() {
+        Runnable store = pendingStart.getAndSet(null);
+        if (store != null) {
+            try {
+                store.run();
+            } catch (RuntimeException e) {
+                pendingStart.compareAndSet(null, store);
+                throw e;
+            }
+        }
         // After a stop in this process the slot's holder, if any, is our own walsender, ending.
         capture.awaitSlotReleased(Duration.ofSeconds(3), startedBefore.getAndSet(true));
         PgPreflight.source(source, names, tables, false);

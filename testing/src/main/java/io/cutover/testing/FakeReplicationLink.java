@@ -251,6 +251,42 @@ public final class FakeReplicationLink implements ReplicationLink {
         };
     }
 
+    // How often a reverse was prepared before the pause, and discarded unused; guarded by this.
+    private int reversesPreparedEarly;
+    private int reversesDiscarded;
+    private boolean reversePending;
+
+    /**
+     * Counts the call; the fake has nothing to create before the pause.
+     *
+     * @return no report lines
+     */
+    @Override
+    public synchronized List<String> prepareReverseBeforePause() {
+        reversesPreparedEarly++;
+        reversePending = true;
+        return List.of();
+    }
+
+    /** Counts the call when a reverse prepared before the pause was not taken by {@link #prepareReverse()}. */
+    @Override
+    public synchronized void discardReverse() {
+        if (reversePending) {
+            reversePending = false;
+            reversesDiscarded++;
+        }
+    }
+
+    /**
+     * Returns how many times a reverse was prepared before the pause, and how many of those were
+     * discarded without being taken by {@link #prepareReverse()} (an abort, a refusal, a rehearsal).
+     *
+     * @return {prepared, discarded}
+     */
+    public synchronized int[] earlyReverses() {
+        return new int[] {reversesPreparedEarly, reversesDiscarded};
+    }
+
     @Override
     public ReplicationLink prepareReverse() {
         java.util.concurrent.CountDownLatch gate;
@@ -272,6 +308,7 @@ public final class FakeReplicationLink implements ReplicationLink {
             }
             reverse = new FakeReplicationLink(source.other(), targetGuard, sourceGuard, journal, family);
             reverses.add(reverse);
+            reversePending = false;
         }
         journal.add("reverse " + reverse.source + " -> " + source + " prepared");
         return reverse;

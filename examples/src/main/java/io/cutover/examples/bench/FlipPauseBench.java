@@ -28,15 +28,27 @@ final class FlipPauseBench {
     static final String TABLE = "bench_flip";
     private static final long ROWS = 10_000;
 
-    /** Write pauses in ms, each phase's durations in ms, aborted runs, and the load. */
+    /**
+     * Write pauses in ms, each phase's durations in ms, aborted runs, and the load; with
+     * {@code baseline}, the same for the flips run with the reverse set up wholly inside the pause
+     * ({@link ReverseInPause}), alternating with the others.
+     */
     record Result(List<Double> pauseMs, Map<Phase, List<Double>> phaseMs, int aborted, double loadTxPerSecond,
-            long failedWrites) {
+            long failedWrites, List<Double> baselinePauseMs, Map<Phase, List<Double>> baselinePhaseMs) {
     }
 
     private FlipPauseBench() {
     }
 
     static Result run(PgPair pair, int cutovers, int txPerSecond) throws Exception {
+        return run(pair, cutovers, txPerSecond, false);
+    }
+
+    /**
+     * Runs the flips; with {@code baseline}, every other flip prepares its reverse wholly inside
+     * the pause, and {@code cutovers} flips of each kind are recorded.
+     */
+    static Result run(PgPair pair, int cutovers, int txPerSecond, boolean baseline) throws Exception {
         for (var ds : List.of(pair.blueAdmin(), pair.greenAdmin())) {
             Sql.exec(ds, "CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, k integer NOT NULL, v text NOT NULL,"
                     + " at timestamptz NOT NULL)");
@@ -45,6 +57,8 @@ final class FlipPauseBench {
                 + " FROM generate_series(1, " + ROWS + ") g");
         List<Double> pauses = new ArrayList<>();
         Map<Phase, List<Double>> phases = new EnumMap<>(Phase.class);
+        List<Double> basePauses = new ArrayList<>();
+        Map<Phase, List<Double>> basePhases = new EnumMap<>(Phase.class);
         int aborted = 0;
         ReplicationLink link = pair.link("flip", true, TABLE);
         try (HikariDataSource blue = pair.pool(Side.BLUE, 4);
@@ -58,13 +72,16 @@ final class FlipPauseBench {
             long committed;
             try {
                 int attempts = 0;
-                while (pauses.size() < cutovers && attempts++ < cutovers * 2) {
+                int total = baseline ? cutovers * 2 : cutovers;
+                while (pauses.size() + basePauses.size() < total && attempts++ < total * 2) {
+                    // In pairs (N B B N N B ...), so that each kind flips both ways as often.
+                    boolean inPause = baseline && (attempts / 2) % 2 == 1;
                     awaitStreaming(link);
                     Thread.sleep(1000);
                     Cutover cutover = Cutover.builder()
                             .name("bench-flip-" + attempts)
                             .switcher(switcher)
-                            .link(link)
+                            .link(inPause ? new ReverseInPause(link) : link)
                             .drainBudget(Duration.ofMillis(500))
                             .catchUpBudget(Duration.ofSeconds(5))
                             .totalBudget(Duration.ofSeconds(8))
@@ -72,11 +89,11 @@ final class FlipPauseBench {
                             .build();
                     try {
                         CutoverResult r = cutover.execute();
-                        pauses.add(r.writePause().toNanos() / 1e6);
-                        r.phases().forEach(p -> phases.computeIfAbsent(p.phase(), k -> new ArrayList<>())
-                                .add(p.duration().toNanos() / 1e6));
-                        LOG.info("flip {} {} -> {}: write pause {} ms", pauses.size(), r.from(), r.to(),
-                                String.format("%.1f", r.writePause().toNanos() / 1e6));
+                        (inPause ? basePauses : pauses).add(r.writePause().toNanos() / 1e6);
+                        r.phases().forEach(p -> (inPause ? basePhases : phases).computeIfAbsent(p.phase(),
+                                k -> new ArrayList<>()).add(p.duration().toNanos() / 1e6));
+                        LOG.info("flip {}{} {} -> {}: write pause {} ms; {}", attempts, inPause ? " (reverse in the pause)" : "",
+                                r.from(), r.to(), String.format("%.1f", r.writePause().toNanos() / 1e6), r.phases());
                         link = cutover.reverseLink().orElseThrow();
                     } catch (CutoverAbortedException e) {
                         aborted++;
@@ -88,7 +105,7 @@ final class FlipPauseBench {
                 load.close();
             }
             double rate = committed / ((System.nanoTime() - loadStart) / 1e9);
-            return new Result(pauses, phases, aborted, rate, load.failed());
+            return new Result(pauses, phases, aborted, rate, load.failed(), basePauses, basePhases);
         } finally {
             try {
                 link.targetGuard().release();

@@ -101,11 +101,16 @@ final class ReplicationSuite {
     private static void pgFlips(SuiteOptions o, PrintStream out) throws Exception {
         FlipPauseBench.Result flip;
         try (PgPair pair = PgPair.start()) {
-            flip = FlipPauseBench.run(pair, o.cutovers(), o.rate());
+            flip = FlipPauseBench.run(pair, o.cutovers(), o.rate(), o.baseline());
         }
         out.println();
         out.println("== Cutover write pause at the flip, PostgreSQL ==");
         printFlips(out, flip);
+        if (o.baseline()) {
+            out.println("-- the flips in between, with the reverse slot created inside the pause (before) --");
+            printFlips(out, new FlipPauseBench.Result(flip.baselinePauseMs(), flip.baselinePhaseMs(), 0,
+                    flip.loadTxPerSecond(), flip.failedWrites(), List.of(), Map.of()));
+        }
     }
 
     private static void printFlips(PrintStream out, FlipPauseBench.Result flip) {

@@ -11,10 +11,12 @@ import java.util.List;
  * of "all"), sized by {@code --scale S --writers W --seconds T}; there {@code --cutovers} defaults to 20 (3 quick)
  * and {@code --rounds} to 2 (1 quick). {@code --only fleet} is the fleet's pause ({@link FleetPauseBench}:
  * {@code --cutovers} per fleet size, at least 20 unless {@code --quick}, {@code --rate} in total; not part of "all").
+ * {@code --baseline} with {@code pgflips}: every other flip sets up the reverse wholly inside the pause (the
+ * behaviour before), {@code --cutovers} of each, alternating in one run.
  */
 record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boolean mariadb, boolean quick, long rows, int changes,
         int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges, boolean tpcb, int scale,
-        int writers, int seconds, boolean pgFlipsOnly, boolean fleet) {
+        int writers, int seconds, boolean pgFlipsOnly, boolean fleet, boolean baseline) {
 
     static SuiteOptions parse(List<String> args) {
         boolean quick = args.contains("--quick");
@@ -40,7 +42,8 @@ record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boo
                 Integer.parseInt(value(args, "--mariadb-changes", quick ? "3000" : "20000")),
                 tpcb, Integer.parseInt(value(args, "--scale", quick ? "1" : "5")),
                 Integer.parseInt(value(args, "--writers", quick ? "2" : "8")),
-                Integer.parseInt(value(args, "--seconds", quick ? "10" : "60")), pgFlips, only.equals("fleet"));
+                Integer.parseInt(value(args, "--seconds", quick ? "10" : "60")), pgFlips, only.equals("fleet"),
+                args.contains("--baseline"));
     }
 
     private static String value(List<String> args, String flag, String dflt) {
