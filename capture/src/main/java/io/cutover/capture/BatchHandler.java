@@ -45,7 +45,10 @@ final class BatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEv
         this.config = config;
         this.decoder = new RecordDecoder(config.name(), config.fenceTable());
         this.codec = new OffsetCodec(engineName);
-        this.applier = new BatchApplier(config.dialect(), config.target()::getConnection, config.source()::getConnection, config::transform);
+        this.applier = new BatchApplier(config.dialect(),
+                () -> BoundedCalls.open(config.target(), config.stallTimeout()),
+                () -> BoundedCalls.open(config.source(), config.stallTimeout()),
+                config::transform);
         this.fenceId = fenceId;
         this.progress = progress;
     }

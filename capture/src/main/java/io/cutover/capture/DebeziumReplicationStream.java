@@ -222,7 +222,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
         recovery.quiesce(true, Duration.ofSeconds(30));
         runs.stopEngine();
         fences.close();
-        try (Connection target = config.target().getConnection()) {
+        try (Connection target = BoundedCalls.open(config.target(), config.stallTimeout())) {
             OffsetTable.delete(target, config.name());
         } catch (SQLException e) {
             LOG.warn("stream '{}': could not delete its offset row on the target: {}", config.name(), e.getMessage());

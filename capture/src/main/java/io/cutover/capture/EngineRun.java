@@ -259,6 +259,43 @@ final class EngineRun {
         return done.await(timeout, unit);
     }
 
+    // Debezium's close() waits for its tasks, and a task blocked on a frozen capture connection
+    // never returns: the close runs on its own daemon thread, abandoned at the deadline.
+    private boolean closeWithin(long deadline) throws IOException {
+        java.util.concurrent.CompletableFuture<Void> closing = new java.util.concurrent.CompletableFuture<>();
+        Thread closer = new Thread(() -> {
+            try {
+                engine.get().close();
+                closing.complete(null);
+            } catch (Throwable t) {
+                closing.completeExceptionally(t);
+            }
+        }, "cutover-close-" + config.name());
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closing.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("stream '{}': the engine did not close within 30 s (its source path may be frozen); abandoning it",
+                    config.name());
+            closer.interrupt();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
     /**
      * Closes a launched engine and waits for its thread to end; ends a stalled one's capture
      * connection.
@@ -269,7 +306,7 @@ final class EngineRun {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                engine.get().close();
+                closeWithin(deadline);
                 break;
             } catch (IOException | RuntimeException e) {
                 // A failed engine has shut itself down already; a starting one refuses until it polls.

@@ -39,7 +39,7 @@ final class FenceWriter implements AutoCloseable {
                 try {
                     Connection c = connection;
                     if (c == null || c.isClosed()) {
-                        c = config.source().getConnection();
+                        c = BoundedCalls.open(config.source(), config.stallTimeout());
                         c.setAutoCommit(true);
                         config.dialect().prepareFenceSession(c);
                         connection = c;

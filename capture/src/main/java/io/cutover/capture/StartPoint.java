@@ -40,13 +40,13 @@ record StartPoint(long fence, CopyNeeded copy) {
      * @throws PreflightException if the source or target refuses
      */
     static StartPoint prepare(CaptureSpec config, String token, ApplyProgress applied) {
-        try (Connection source = config.source().getConnection()) {
+        try (Connection source = BoundedCalls.open(config.source(), config.stallTimeout())) {
             FenceTable.create(source, config.fenceTable());
         } catch (SQLException e) {
             throw new PreflightException("stream '" + config.name() + "': cannot create fence table " + config.fenceTable()
                     + " on the source: " + e.getMessage(), e);
         }
-        try (Connection target = config.target().getConnection()) {
+        try (Connection target = BoundedCalls.open(config.target(), config.stallTimeout())) {
             OffsetTable.create(target);
             Optional<OffsetTable.Stored> stored = OffsetTable.read(target, config.name());
             CopyNeeded copy = CopyNeeded.NONE;
