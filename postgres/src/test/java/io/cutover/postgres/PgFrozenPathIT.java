@@ -73,8 +73,10 @@ class PgFrozenPathIT {
             double seconds = (System.nanoTime() - frozenAt) / 1e9;
             Throwable failure = link.stream().failure().orElseThrow();
             System.out.printf("frozen blue path: FAILED %.1f s after the freeze: %s%n", seconds, failure.getMessage());
-            assertThat(failure.getMessage()).isNotBlank();
+            assertThat(failure.getMessage()).contains("gave up after recovering").contains("blue");
             assertThat(seconds).isLessThan(bound.toSeconds());
+            // Thawed before the link closes, so its teardown reaches blue (dropping the slot) at once.
+            blueProxy.thaw();
         } finally {
             writing.set(false);
             writer.interrupt();
