@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes one PostgreSQL database refuse writes to the replicated tables from every session but
@@ -35,6 +37,12 @@ final class PgGuard implements WriteGuard {
     private final PgEndpoint endpoint;
     private final String schema;
     private final List<String> tables;
+    /** How often lifting the guard is tried when a writer's transaction deadlocks with it or outlasts its lock timeout. */
+    static final int RELEASE_ATTEMPTS = 6;
+    private static final String DEADLOCK = "40P01";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final Logger log = LoggerFactory.getLogger(PgGuard.class);
+
     private final String token;
     private final String name;
     private final long lockTimeoutMillis;
@@ -79,12 +87,43 @@ final class PgGuard implements WriteGuard {
             sql.append("DROP TRIGGER IF EXISTS ").append(name).append(" ON ").append(schema).append('.').append(PgDialect.quote(t)).append(';');
         }
         sql.append("DROP FUNCTION IF EXISTS ").append(schema).append('.').append(name).append("();");
-        try {
-            endpoint.control(c -> inTransaction(c, sql.toString()));
-        } catch (SQLException e) {
-            throw new CutoverException(Phase.ABORT, "could not lift the guard on " + endpoint + ": " + e.getMessage()
-                    + "; drop the triggers named " + name + " by hand", e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                endpoint.control(c -> inTransaction(c, sql.toString()));
+                return;
+            } catch (SQLException e) {
+                if (!lockConflict(e) || attempt >= RELEASE_ATTEMPTS) {
+                    throw new CutoverException(Phase.ABORT, "could not lift the guard on " + endpoint + " after " + attempt
+                            + " attempt(s): " + e.getMessage() + "; drop the triggers named " + name + " by hand", e);
+                }
+                long backoff = releaseBackoffMillis(attempt);
+                log.warn("lifting the guard on {} met a {} with a transaction writing there (a stream applying, or an"
+                        + " application); attempt {} of {}, again in {} ms", endpoint,
+                        DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock timeout", attempt, RELEASE_ATTEMPTS, backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new CutoverException(Phase.ABORT, "interrupted while lifting the guard on " + endpoint
+                            + "; drop the triggers named " + name + " by hand", e);
+                }
+            }
         }
+    }
+
+    /**
+     * Dropping a trigger locks its table exclusively, one table after another: a transaction that
+     * writes those tables in another order (the reverse stream applying on this side) can deadlock
+     * with it, and PostgreSQL aborts one of the two. The stream retries its batch; the guard retries too.
+     */
+    static boolean lockConflict(SQLException e) {
+        return DEADLOCK.equals(e.getSQLState()) || LOCK_NOT_AVAILABLE.equals(e.getSQLState());
+    }
+
+    /** 100, 200, 400, 800 ms ... with up to a quarter more, so two retrying parties do not collide again. */
+    static long releaseBackoffMillis(int attempt) {
+        long base = 100L << Math.min(attempt - 1, 5);
+        return base + java.util.concurrent.ThreadLocalRandom.current().nextLong(base / 4 + 1);
     }
 
     @Override

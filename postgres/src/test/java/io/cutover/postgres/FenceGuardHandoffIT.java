@@ -2,6 +2,7 @@ package io.cutover.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.cutover.CatchUpTimeoutException;
 import io.cutover.CutoverException;
@@ -11,10 +12,13 @@ import io.cutover.ReplicationLink;
 import io.cutover.spi.WriteGuard;
 import io.cutover.spi.KeyHandoff;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,41 @@ class FenceGuardHandoffIT {
             assertThat(guard.engaged()).isFalse();
             exec(direct, "INSERT INTO guarded VALUES (3, 'after')");
             assertThat(pg.blue.count("SELECT count(*) FROM guarded")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void guardRelease_thatDeadlocksWithATransactionWritingTheTables_isRetried_andLifts() throws Exception {
+        pg.both("CREATE TABLE dl_a (id int PRIMARY KEY)");
+        pg.both("CREATE TABLE dl_b (id int PRIMARY KEY)");
+        try (ReplicationLink link = pg.builder("deadlk", "dl_a", "dl_b").initialCopy(false).build();
+                Connection writer = pg.blue.connect();
+                Connection watcher = pg.blue.connect()) {
+            WriteGuard guard = link.sourceGuard();
+            guard.engage();
+            // A transaction holding dl_b (as a stream applying on this side would), which then wants dl_a.
+            writer.setAutoCommit(false);
+            exec(writer, "SET LOCAL deadlock_timeout = '30s'"); // so PostgreSQL picks the guard's release as the victim
+            exec(writer, "LOCK TABLE dl_b IN ROW EXCLUSIVE MODE");
+            CompletableFuture<Void> release = CompletableFuture.runAsync(guard::release);
+            // The release dropped dl_a's trigger (holding dl_a) and now waits for dl_b.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10)).until(() -> waitingFor(watcher, "dl_b"));
+            exec(writer, "LOCK TABLE dl_a IN ROW EXCLUSIVE MODE"); // the cycle: PostgreSQL aborts the release
+            writer.commit();
+            release.get(30, TimeUnit.SECONDS);
+            assertThat(guard.engaged()).isFalse();
+            exec(writer, "INSERT INTO dl_a VALUES (1)");
+            writer.commit();
+            assertThat(pg.blue.count("SELECT count(*) FROM dl_a")).isEqualTo(1);
+        }
+    }
+
+    private static boolean waitingFor(Connection c, String table) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = '"
+                        + table + "'::regclass")) {
+            rs.next();
+            return rs.getInt(1) > 0;
         }
     }
 
