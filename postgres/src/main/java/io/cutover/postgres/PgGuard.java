@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why triggers: they act on sessions that are already open (pooled connections of other
  * services, a psql left open) from their next statement, for every role including table owners
- * and superusers, and only on the replicated tables; dropping them lifts the guard at once.
+ * and superusers, and only on the replicated tables; replacing their function by a pass-through
+ * lifts the guard at once without locking a table (the triggers are then dropped if their tables are free).
  * Revoking privileges misses owners and superusers; {@code default_transaction_read_only} only
  * reaches new sessions and can be switched off by any session. {@code CREATE TRIGGER} waits for
  * transactions already writing to a table, bounded by {@code lock_timeout}, so a guard is never
@@ -39,6 +40,8 @@ final class PgGuard implements WriteGuard {
     private final List<String> tables;
     /** How often lifting the guard is tried when a writer's transaction deadlocks with it or outlasts its lock timeout. */
     static final int RELEASE_ATTEMPTS = 6;
+    /** How long dropping the lifted guard's triggers may wait for their tables' locks, inside the pause. */
+    static final long TIDY_LOCK_MILLIS = 50;
     private static final String DEADLOCK = "40P01";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final Logger log = LoggerFactory.getLogger(PgGuard.class);
@@ -80,25 +83,29 @@ final class PgGuard implements WriteGuard {
         }
     }
 
+    /**
+     * Lifts the guard in two steps. First the guard's function is replaced by one that lets every
+     * write through: that locks no table, so it waits for no writer and no autovacuum, and every
+     * session's next statement writes again. Then the triggers and the function are dropped if their
+     * tables can be locked within {@value #TIDY_LOCK_MILLIS} ms; when a transaction (the reverse
+     * stream applying here, an application, an autovacuum) holds one, the pass-through triggers stay
+     * until the next {@link #engage()} or {@code finish()} replaces or drops them.
+     */
     @Override
     public void release() {
-        StringBuilder sql = new StringBuilder("SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, 5000) + ";");
-        for (String t : tables) {
-            sql.append("DROP TRIGGER IF EXISTS ").append(name).append(" ON ").append(schema).append('.').append(PgDialect.quote(t)).append(';');
-        }
-        sql.append("DROP FUNCTION IF EXISTS ").append(schema).append('.').append(name).append("();");
+        String lift = "CREATE OR REPLACE FUNCTION " + schema + "." + name
+                + "() RETURNS trigger LANGUAGE plpgsql AS $g$ BEGIN RETURN NULL; END $g$;";
         for (int attempt = 1; ; attempt++) {
             try {
-                endpoint.control(c -> inTransaction(c, sql.toString()));
-                return;
+                endpoint.control(c -> inTransaction(c, "SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, 5000) + ";" + lift));
+                break;
             } catch (SQLException e) {
                 if (!lockConflict(e) || attempt >= RELEASE_ATTEMPTS) {
                     throw new CutoverException(Phase.ABORT, "could not lift the guard on " + endpoint + " after " + attempt
                             + " attempt(s): " + e.getMessage() + "; drop the triggers named " + name + " by hand", e);
                 }
                 long backoff = releaseBackoffMillis(attempt);
-                log.warn("lifting the guard on {} met a {} with a transaction writing there (a stream applying, or an"
-                        + " application); attempt {} of {}, again in {} ms", endpoint,
+                log.warn("lifting the guard on {} met a {}; attempt {} of {}, again in {} ms", endpoint,
                         DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock timeout", attempt, RELEASE_ATTEMPTS, backoff);
                 try {
                     Thread.sleep(backoff);
@@ -109,12 +116,27 @@ final class PgGuard implements WriteGuard {
                 }
             }
         }
+        StringBuilder drop = new StringBuilder("SET LOCAL lock_timeout = " + TIDY_LOCK_MILLIS + ";");
+        for (String t : tables) {
+            drop.append("DROP TRIGGER IF EXISTS ").append(name).append(" ON ").append(schema).append('.').append(PgDialect.quote(t)).append(';');
+        }
+        drop.append("DROP FUNCTION IF EXISTS ").append(schema).append('.').append(name).append("();");
+        try {
+            endpoint.control(c -> inTransaction(c, drop.toString()));
+        } catch (SQLException e) {
+            if (lockConflict(e)) {
+                log.info("guard on {} lifted; its pass-through triggers {} stay until the next guard or finish(): a"
+                        + " transaction holds one of their tables ({})", endpoint, name, e.getMessage());
+            } else {
+                log.warn("guard on {} lifted, but its pass-through triggers {} could not be dropped ({}); finish() drops them",
+                        endpoint, name, e.getMessage());
+            }
+        }
     }
 
     /**
-     * Dropping a trigger locks its table exclusively, one table after another: a transaction that
-     * writes those tables in another order (the reverse stream applying on this side) can deadlock
-     * with it, and PostgreSQL aborts one of the two. The stream retries its batch; the guard retries too.
+     * A lock wait that ended in a deadlock or in {@code lock_timeout}: worth another attempt once the
+     * other transaction is done.
      */
     static boolean lockConflict(SQLException e) {
         return DEADLOCK.equals(e.getSQLState()) || LOCK_NOT_AVAILABLE.equals(e.getSQLState());
@@ -130,7 +152,7 @@ final class PgGuard implements WriteGuard {
     public boolean engaged() {
         try {
             return endpoint.control(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger WHERE tgname = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname = ? AND p.prosrc LIKE '%RAISE%'")) {
                     ps.setString(1, name);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
