@@ -116,11 +116,7 @@ final class SelfHealingRuns {
                     + " %.1f s after the start; moves %s", dialect, (returnedAt - startedAt) / 1_000_000, "RECOVERING",
                     (streamingAt - startedAt) / 1e9, moves.seen));
         } finally {
-            for (ReplicationLink l : reverse == null ? List.of(link) : List.of(reverse, link)) {
-                l.close();
-                l.sourceGuard().release();
-                l.targetGuard().release();
-            }
+            closeAndLift(reverse, link);
         }
         assertThat(sides.leftovers(Side.BLUE)).isEmpty();
         assertThat(sides.leftovers(Side.GREEN)).isEmpty();
@@ -179,11 +175,7 @@ final class SelfHealingRuns {
                         writes.ackedCount(), writes.uncertainCount()));
             }
         } finally {
-            for (ReplicationLink l : reverse == null ? List.of(link) : List.of(link, reverse)) {
-                l.close();
-                l.sourceGuard().release();
-                l.targetGuard().release();
-            }
+            closeAndLift(link, reverse);
         }
         assertThat(sides.leftovers(Side.BLUE)).isEmpty();
         assertThat(sides.leftovers(Side.GREEN)).isEmpty();
@@ -342,5 +334,16 @@ final class SelfHealingRuns {
         System.out.println(line);
         Files.writeString(Path.of("target", dialect + "-faults.txt"), line + "\n", StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
+    }
+
+    /** Closes each link in this order (nulls skipped) and lifts both its guards, as a test's teardown. */
+    static void closeAndLift(ReplicationLink... links) {
+        for (ReplicationLink l : links) {
+            if (l != null) {
+                l.close();
+                l.sourceGuard().release();
+                l.targetGuard().release();
+            }
+        }
     }
 }

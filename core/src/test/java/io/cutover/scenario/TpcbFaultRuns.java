@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,11 +147,7 @@ final class TpcbFaultRuns {
                         load.failures(), moves.seen, cutover));
             }
         } finally {
-            for (ReplicationLink l : reverse == null ? List.of(link) : List.of(link, reverse)) {
-                l.close();
-                l.sourceGuard().release();
-                l.targetGuard().release();
-            }
+            SelfHealingRuns.closeAndLift(link, reverse);
         }
         assertThat(sides.leftovers(Side.BLUE)).isEmpty();
         assertThat(sides.leftovers(Side.GREEN)).isEmpty();
