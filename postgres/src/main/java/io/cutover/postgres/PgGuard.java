@@ -60,6 +60,7 @@ final class PgGuard implements WriteGuard {
     private final String token;
     private final String name;
     private final long lockTimeoutMillis;
+    private final String engageSql;
 
     PgGuard(PgEndpoint endpoint, String schema, List<String> tables, String base, String token, long lockTimeoutMillis) {
         this.endpoint = endpoint;
@@ -68,6 +69,7 @@ final class PgGuard implements WriteGuard {
         this.token = token;
         this.name = "cutover_guard_" + base;
         this.lockTimeoutMillis = lockTimeoutMillis;
+        this.engageSql = engageSql();
     }
 
     /**
@@ -148,41 +150,23 @@ final class PgGuard implements WriteGuard {
      */
     @Override
     public void engage() {
-        long deadline = System.nanoTime() + lockTimeoutMillis * 1_000_000;
-        StringBuilder sql = new StringBuilder("SET LOCAL lock_timeout = " + lockTimeoutMillis + ";").append(functionSql(true));
-        sql.append("DO $d$ BEGIN ");
-        for (String t : tables) {
-            String table = qualified(t);
-            sql.append("IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgname = '").append(name).append("' AND tgrelid = '")
-                    .append(table.replace("'", "''")).append("'::regclass) THEN ").append(createTrigger(t))
-                    .append(" RAISE NOTICE 'created inside the pause'; END IF; ");
-        }
-        sql.append("END $d$;");
-        int created;
+        long start = System.nanoTime();
+        long deadline = start + lockTimeoutMillis * 1_000_000;
+        Swap swap;
         try {
-            created = endpoint.control(c -> {
-                c.setAutoCommit(false);
-                try (Statement st = c.createStatement()) {
-                    st.execute(sql.toString());
-                    int notices = 0;
-                    for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
-                        notices++;
-                    }
-                    c.commit();
-                    return notices;
-                } finally {
-                    restoreAutoCommit(c);
-                }
-            });
+            swap = endpoint.control(this::swapIn);
         } catch (SQLException e) {
             throw new CutoverException(Phase.GUARD, "could not guard " + endpoint + " (" + e.getMessage()
                     + "); nothing was changed. A transaction holding a write lock on a replicated table longer than "
                     + lockTimeoutMillis + " ms blocks the guard", e);
         }
-        List<String> qualified = tables.stream().map(this::qualified).toList();
+        long swapped = System.nanoTime();
         List<PgOpenWriters.Writer> open;
         try {
-            open = endpoint.control(c -> PgOpenWriters.awaitEnd(c, PgOpenWriters.snapshot(c, qualified), deadline));
+            open = endpoint.control(c -> {
+                List<String> left = PgOpenWriters.awaitEnd(c, swap.writers(), deadline);
+                return left.isEmpty() ? List.of() : PgOpenWriters.describe(c, left);
+            });
         } catch (SQLException e) {
             throw liftAfter(new CutoverException(Phase.GUARD, "could not wait on " + endpoint + " for the transactions writing to the"
                     + " guarded tables (" + e.getMessage() + "); the guard is lifted again, nothing is refused", e));
@@ -198,9 +182,59 @@ final class PgGuard implements WriteGuard {
                     + " ms: " + which + ". The guard is lifted again, nothing is refused. Have that transaction end (or end it:"
                     + " SELECT pg_terminate_backend(pid)), or raise guardLockTimeout"));
         }
-        if (created > 0) {
-            log.info("guard {} engaged on {}; {} trigger(s) created inside the pause (not prepared before it)", name, endpoint, created);
+        if (swap.created() > 0) {
+            log.info("guard {} engaged on {}; {} trigger(s) created inside the pause (not prepared before it)", name, endpoint,
+                    swap.created());
         }
+        log.debug("guard {} engaged on {} in {} us: function swapped in {} us, then waited for {} open writer(s)", name, endpoint,
+                (System.nanoTime() - start) / 1000, (swapped - start) / 1000, swap.writers().size());
+    }
+
+    /** What the swap to the refusing function did: triggers it had to create, transactions writing at its commit. */
+    private record Swap(int created, List<String> writers) {
+    }
+
+    // One round trip: the swap in an explicit transaction, then, once it committed, the writers holding locks.
+    private Swap swapIn(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            boolean results = st.execute(engageSql);
+            int created = 0;
+            for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                created++;
+            }
+            List<String> writers = new ArrayList<>();
+            while (results || st.getUpdateCount() != -1) {
+                if (results) {
+                    try (ResultSet rs = st.getResultSet()) {
+                        while (rs.next()) {
+                            writers.add(rs.getString(1));
+                        }
+                    }
+                }
+                results = st.getMoreResults();
+            }
+            return new Swap(created, writers);
+        } catch (SQLException e) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ROLLBACK"); // the explicit transaction the failure left open
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
+    // The engaging statements, fixed for the guard: see engage().
+    private String engageSql() {
+        StringBuilder sql = new StringBuilder("BEGIN; SET LOCAL lock_timeout = " + lockTimeoutMillis + ";").append(functionSql(true));
+        sql.append("DO $d$ BEGIN ");
+        for (String t : tables) {
+            sql.append("IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgname = '").append(name).append("' AND tgrelid = '")
+                    .append(qualified(t).replace("'", "''")).append("'::regclass) THEN ").append(createTrigger(t))
+                    .append(" RAISE NOTICE 'created inside the pause'; END IF; ");
+        }
+        sql.append("END $d$; COMMIT;");
+        return sql.append(PgOpenWriters.snapshotSql(tables.stream().map(this::qualified).toList())).toString();
     }
 
     // Lifts the guard an engage could not complete, so that it leaves nothing refusing writes.

@@ -31,15 +31,12 @@ final class PgOpenWriters {
     /** How long the wait sleeps between two looks at {@code pg_locks}. */
     static final long POLL_NANOS = 1_000_000;
 
-    private static final String SNAPSHOT = "SELECT l.virtualtransaction, l.pid, a.application_name, a.state,"
+    private static final String WRITE_MODES = "'RowExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'";
+    private static final String DETAILS = "SELECT l.virtualtransaction, l.pid, a.application_name, a.state,"
             + " (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint,"
             + " string_agg(DISTINCT l.relation::regclass::text || ' (' || l.mode || ')', ', ')"
             + " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-            + " WHERE l.locktype = 'relation' AND l.granted"
-            + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " AND l.relation = ANY (ARRAY(SELECT to_regclass(t)::oid FROM unnest(?::text[]) t))"
-            + " AND l.mode IN ('RowExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')"
-            + " AND l.pid IS DISTINCT FROM pg_backend_pid()"
+            + " WHERE l.virtualtransaction = ANY (?::text[]) AND l.locktype = 'relation' AND l.mode IN (" + WRITE_MODES + ")"
             + " GROUP BY 1, 2, 3, 4, 5";
     private static final String STILL_OPEN = "SELECT DISTINCT virtualtransaction FROM pg_locks WHERE virtualtransaction = ANY (?::text[])";
 
@@ -70,17 +67,33 @@ final class PgOpenWriters {
     }
 
     /**
-     * Reads the transactions, other than this connection's, that hold a write lock on the tables now.
+     * Returns the query that reads the virtual transaction ids of the transactions, other than the
+     * connection's own, that hold a write lock on the tables now; it takes no parameter, so that it
+     * can follow other statements in one round trip.
+     *
+     * @param tables the tables, schema-qualified and quoted as in SQL
+     * @return the query
+     */
+    static String snapshotSql(List<String> tables) {
+        String names = tables.stream().map(t -> "'" + t.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", "));
+        return "SELECT DISTINCT virtualtransaction FROM pg_locks WHERE locktype = 'relation' AND granted"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                + " AND relation = ANY (ARRAY(SELECT to_regclass(t)::oid FROM unnest(ARRAY[" + names + "]::text[]) t))"
+                + " AND mode IN (" + WRITE_MODES + ") AND pid IS DISTINCT FROM pg_backend_pid()";
+    }
+
+    /**
+     * Describes open transactions for a person who has to end them.
      *
      * @param c the connection, in auto-commit mode
-     * @param tables the tables, schema-qualified and quoted as in SQL
-     * @return the transactions, one entry each
+     * @param vxids their virtual transaction ids
+     * @return one entry for each that is still open
      * @throws SQLException if the query fails
      */
-    static List<Writer> snapshot(Connection c, List<String> tables) throws SQLException {
+    static List<Writer> describe(Connection c, List<String> vxids) throws SQLException {
         List<Writer> writers = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(SNAPSHOT)) {
-            ps.setArray(1, c.createArrayOf("text", tables.toArray()));
+        try (PreparedStatement ps = c.prepareStatement(DETAILS)) {
+            ps.setArray(1, c.createArrayOf("text", vxids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     writers.add(new Writer(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3), rs.getString(4),
@@ -96,23 +109,17 @@ final class PgOpenWriters {
      * deadline.
      *
      * @param c the connection, in auto-commit mode
-     * @param writers the transactions
+     * @param vxids the transactions' virtual transaction ids
      * @param deadlineNanos when to give up, on {@link System#nanoTime()}'s scale
      * @return those still open at the deadline, or when the thread was interrupted (its interrupt
      *     flag then stays set); empty when all ended
      * @throws SQLException if a query fails
      */
-    static List<Writer> awaitEnd(Connection c, List<Writer> writers, long deadlineNanos) throws SQLException {
-        List<Writer> open = writers;
+    static List<String> awaitEnd(Connection c, List<String> vxids, long deadlineNanos) throws SQLException {
+        List<String> open = vxids;
         while (!open.isEmpty()) {
             Set<String> still = stillOpen(c, open);
-            List<Writer> next = new ArrayList<>();
-            for (Writer w : open) {
-                if (still.contains(w.vxid())) {
-                    next.add(w);
-                }
-            }
-            open = next;
+            open = open.stream().filter(still::contains).toList();
             if (open.isEmpty() || System.nanoTime() - deadlineNanos >= 0 || Thread.currentThread().isInterrupted()) {
                 break;
             }
@@ -121,11 +128,11 @@ final class PgOpenWriters {
         return open;
     }
 
-    private static Set<String> stillOpen(Connection c, List<Writer> writers) throws SQLException {
+    private static Set<String> stillOpen(Connection c, List<String> vxids) throws SQLException {
         Set<String> still = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(STILL_OPEN)) {
-            Array vxids = c.createArrayOf("text", writers.stream().map(Writer::vxid).toArray());
-            ps.setArray(1, vxids);
+            Array array = c.createArrayOf("text", vxids.toArray());
+            ps.setArray(1, array);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     still.add(rs.getString(1));
