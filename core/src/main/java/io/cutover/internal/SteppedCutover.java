@@ -225,6 +225,7 @@ public final class SteppedCutover implements Cutover {
                 if (settings.verifyFirst() != null) {
                     checks.add(PreflightVerify.run(link, settings.verifyFirst()));
                 }
+                checks.addAll(settings.guard() ? link.sourceGuard().prepare() : List.of());
                 // Last, so that what it moves ahead has the least to cover until the pause.
                 handoff = link.keyHandoff();
                 checks.addAll(handoff.prepare());

@@ -1,5 +1,7 @@
 package io.cutover.spi;
 
+import java.util.List;
+
 /**
  * Makes one database refuse writes from everyone (other services, cron jobs, a person with psql),
  * not just from this JVM, so that "writes are paused" is true for the database. Only the
@@ -30,6 +32,20 @@ public interface WriteGuard {
             return "no guard";
         }
     };
+
+    /**
+     * Prepares, while writes still flow, what {@link #engage()} needs, so that engaging inside the
+     * write pause is quick (for example, objects whose creation waits for table locks). Does not
+     * engage the guard, and leaves an engaged guard engaged. A cutover calls it in
+     * {@link io.cutover.Phase#PREFLIGHT}; what could not be prepared is done by {@link #engage()}.
+     * The default prepares nothing.
+     *
+     * @return lines for the cutover's checks: what was prepared, or what was left to {@link #engage()}
+     * @throws io.cutover.CutoverException if the database cannot be reached
+     */
+    default List<String> prepare() {
+        return List.of();
+    }
 
     /**
      * Makes the database refuse writes from everyone but the replication stream.
