@@ -58,7 +58,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
                 config.startTimeout(), config.clock(), new StreamRecovery.Runs() {
                     @Override
                     public void stopRun() {
-                        runs.stopEngine();
+                        runs.stopEngine(StreamRecovery.ABANDON_AFTER);
                     }
 
                     @Override
@@ -152,7 +152,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
     @Override
     public void stop() {
         if (lifecycle.stop(runs::stopEngine)) {
-            recovery.quiesce(false, Duration.ofSeconds(30));
+            recovery.quiesce(false, StreamRecovery.ABANDON_AFTER);
             runs.stopEngine(); // a run the recovery registered before it saw the stop
         }
     }
@@ -219,7 +219,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
     private void release() {
         watchdog.close();
         runs.stopEngine();
-        recovery.quiesce(true, Duration.ofSeconds(30));
+        recovery.quiesce(true, StreamRecovery.ABANDON_AFTER);
         runs.stopEngine();
         fences.close();
         try (Connection target = BoundedCalls.open(config.target(), config.stallTimeout())) {

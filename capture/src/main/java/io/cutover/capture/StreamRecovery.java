@@ -41,11 +41,18 @@ final class StreamRecovery implements Recoverer {
     static final Duration FIRST_DELAY = Duration.ofMillis(500);
     /** The longest delay between two attempts. */
     static final Duration MAX_DELAY = Duration.ofSeconds(5);
+    /**
+     * How long the recovery waits for a failed run to end before abandoning it: a run stuck on a
+     * frozen path may never end, and the budget is for attempts, not for waiting on the lost run.
+     */
+    static final Duration ABANDON_AFTER = Duration.ofSeconds(5);
+    /** How long past its budget a recovery whose attempt is still blocked is given up by its deadline watch. */
+    static final Duration GRACE = Duration.ofSeconds(2);
 
     /** What the recovery needs of its stream. */
     interface Runs {
 
-        /** Ends the current run, if any, and waits for it to end. */
+        /** Ends the current run, if any, and waits for it to end, at most {@link #ABANDON_AFTER}; then abandons it. */
         void stopRun();
 
         /**
@@ -84,6 +91,7 @@ final class StreamRecovery implements Recoverer {
     private final AtomicReference<Recovery> current = new AtomicReference<>();
     private final Object lock = new Object();
     private Thread worker; // guarded by lock
+    private Thread deadlineWatch; // guarded by lock
     private boolean closed; // guarded by lock
     private long episodes; // guarded by lock; bumped by each loss, so a worker sees a new one
 
@@ -154,8 +162,46 @@ final class StreamRecovery implements Recoverer {
                 worker.setDaemon(true);
                 worker.start();
             }
+            if (deadlineWatch == null && !closed) {
+                deadlineWatch = new Thread(this::watchDeadline, "cutover-recovery-deadline-" + name);
+                deadlineWatch.setDaemon(true);
+                deadlineWatch.start();
+            }
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Gives the recovery up when its budget (and {@link #GRACE}) is spent and the stream still
+     * recovers: the worker gives up by itself between attempts, but an attempt blocked on a
+     * frozen path (a connection that neither answers nor fails) would hold it past the bound.
+     */
+    private void watchDeadline() {
+        Recovery r;
+        synchronized (lock) {
+            while (true) {
+                r = current.get();
+                if (closed || runs.state() != State.RECOVERING || r == null) {
+                    deadlineWatch = null;
+                    return;
+                }
+                long ms = Duration.between(clock.instant(), r.givesUpAt().plus(GRACE)).toMillis();
+                if (ms <= 0) {
+                    deadlineWatch = null;
+                    break;
+                }
+                try {
+                    lock.wait(Math.min(ms, 200)); // short: a test clock may move without a notify
+                } catch (InterruptedException e) {
+                    deadlineWatch = null;
+                    return;
+                }
+            }
+        }
+        LOG.warn("stream '{}': attempt {} is still blocked {} past the recovery budget; giving up without it", name,
+                r.attempts(), seconds(Duration.between(r.givesUpAt(), clock.instant())));
+        runs.giveUp(gaveUp(r));
+        runs.stopRun(); // the blocked attempt's run, if it got as far as registering one
     }
 
     @Override
@@ -188,7 +234,7 @@ final class StreamRecovery implements Recoverer {
     }
 
     private void work() {
-        long seen = -1;
+        long seen = -1; // the episode this worker recovers from
         try {
             while (true) {
                 synchronized (lock) {
