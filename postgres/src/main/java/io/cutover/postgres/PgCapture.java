@@ -32,6 +32,9 @@ final class PgCapture {
      */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
 
+    /** The bound of any one call of the teardown, which a link's close waits for. */
+    static final Duration TEARDOWN_CALL_TIMEOUT = Duration.ofSeconds(5);
+
     /** Seconds to set up a TCP connection, and to log in, on Debezium's connections to the source. */
     static final int CONNECT_SECONDS = 10;
 
@@ -202,7 +205,8 @@ final class PgCapture {
 
     /** Drops the slot and the publication; waits for the slot to be released by its walsender. */
     void tearDown() {
-        try (Connection c = open()) {
+        // Bounded: a close must not hold an application's shutdown while the source is down or frozen.
+        try (Connection c = open(TEARDOWN_CALL_TIMEOUT)) {
             try {
                 dropSlot(c);
                 try (Statement st = c.createStatement()) {
@@ -210,8 +214,8 @@ final class PgCapture {
                 }
                 LOG.info("capture removed on {}: slot {}, publication {}", source, names.slot(), names.publication());
             } catch (SQLException e) {
-                LOG.warn("could not remove slot {} / publication {} on {}: {}; drop them by hand or the slot retains WAL",
-                        names.slot(), names.publication(), source, e.getMessage());
+                LOG.warn("could not remove slot {} / publication {} on {} ({}); the slot retains WAL until dropped: {}",
+                        names.slot(), names.publication(), source, e.getMessage(), removalSql());
             }
             try {
                 CaptureHost.load().removeFenceRows(c, names.fenceTable(), List.of(names.stream(), names.heartbeatKey()));
@@ -220,9 +224,15 @@ final class PgCapture {
                         e.getMessage());
             }
         } catch (SQLException e) {
-            LOG.warn("could not connect to {} to remove slot {} / publication {}: {}; drop them by hand or the slot"
-                    + " retains WAL", source, names.slot(), names.publication(), e.getMessage());
+            LOG.warn("could not connect to {} to remove slot {} / publication {} ({}); the slot retains WAL until dropped: {}",
+                    source, names.slot(), names.publication(), e.getMessage(), removalSql());
         }
+    }
+
+    /** What to run on the source to remove what this stream left there. */
+    private String removalSql() {
+        return "SELECT pg_drop_replication_slot('" + names.slot() + "') FROM pg_replication_slots WHERE slot_name = '"
+                + names.slot() + "' AND NOT active; DROP PUBLICATION IF EXISTS " + names.publication() + ";";
     }
 
     /**
@@ -271,9 +281,14 @@ final class PgCapture {
 
     /** Opens a connection to the source whose every call is bounded by {@link #CALL_TIMEOUT}. */
     private Connection open() throws SQLException {
+        return open(CALL_TIMEOUT);
+    }
+
+    /** Opens a connection to the source whose every call is bounded by {@code timeout}. */
+    private Connection open(Duration timeout) throws SQLException {
         Connection c = source.dataSource().getConnection();
         try {
-            c.setNetworkTimeout(Runnable::run, (int) CALL_TIMEOUT.toMillis());
+            c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();
