@@ -92,6 +92,7 @@ final class StreamRecovery implements Recoverer {
     private final Object lock = new Object();
     private Thread worker; // guarded by lock
     private Thread deadlineWatch; // guarded by lock
+    private volatile boolean attempting; // while the worker waits for an attempt's new run
     private boolean closed; // guarded by lock
     private long episodes; // guarded by lock; bumped by each loss, so a worker sees a new one
 
@@ -186,21 +187,23 @@ final class StreamRecovery implements Recoverer {
                     return;
                 }
                 long ms = Duration.between(clock.instant(), r.givesUpAt().plus(GRACE)).toMillis();
-                if (ms <= 0) {
+                if (ms <= 0 && attempting) {
                     deadlineWatch = null;
                     break;
                 }
                 try {
-                    lock.wait(Math.min(ms, 200)); // short: a test clock may move without a notify
+                    lock.wait(ms > 0 ? Math.min(ms, 200) : 200); // short: a test clock may move without a notify
                 } catch (InterruptedException e) {
                     deadlineWatch = null;
                     return;
                 }
             }
         }
-        LOG.warn("stream '{}': attempt {} is still blocked {} past the recovery budget; giving up without it", name,
-                r.attempts(), seconds(Duration.between(r.givesUpAt(), clock.instant())));
-        runs.giveUp(gaveUp(r));
+        String blocked = "attempt " + r.attempts() + " blocked for " + seconds(Duration.between(r.nextAttemptAt(), clock.instant()))
+                + " with no answer from " + r.lost() + " (a path that neither answers nor fails: frozen?)";
+        LOG.warn("stream '{}': {}, past the recovery budget; giving up without it", name, blocked);
+        java.util.concurrent.TimeoutException why = new java.util.concurrent.TimeoutException(blocked);
+        runs.giveUp(gaveUp(new Recovery(r.lost(), r.attempts(), why, r.since(), r.nextAttemptAt(), r.givesUpAt())));
         runs.stopRun(); // the blocked attempt's run, if it got as far as registering one
     }
 
@@ -266,7 +269,9 @@ final class StreamRecovery implements Recoverer {
     private void recover(long episode) {
         while (true) {
             Recovery r = current.get();
-            if (!awaitUntil(r.nextAttemptAt(), episode)) {
+            // No attempt may begin past the budget: then give up at the budget, not at the next attempt's time.
+            Instant at = r.nextAttemptAt().isBefore(r.givesUpAt()) ? r.nextAttemptAt() : r.givesUpAt();
+            if (!awaitUntil(at, episode)) {
                 return;
             }
             Instant now = clock.instant();
@@ -279,7 +284,12 @@ final class StreamRecovery implements Recoverer {
             Duration left = Duration.between(now, r.givesUpAt());
             Throwable failed;
             try {
-                runs.resume(left.compareTo(startTimeout) < 0 ? left : startTimeout);
+                attempting = true;
+                try {
+                    runs.resume(left.compareTo(startTimeout) < 0 ? left : startTimeout);
+                } finally {
+                    attempting = false;
+                }
                 boolean streaming = runs.recovered();
                 LOG.info("stream '{}' {} after losing {} {} ago ({} attempt{}); lag {}", name,
                         streaming ? "is streaming again" : "resumed (" + runs.state() + ")", r.lost(),

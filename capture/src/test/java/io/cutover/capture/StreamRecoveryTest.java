@@ -147,7 +147,7 @@ class StreamRecoveryTest {
                     .isLessThan(Duration.ofMillis(1_500).plus(StreamRecovery.GRACE).plusSeconds(3));
             assertThat(runs.gaveUp).hasSize(1);
             assertThat(runs.gaveUp.get(0)).hasMessageContaining("gave up after recovering for")
-                    .hasMessageContaining("1 attempts").hasMessageContaining("lost blue");
+                    .hasMessageContaining("1 attempts").hasMessageContaining("lost blue").hasMessageContaining("blocked for");
             assertThat(runs.stops.get()).isGreaterThanOrEqualTo(2); // the lost run, then the blocked attempt's
         } finally {
             runs.blocked.countDown();

@@ -160,6 +160,7 @@ final class PgCapture {
      * @param limit how long to wait
      * @param terminate whether to end a walsender still holding the slot after the limit (only
      *     right when this process held the slot last: it is then our own walsender, left over)
+     * @throws CutoverException if the source cannot be reached (SQL state 08...), with that error as its cause
      */
     void awaitSlotReleased(Duration limit, boolean terminate) {
         long deadline = System.nanoTime() + limit.toNanos();
@@ -185,6 +186,12 @@ final class PgCapture {
                 awaitSlotReleased(limit, false);
             }
         } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("08")) {
+                // The source cannot be reached: the start cannot succeed, and the check that follows would wait again.
+                throw new CutoverException(Phase.CATCH_UP, "cannot reach " + source + " to check slot " + names.slot()
+                        + ": " + e.getMessage(), e);
+            }
             LOG.debug("could not check slot {} on {}: {}", names.slot(), source, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
