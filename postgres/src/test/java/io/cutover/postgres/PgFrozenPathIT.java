@@ -155,8 +155,21 @@ class PgFrozenPathIT {
                     failure.getMessage());
             assertThat(failure.getMessage()).contains("gave up after recovering").contains("blue").contains("recoveryBudget");
             assertThat(seconds).isGreaterThanOrEqualTo(budget.toSeconds()).isLessThan(bound.toSeconds());
-            // Thawed before the link closes, so its teardown reaches blue (dropping the slot) at once.
+            // An application shutting down while blue is still frozen: the close is bounded, and leaves the slot.
+            long closing = System.nanoTime();
+            link.close();
+            double closed = since(closing);
+            System.out.printf(Locale.ROOT, "link closed in %.1f s with blue's path frozen%n", closed);
+            assertThat(closed).isLessThan(20.0);
             blueProxy.thaw();
+            assertThat(pg.blue.rows("SELECT slot_name FROM pg_replication_slots WHERE slot_name = 'cutover_frz_b2g'"))
+                    .as("left behind, as the WARN says").hasSize(1);
+            // What the WARN says to run removes it (once the slot's walsender, frozen with the path, has ended).
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                pg.blue.exec("SELECT pg_drop_replication_slot('cutover_frz_b2g') FROM pg_replication_slots"
+                        + " WHERE slot_name = 'cutover_frz_b2g' AND NOT active");
+                return pg.blue.rows("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'cutover_frz_b2g'").isEmpty();
+            });
         }
     }
 }
