@@ -62,9 +62,21 @@ final class BoundedCalls {
      * @throws SQLException if the data source cannot connect
      */
     static Connection open(javax.sql.DataSource ds, Duration stallTimeout) throws SQLException {
+        return openWithin(ds, forStall(stallTimeout));
+    }
+
+    /**
+     * Opens a connection from {@code ds} whose every call is bounded by {@code timeout}.
+     *
+     * @param ds the data source
+     * @param timeout the bound of any one call
+     * @return the bounded connection
+     * @throws SQLException if the data source cannot connect
+     */
+    static Connection openWithin(javax.sql.DataSource ds, Duration timeout) throws SQLException {
         Connection c = ds.getConnection();
         try {
-            return bound(c, forStall(stallTimeout));
+            return bound(c, timeout);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;

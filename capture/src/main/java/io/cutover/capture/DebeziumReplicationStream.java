@@ -58,7 +58,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
                 config.startTimeout(), config.clock(), new StreamRecovery.Runs() {
                     @Override
                     public void stopRun() {
-                        runs.stopEngine();
+                        runs.stopEngine(StreamRecovery.ABANDON_AFTER);
                     }
 
                     @Override
@@ -152,7 +152,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
     @Override
     public void stop() {
         if (lifecycle.stop(runs::stopEngine)) {
-            recovery.quiesce(false, Duration.ofSeconds(30));
+            recovery.quiesce(false, StreamRecovery.ABANDON_AFTER);
             runs.stopEngine(); // a run the recovery registered before it saw the stop
         }
     }
@@ -215,17 +215,23 @@ final class DebeziumReplicationStream implements ReplicationStream {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
-    // Ends the run and releases what the host holds: the fence connection, the offset row.
+    /** How long a close waits for the engine, and for each call on the target, before leaving them behind. */
+    static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
+
+    // Ends the run and releases what the host holds: the fence connection, the offset row. Bounded:
+    // a side that is down or frozen must not hold an application's shutdown.
     private void release() {
         watchdog.close();
-        runs.stopEngine();
-        recovery.quiesce(true, Duration.ofSeconds(30));
-        runs.stopEngine();
+        runs.stopEngine(CLOSE_BOUND);
+        recovery.quiesce(true, StreamRecovery.ABANDON_AFTER);
+        runs.stopEngine(CLOSE_BOUND);
         fences.close();
-        try (Connection target = BoundedCalls.open(config.target(), config.stallTimeout())) {
+        try (Connection target = BoundedCalls.openWithin(config.target(), CLOSE_BOUND)) {
             OffsetTable.delete(target, config.name());
         } catch (SQLException e) {
-            LOG.warn("stream '{}': could not delete its offset row on the target: {}", config.name(), e.getMessage());
+            LOG.warn("stream '{}': could not delete its offset row on {} ({}); a later start of a stream of this name"
+                    + " would resume from it: remove it with DELETE FROM {} WHERE stream = '{}' on {}", config.name(),
+                    config.targetLabel(), e.getMessage(), OffsetTable.NAME, config.name(), config.targetLabel());
         }
     }
 

@@ -6,6 +6,10 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,8 +53,8 @@ final class EngineRun {
         void buildFailed(RuntimeException e);
 
         /**
-         * The engine has not stopped two seconds after being asked to; its thread was
-         * interrupted. Called on the thread closing the engine, which then waits on.
+         * The engine has not stopped when it should have (see {@link EngineRun#close}); its thread
+         * was interrupted. Called on a thread of its own, while the close waits on.
          */
         void stalled();
     }
@@ -259,85 +263,86 @@ final class EngineRun {
         return done.await(timeout, unit);
     }
 
-    // Debezium's close() waits for its tasks, and a task blocked on a frozen capture connection
-    // never returns: the close runs on its own daemon thread, abandoned at the deadline.
-    private boolean closeWithin(long deadline) throws IOException {
-        java.util.concurrent.CompletableFuture<Void> closing = new java.util.concurrent.CompletableFuture<>();
-        Thread closer = new Thread(() -> {
+    /** How long a closed engine's thread may take to end before it counts as stalled. */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private static Thread daemon(String name, Runnable work) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    // Asks Debezium to close until it accepts (a starting engine refuses until it polls); a failed
+    // engine has shut itself down already. Runs on a thread of its own: Debezium's close() waits
+    // for its tasks, and a task blocked on a frozen capture connection may never return.
+    private void closeUntilAccepted(long deadline, CompletableFuture<Void> closed) {
+        while (true) {
             try {
                 engine.get().close();
-                closing.complete(null);
-            } catch (Throwable t) {
-                closing.completeExceptionally(t);
+                closed.complete(null);
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (done.getCount() == 0 || System.nanoTime() > deadline) {
+                    LOG.debug("stream '{}': closing the engine: {}", config.name(), e.toString());
+                    closed.complete(null);
+                    return;
+                }
+                try {
+                    done.await(50, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    closed.complete(null);
+                    return;
+                }
             }
-        }, "cutover-close-" + config.name());
-        closer.setDaemon(true);
+        }
+    }
+
+    /**
+     * Closes a launched engine and waits for its thread to end, at most {@code bound} in all. An
+     * engine whose thread has not ended two seconds after its close returned, or whose close has
+     * not returned by half the bound, is stalled: its thread is interrupted and the session ends
+     * its capture connection, on a thread of its own (the session talks to the source, which may
+     * be the path that froze). Past the bound the engine is abandoned; its run ignores its late
+     * reports, and its thread ends when its connections time out.
+     *
+     * @param engineThread the thread running the engine, or null
+     * @param bound the longest wait
+     * @return whether the engine ended within the bound
+     */
+    boolean close(Thread engineThread, Duration bound) {
+        long begin = System.nanoTime();
+        long deadline = begin + bound.toNanos();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread closer = daemon("cutover-close-" + config.name(), () -> closeUntilAccepted(deadline, closed));
         closer.start();
         try {
-            closing.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("stream '{}': the engine did not close within 30 s (its source path may be frozen); abandoning it",
-                    config.name());
+            try {
+                closed.get(bound.toNanos() / 2, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // not closed by half the bound: stalled
+            }
+            long stallAt = Math.min(deadline, closed.isDone() ? System.nanoTime() + STALL_NANOS : 0);
+            if (done.await(Math.max(0, stallAt - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            // Seen with Debezium 3.5 when closed right as polling begins: the tasks are gone but
+            // the engine thread waits for their futures forever. Interrupting it ends the wait.
+            LOG.warn("stream '{}': engine still stopping after {} ms; interrupting it and ending its capture connection",
+                    config.name(), Duration.ofNanos(System.nanoTime() - begin).toMillis());
+            if (engineThread != null) {
+                engineThread.interrupt();
+            }
+            daemon("cutover-end-capture-" + config.name(), listener::stalled).start();
+            if (done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            LOG.warn("stream '{}': engine did not stop within {} ms (its source path may be frozen); abandoning it",
+                    config.name(), bound.toMillis());
             closer.interrupt();
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        }
-    }
-
-    /**
-     * Closes a launched engine and waits for its thread to end; ends a stalled one's capture
-     * connection.
-     *
-     * @param engineThread the thread running the engine, or null
-     */
-    void close(Thread engineThread) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                closeWithin(deadline);
-                break;
-            } catch (IOException | RuntimeException e) {
-                // A failed engine has shut itself down already; a starting one refuses until it polls.
-                if (done.getCount() == 0 || System.nanoTime() > deadline) {
-                    LOG.debug("stream '{}': closing the engine: {}", config.name(), e.toString());
-                    break;
-                }
-                try {
-                    done.await(50, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        try {
-            if (!done.await(2, TimeUnit.SECONDS)) {
-                // Seen with Debezium 3.5 when closed right as polling begins: the tasks are gone but
-                // the engine thread waits for their futures forever. Interrupting it ends the wait.
-                LOG.warn("stream '{}': engine still stopping after 2 s; interrupting it and ending its capture connection",
-                        config.name());
-                if (engineThread != null) {
-                    engineThread.interrupt();
-                }
-                listener.stalled();
-                if (!done.await(28, TimeUnit.SECONDS)) {
-                    LOG.warn("stream '{}': engine did not stop within 30 s", config.name());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

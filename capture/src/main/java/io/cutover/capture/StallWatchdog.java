@@ -60,6 +60,7 @@ final class StallWatchdog implements AutoCloseable {
     private final Clock clock;
     private final Watched stream;
     private final Object lock = new Object();
+    private final Object checkLock = new Object();
     private volatile long streamingSince; // clock millis when the stream last became STREAMING; 0 before
     private ScheduledExecutorService ticker; // guarded by lock
     private boolean closed; // guarded by lock
@@ -118,6 +119,13 @@ final class StallWatchdog implements AutoCloseable {
      * @return whether this call moved the stream to {@code RECOVERING}
      */
     boolean check() {
+        // One look at a time: the ticker and a caller looking at once would both report one stall.
+        synchronized (checkLock) {
+            return checkOnce();
+        }
+    }
+
+    private boolean checkOnce() {
         long since = streamingSince;
         if (since == 0 || stream.state() != State.STREAMING || stream.applying()) {
             return false;

@@ -41,11 +41,18 @@ final class StreamRecovery implements Recoverer {
     static final Duration FIRST_DELAY = Duration.ofMillis(500);
     /** The longest delay between two attempts. */
     static final Duration MAX_DELAY = Duration.ofSeconds(5);
+    /**
+     * How long the recovery waits for a failed run to end before abandoning it: a run stuck on a
+     * frozen path may never end, and the budget is for attempts, not for waiting on the lost run.
+     */
+    static final Duration ABANDON_AFTER = Duration.ofSeconds(5);
+    /** How long past its budget a recovery whose attempt is still blocked is given up by its deadline watch. */
+    static final Duration GRACE = Duration.ofSeconds(2);
 
     /** What the recovery needs of its stream. */
     interface Runs {
 
-        /** Ends the current run, if any, and waits for it to end. */
+        /** Ends the current run, if any, and waits for it to end, at most {@link #ABANDON_AFTER}; then abandons it. */
         void stopRun();
 
         /**
@@ -84,6 +91,8 @@ final class StreamRecovery implements Recoverer {
     private final AtomicReference<Recovery> current = new AtomicReference<>();
     private final Object lock = new Object();
     private Thread worker; // guarded by lock
+    private Thread deadlineWatch; // guarded by lock
+    private volatile boolean attempting; // while the worker waits for an attempt's new run
     private boolean closed; // guarded by lock
     private long episodes; // guarded by lock; bumped by each loss, so a worker sees a new one
 
@@ -154,8 +163,48 @@ final class StreamRecovery implements Recoverer {
                 worker.setDaemon(true);
                 worker.start();
             }
+            if (deadlineWatch == null && !closed) {
+                deadlineWatch = new Thread(this::watchDeadline, "cutover-recovery-deadline-" + name);
+                deadlineWatch.setDaemon(true);
+                deadlineWatch.start();
+            }
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Gives the recovery up when its budget (and {@link #GRACE}) is spent and the stream still
+     * recovers: the worker gives up by itself between attempts, but an attempt blocked on a
+     * frozen path (a connection that neither answers nor fails) would hold it past the bound.
+     */
+    private void watchDeadline() {
+        Recovery r;
+        synchronized (lock) {
+            while (true) {
+                r = current.get();
+                if (closed || runs.state() != State.RECOVERING || r == null) {
+                    deadlineWatch = null;
+                    return;
+                }
+                long ms = Duration.between(clock.instant(), r.givesUpAt().plus(GRACE)).toMillis();
+                if (ms <= 0 && attempting) {
+                    deadlineWatch = null;
+                    break;
+                }
+                try {
+                    lock.wait(ms > 0 ? Math.min(ms, 200) : 200); // short: a test clock may move without a notify
+                } catch (InterruptedException e) {
+                    deadlineWatch = null;
+                    return;
+                }
+            }
+        }
+        String blocked = "attempt " + r.attempts() + " blocked for " + seconds(Duration.between(r.nextAttemptAt(), clock.instant()))
+                + " with no answer from " + r.lost() + " (a path that neither answers nor fails: frozen?)";
+        LOG.warn("stream '{}': {}, past the recovery budget; giving up without it", name, blocked);
+        java.util.concurrent.TimeoutException why = new java.util.concurrent.TimeoutException(blocked);
+        runs.giveUp(gaveUp(new Recovery(r.lost(), r.attempts(), why, r.since(), r.nextAttemptAt(), r.givesUpAt())));
+        runs.stopRun(); // the blocked attempt's run, if it got as far as registering one
     }
 
     @Override
@@ -188,7 +237,7 @@ final class StreamRecovery implements Recoverer {
     }
 
     private void work() {
-        long seen = -1;
+        long seen = -1; // the episode this worker recovers from
         try {
             while (true) {
                 synchronized (lock) {
@@ -220,7 +269,9 @@ final class StreamRecovery implements Recoverer {
     private void recover(long episode) {
         while (true) {
             Recovery r = current.get();
-            if (!awaitUntil(r.nextAttemptAt(), episode)) {
+            // No attempt may begin past the budget: then give up at the budget, not at the next attempt's time.
+            Instant at = r.nextAttemptAt().isBefore(r.givesUpAt()) ? r.nextAttemptAt() : r.givesUpAt();
+            if (!awaitUntil(at, episode)) {
                 return;
             }
             Instant now = clock.instant();
@@ -233,7 +284,12 @@ final class StreamRecovery implements Recoverer {
             Duration left = Duration.between(now, r.givesUpAt());
             Throwable failed;
             try {
-                runs.resume(left.compareTo(startTimeout) < 0 ? left : startTimeout);
+                attempting = true;
+                try {
+                    runs.resume(left.compareTo(startTimeout) < 0 ? left : startTimeout);
+                } finally {
+                    attempting = false;
+                }
                 boolean streaming = runs.recovered();
                 LOG.info("stream '{}' {} after losing {} {} ago ({} attempt{}); lag {}", name,
                         streaming ? "is streaming again" : "resumed (" + runs.state() + ")", r.lost(),

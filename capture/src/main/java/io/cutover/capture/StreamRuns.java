@@ -163,7 +163,7 @@ final class StreamRuns {
                     // The engine runs on its own thread already; a copy that failed must end it (a stop ends it itself).
                     if (!copied && !engine.cancelled()) {
                         held.drop();
-                        engine.close(early);
+                        engine.close(early, STOP_BOUND);
                     }
                     return;
                 }
@@ -254,8 +254,23 @@ final class StreamRuns {
         lifecycle.started();
     }
 
-    /** Ends the current run, if any: its engine, its copy, its connections; waits for them. */
+    /** How long {@link #stopEngine()} waits for a run to end. */
+    static final Duration STOP_BOUND = Duration.ofSeconds(30);
+
+    /** Ends the current run, if any: its engine, its copy, its connections; waits for them up to {@link #STOP_BOUND}. */
     void stopEngine() {
+        stopEngine(STOP_BOUND);
+    }
+
+    /**
+     * Ends the current run, if any: its engine, its copy, its connections; waits for them up to
+     * {@code bound}, then abandons them (a stuck run's late reports are ignored, and its threads
+     * end when their connections time out).
+     *
+     * @param bound the longest wait
+     */
+    void stopEngine(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
         Running r;
         synchronized (runLock) {
             r = running;
@@ -268,8 +283,9 @@ final class StreamRuns {
             // Still copying (or about to): the engine never ran; end the copy instead.
             r.thread().interrupt();
             try {
-                if (!r.engine().awaitDone(30, TimeUnit.SECONDS)) {
-                    LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name());
+                if (!r.engine().awaitDone(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("stream '{}': initial copy did not stop within {} ms of being asked", config.name(),
+                            bound.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -282,10 +298,11 @@ final class StreamRuns {
             // The engine was launched early and the copy still runs: end the copy too.
             r.thread().interrupt();
         }
-        r.engine().close(r.engine().launchedOn());
+        r.engine().close(r.engine().launchedOn(), bound);
         try {
-            if (!r.copyEnded().await(30, TimeUnit.SECONDS)) {
-                LOG.warn("stream '{}': initial copy did not stop within 30 s of being asked", config.name());
+            if (!r.copyEnded().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("stream '{}': initial copy did not stop within {} ms of being asked", config.name(),
+                        bound.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

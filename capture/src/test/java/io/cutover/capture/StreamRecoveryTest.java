@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class StreamRecoveryTest {
         final AtomicInteger stops = new AtomicInteger();
         final List<Throwable> gaveUp = new CopyOnWriteArrayList<>();
         volatile int failures;
+        volatile CountDownLatch blocked;
         volatile RuntimeException error = new RuntimeException("x", new SQLException("Connection refused", "08001"));
 
         @Override
@@ -34,6 +36,14 @@ class StreamRecoveryTest {
 
         @Override
         public void resume(Duration timeout) {
+            CountDownLatch b = blocked;
+            if (b != null) {
+                try {
+                    b.await(); // an attempt stuck on a frozen path: no answer, no error
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (resumes.incrementAndGet() <= failures) {
                 throw error;
             }
@@ -122,6 +132,26 @@ class StreamRecoveryTest {
                 .hasMessageContaining("lost blue (Connection refused)")
                 .hasMessageContaining("check that blue is up and reachable")
                 .hasMessageContaining("offsets stored on green");
+    }
+
+    @Test
+    void anAttemptBlockedPastTheBudget_failsTheStreamAtItsBound_andItsRunIsStopped() {
+        StreamRecovery r = recovery(Duration.ofMillis(1_500));
+        runs.blocked = new CountDownLatch(1);
+        try {
+            long lostAt = System.nanoTime();
+            lose(r, runs, new SQLException("Connection reset", "08006"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.state() == State.FAILED);
+            Duration took = Duration.ofNanos(System.nanoTime() - lostAt);
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1_500).plus(StreamRecovery.GRACE))
+                    .isLessThan(Duration.ofMillis(1_500).plus(StreamRecovery.GRACE).plusSeconds(3));
+            assertThat(runs.gaveUp).hasSize(1);
+            assertThat(runs.gaveUp.get(0)).hasMessageContaining("gave up after recovering for")
+                    .hasMessageContaining("1 attempts").hasMessageContaining("lost blue").hasMessageContaining("blocked for");
+            assertThat(runs.stops.get()).isGreaterThanOrEqualTo(2); // the lost run, then the blocked attempt's
+        } finally {
+            runs.blocked.countDown();
+        }
     }
 
     @Test

@@ -95,6 +95,10 @@ final class CaptureProperties {
         // server for a heartbeat at 0.8 of it: 60 s (the default) left a stream silent for a minute
         // or two after a server restart. 3 s finds a lost connection fast and keeps an idle stream heard.
         p.setProperty("connect.keep.alive.interval.ms", "3000");
+        // Debezium's JDBC connections (schema, binlog position) take driver.* settings: the kernel's
+        // probes find a peer that vanished. No socket timeout: the global read lock of a minimal
+        // snapshot may rightly wait behind long queries.
+        p.setProperty("driver.tcpKeepAlive", "true");
         p.setProperty("errors.max.retries", "0");
         return p;
     }

@@ -25,6 +25,44 @@ final class PgCapture {
 
     private static final long SLOT_TIMEOUT_MILLIS = 10_000;
 
+    /**
+     * The bound of any one call this class makes on the source: a path that froze (sockets open,
+     * no bytes) fails the call instead of holding a recovery or a close for good. Above the slot
+     * creation's own statement timeout, so that one ends as the server's error.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+
+    /** The bound of any one call of the teardown, which a link's close waits for. */
+    static final Duration TEARDOWN_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Seconds to set up a TCP connection, and to log in, on Debezium's connections to the source. */
+    static final int CONNECT_SECONDS = 10;
+
+    /**
+     * Seconds any one read may block on Debezium's connections to the source. The replication
+     * stream reads without blocking (its heartbeats and status updates keep it busy), so this bounds
+     * the calls that wait for an answer: the replication commands, catalogue reads, the heartbeat's
+     * insert and the close's CopyDone, which on a frozen path would otherwise wait for good.
+     */
+    static final int SOCKET_SECONDS = 30;
+
+    /**
+     * Adds to Debezium's connector settings the timeouts of its connections to the source: the
+     * PostgreSQL connector hands every {@code database.*} setting to pgjdbc, for its replication
+     * connection and its general one alike. Without them, a connection opened through a frozen path
+     * (the TCP handshake succeeds, the server's answer never comes) waits for good, and so does a
+     * command on an open one.
+     *
+     * @param connector the settings to add to
+     */
+    static void connectionTimeouts(java.util.Map<String, String> connector) {
+        connector.put("database.connectTimeout", Integer.toString(CONNECT_SECONDS));
+        connector.put("database.loginTimeout", Integer.toString(CONNECT_SECONDS));
+        connector.put("database.socketTimeout", Integer.toString(SOCKET_SECONDS));
+        // A peer that vanished (a host down, a dropped NAT entry) is found by the kernel's probes.
+        connector.put("database.tcpKeepAlive", "true");
+    }
+
     private final PgEndpoint source;
     private final PgNames names;
     private final List<String> tables;
@@ -57,7 +95,15 @@ final class PgCapture {
     void setUp(Phase phase, boolean createSlot, long slotTimeoutMillis) {
         try {
             source.control(c -> {
-                setUp(c, createSlot, slotTimeoutMillis);
+                int before = c.getNetworkTimeout();
+                c.setNetworkTimeout(Runnable::run, (int) CALL_TIMEOUT.toMillis());
+                try {
+                    setUp(c, createSlot, slotTimeoutMillis);
+                } finally {
+                    if (!c.isClosed()) {
+                        c.setNetworkTimeout(Runnable::run, before);
+                    }
+                }
                 return null;
             });
             LOG.info("capture ready on {}: slot {}, publication {}", source, names.slot(), names.publication());
@@ -114,10 +160,11 @@ final class PgCapture {
      * @param limit how long to wait
      * @param terminate whether to end a walsender still holding the slot after the limit (only
      *     right when this process held the slot last: it is then our own walsender, left over)
+     * @throws CutoverException if the source cannot be reached (SQL state 08...), with that error as its cause
      */
     void awaitSlotReleased(Duration limit, boolean terminate) {
         long deadline = System.nanoTime() + limit.toNanos();
-        try (Connection c = source.dataSource().getConnection();
+        try (Connection c = open();
                 PreparedStatement ps = c.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND active")) {
             ps.setString(1, names.slot());
             while (System.nanoTime() < deadline) {
@@ -139,6 +186,12 @@ final class PgCapture {
                 awaitSlotReleased(limit, false);
             }
         } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("08")) {
+                // The source cannot be reached: the start cannot succeed, and the check that follows would wait again.
+                throw new CutoverException(Phase.CATCH_UP, "cannot reach " + source + " to check slot " + names.slot()
+                        + ": " + e.getMessage(), e);
+            }
             LOG.debug("could not check slot {} on {}: {}", names.slot(), source, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,7 +200,7 @@ final class PgCapture {
 
     /** Ends the walsender holding the slot, if any; the slot stays. */
     void endWalsender() {
-        try (Connection c = source.dataSource().getConnection();
+        try (Connection c = open();
                 PreparedStatement kill = c.prepareStatement(
                         "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
             kill.setString(1, names.slot());
@@ -159,7 +212,8 @@ final class PgCapture {
 
     /** Drops the slot and the publication; waits for the slot to be released by its walsender. */
     void tearDown() {
-        try (Connection c = source.dataSource().getConnection()) {
+        // Bounded: a close must not hold an application's shutdown while the source is down or frozen.
+        try (Connection c = open(TEARDOWN_CALL_TIMEOUT)) {
             try {
                 dropSlot(c);
                 try (Statement st = c.createStatement()) {
@@ -167,8 +221,8 @@ final class PgCapture {
                 }
                 LOG.info("capture removed on {}: slot {}, publication {}", source, names.slot(), names.publication());
             } catch (SQLException e) {
-                LOG.warn("could not remove slot {} / publication {} on {}: {}; drop them by hand or the slot retains WAL",
-                        names.slot(), names.publication(), source, e.getMessage());
+                LOG.warn("could not remove slot {} / publication {} on {} ({}); the slot retains WAL until dropped: {}",
+                        names.slot(), names.publication(), source, e.getMessage(), removalSql());
             }
             try {
                 CaptureHost.load().removeFenceRows(c, names.fenceTable(), List.of(names.stream(), names.heartbeatKey()));
@@ -177,9 +231,15 @@ final class PgCapture {
                         e.getMessage());
             }
         } catch (SQLException e) {
-            LOG.warn("could not connect to {} to remove slot {} / publication {}: {}; drop them by hand or the slot"
-                    + " retains WAL", source, names.slot(), names.publication(), e.getMessage());
+            LOG.warn("could not connect to {} to remove slot {} / publication {} ({}); the slot retains WAL until dropped: {}",
+                    source, names.slot(), names.publication(), e.getMessage(), removalSql());
         }
+    }
+
+    /** What to run on the source to remove what this stream left there. */
+    private String removalSql() {
+        return "SELECT pg_drop_replication_slot('" + names.slot() + "') FROM pg_replication_slots WHERE slot_name = '"
+                + names.slot() + "' AND NOT active; DROP PUBLICATION IF EXISTS " + names.publication() + ";";
     }
 
     /**
@@ -188,7 +248,7 @@ final class PgCapture {
      * @throws SQLException if the slot stays held or the source refuses
      */
     void dropSlot() throws SQLException {
-        try (Connection c = source.dataSource().getConnection()) {
+        try (Connection c = open()) {
             dropSlot(c);
         }
     }
@@ -223,6 +283,23 @@ final class PgCapture {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** Opens a connection to the source whose every call is bounded by {@link #CALL_TIMEOUT}. */
+    private Connection open() throws SQLException {
+        return open(CALL_TIMEOUT);
+    }
+
+    /** Opens a connection to the source whose every call is bounded by {@code timeout}. */
+    private Connection open(Duration timeout) throws SQLException {
+        Connection c = source.dataSource().getConnection();
+        try {
+            c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 

@@ -69,6 +69,7 @@ final class PgDialect implements CaptureDialect {
                 + " (stream, id, written_at) VALUES ('" + names.heartbeatKey() + "', 0, 0)"
                 + " ON CONFLICT (stream) DO UPDATE SET written_at = (extract(epoch from clock_timestamp()) * 1000)::bigint");
         p.put("status.update.interval.ms", "1000");
+        PgCapture.connectionTimeouts(p);
         return p;
     }
 

@@ -65,6 +65,8 @@ final class PgEndpoint {
         ds.setReWriteBatchedInserts(true);
         ds.setApplicationName("cutover");
         ds.setConnectTimeout(10);
+        // Through a frozen path the TCP handshake succeeds and the login's answer never comes.
+        ds.setLoginTimeout(10);
         this.dataSource = ds;
     }
 
@@ -203,6 +205,8 @@ final class PgEndpoint {
         ds.setPreferQueryMode(org.postgresql.jdbc.PreferQueryMode.SIMPLE);
         ds.setApplicationName("cutover");
         ds.setConnectTimeout(10);
+        // Through a frozen path the TCP handshake succeeds and the login's answer never comes.
+        ds.setLoginTimeout(10);
         return ds.getConnection();
     }
 
