@@ -173,6 +173,7 @@ public final class SteppedCutover implements Cutover {
         private boolean guardEngaged;
         private boolean targetGuardReleased;
         private Fence fence;
+        private Fence preflightFence; // the fence applied before the pause, if any
         private ReplicationLink reverseLink;
         private KeyHandoff handoff;
         // Whether prepareReverseBeforePause ran: until prepareReverse takes it over, ours to discard.
@@ -228,14 +229,22 @@ public final class SteppedCutover implements Cutover {
                 // Last, so that what it moves ahead has the least to cover until the pause.
                 handoff = link.keyHandoff();
                 checks.addAll(handoff.prepare());
+                checks.addAll(warmUp());
                 return null;
             });
+        }
+
+        /** Last in preflight, so the pause follows it closely: see {@link PreflightWarmUp}. */
+        private List<String> warmUp() {
+            return new PreflightWarmUp(name(), link, settings.executor(), settings.catchUpBudget(), clock)
+                    .run(preflightFence);
         }
 
         /** Drains the backlog while writes still flow, so the fence in the pause has little to wait for. */
         private String fenceBeforePause(ReplicationStream stream) {
             try {
                 Fence warm = stream.awaitFence(settings.catchUpBudget());
+                preflightFence = warm;
                 return "fence " + warm.id() + " applied before the pause in " + warm.waited().toMillis() + " ms";
             } catch (CatchUpTimeoutException e) {
                 throw new PreflightException("stream '" + stream.name() + "' did not apply a fence within catchUpBudget "
