@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@link #SETTLED}, this fences again until one comes back within it, as long as each comes back
  * sooner than the one before (at most {@link #MAX_FENCES} times): each drains what built up during
  * the one before, and the pause's fence finds a stream that is caught up and warm. At rest the
- * fence before the pause comes back within it and no fence is added. Besides that, the link rehearses its pause statements ({@link ReplicationLink#warmUp()})
- * and the executor that runs the paused steps starts its thread now.
+ * fence before the pause comes back within it and no fence is added. Besides that, the link
+ * rehearses its pause statements ({@link ReplicationLink#warmUp()}), the executor that runs the
+ * paused steps starts its thread now, and the first cutover of the process links its own code in
+ * a dry run ({@link PausePathWarmUp}).
  *
  * <p>Nothing it does is visible to the application: fences are the stream's own row, the link's
  * rehearsal only reads. Not thread-safe: one run's thread.
@@ -80,7 +82,11 @@ final class PreflightWarmUp {
      */
     List<String> run(Fence beforePause) {
         long started = System.nanoTime();
-        List<String> lines = new ArrayList<>(link.warmUp());
+        List<String> lines = new ArrayList<>();
+        if (PausePathWarmUp.once(executor)) {
+            lines.add("pause path of this process warmed up by a dry cutover");
+        }
+        lines.addAll(link.warmUp());
         startStepThread();
         if (beforePause != null && beforePause.waited().compareTo(SETTLED) > 0) {
             lines.add(settle(link.stream(), beforePause.waited()));

@@ -83,13 +83,24 @@ public final class SteppedCutover implements Cutover {
      * @param settings validated settings
      */
     public SteppedCutover(Settings settings) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.site = settings.switcher().fleet()
+        this(settings, Objects.requireNonNull(settings, "settings").switcher().fleet()
                 .filter(SwitcherMember.class::isInstance)
                 .<WriteSite>map(m -> new FleetSite((SwitcherMember) m, settings.name(),
                         settings.totalBudget().plus(settings.drainBudget()), settings.drainBudget()))
-                .orElseGet(() -> WriteSite.of(settings.switcher()));
+                .orElseGet(() -> WriteSite.of(settings.switcher())));
+    }
+
+    private SteppedCutover(Settings settings, WriteSite site) {
+        this.settings = settings;
+        this.site = site;
         this.listeners = new Listeners(settings.name(), settings.listeners());
+    }
+
+    /** Runs preflight and a flip over a site and a link that do nothing, unreported: see {@link PausePathWarmUp}. */
+    static void dryRun(Settings settings, WriteSite site) {
+        Run run = new SteppedCutover(settings, site).new Run(true);
+        run.preflight();
+        run.switchOver();
     }
 
     @Override
