@@ -247,7 +247,7 @@ public final class SteppedCutover implements Cutover {
 
         /** Last in preflight, so the pause follows it closely: see {@link PreflightWarmUp}. */
         private List<String> warmUp() {
-            return new PreflightWarmUp(name(), link, settings.executor(), settings.catchUpBudget(), clock)
+            return new PreflightWarmUp(name(), link, settings.executor(), settings.catchUpBudget())
                     .run(preflightFence);
         }
 
