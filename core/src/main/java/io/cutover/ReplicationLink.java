@@ -141,6 +141,23 @@ public interface ReplicationLink extends AutoCloseable {
     }
 
     /**
+     * Runs, before the write pause and without changing anything the application or another
+     * session can see, the statements and code paths the pause will run on this link's warm
+     * connections (reads only: the target's log position, each side's guard state), so that the
+     * first cutover of a process pays no first-use cost (class loading, a server's first plan of
+     * a statement, a helper thread's start) while writes wait. A cutover calls it at the end of
+     * preflight, after {@link #keyHandoff()}'s {@link KeyHandoff#prepare() prepare}; it leaves
+     * nothing behind, so an abort or a refusal after it has nothing to undo. The default does
+     * nothing.
+     *
+     * @return report lines, one per thing warmed, with its time; empty by default
+     * @throws io.cutover.PreflightException if a side cannot be reached; the message names it
+     */
+    default java.util.List<String> warmUp() {
+        return java.util.List.of();
+    }
+
+    /**
      * Removes what {@link #prepareReverseBeforePause()} created when no reverse link will be
      * made from it (PostgreSQL: drops the pre-created reverse slot, which would otherwise retain
      * the target's WAL). Idempotent; safe when nothing was prepared. The default does nothing.

@@ -83,13 +83,24 @@ public final class SteppedCutover implements Cutover {
      * @param settings validated settings
      */
     public SteppedCutover(Settings settings) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.site = settings.switcher().fleet()
+        this(settings, Objects.requireNonNull(settings, "settings").switcher().fleet()
                 .filter(SwitcherMember.class::isInstance)
                 .<WriteSite>map(m -> new FleetSite((SwitcherMember) m, settings.name(),
                         settings.totalBudget().plus(settings.drainBudget()), settings.drainBudget()))
-                .orElseGet(() -> WriteSite.of(settings.switcher()));
+                .orElseGet(() -> WriteSite.of(settings.switcher())));
+    }
+
+    private SteppedCutover(Settings settings, WriteSite site) {
+        this.settings = settings;
+        this.site = site;
         this.listeners = new Listeners(settings.name(), settings.listeners());
+    }
+
+    /** Runs preflight and a flip over a site and a link that do nothing, unreported: see {@link PausePathWarmUp}. */
+    static void dryRun(Settings settings, WriteSite site) {
+        Run run = new SteppedCutover(settings, site).new Run(true);
+        run.preflight();
+        run.switchOver();
     }
 
     @Override
@@ -173,6 +184,7 @@ public final class SteppedCutover implements Cutover {
         private boolean guardEngaged;
         private boolean targetGuardReleased;
         private Fence fence;
+        private Fence preflightFence; // the fence applied before the pause, if any
         private ReplicationLink reverseLink;
         private KeyHandoff handoff;
         // Whether prepareReverseBeforePause ran: until prepareReverse takes it over, ours to discard.
@@ -229,14 +241,22 @@ public final class SteppedCutover implements Cutover {
                 // Last, so that what it moves ahead has the least to cover until the pause.
                 handoff = link.keyHandoff();
                 checks.addAll(handoff.prepare());
+                checks.addAll(warmUp());
                 return null;
             });
+        }
+
+        /** Last in preflight, so the pause follows it closely: see {@link PreflightWarmUp}. */
+        private List<String> warmUp() {
+            return new PreflightWarmUp(name(), link, settings.executor(), settings.catchUpBudget())
+                    .run(preflightFence);
         }
 
         /** Drains the backlog while writes still flow, so the fence in the pause has little to wait for. */
         private String fenceBeforePause(ReplicationStream stream) {
             try {
                 Fence warm = stream.awaitFence(settings.catchUpBudget());
+                preflightFence = warm;
                 return "fence " + warm.id() + " applied before the pause in " + warm.waited().toMillis() + " ms";
             } catch (CatchUpTimeoutException e) {
                 throw new PreflightException("stream '" + stream.name() + "' did not apply a fence within catchUpBudget "

@@ -39,6 +39,9 @@ final class AutoIncrementHandoff implements KeyHandoff {
     private final List<String> targetTables;
     private final long headroom;
     private volatile Map<String, String> autoIncrementColumns;
+    // False once the server refused information_schema_stats_expiry (MariaDB has no such
+    // variable): asking again would cost a failed round trip per side inside the pause.
+    private volatile boolean statsExpiry = true;
 
     /**
      * Creates the hand-off.
@@ -104,6 +107,11 @@ final class AutoIncrementHandoff implements KeyHandoff {
     private List<String> run(boolean ahead) {
         Phase phase = ahead ? Phase.PREFLIGHT : Phase.HANDOFF;
         List<String> moved = new ArrayList<>();
+        Map<String, String> known = autoIncrementColumns;
+        if (known != null && known.isEmpty()) {
+            // No table has a counter (found by prepare()): nothing to read, no connection to borrow.
+            return moved;
+        }
         try (Connection src = sourceData.getConnection(); Connection dst = targetData.getConnection()) {
             Map<String, String> columns = columns(dst);
             if (columns.isEmpty()) {
@@ -193,12 +201,17 @@ final class AutoIncrementHandoff implements KeyHandoff {
         return next;
     }
 
-    private static void statsFresh(Connection c) {
+    private void statsFresh(Connection c) {
+        if (!statsExpiry) {
+            return;
+        }
         // MySQL 8 caches information_schema.TABLES.AUTO_INCREMENT for a day unless told not to.
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION information_schema_stats_expiry = 0");
         } catch (SQLException e) {
-            // MariaDB has no such variable and its counters are always current.
+            // MariaDB has no such variable (1193, unknown system variable) and its counters are
+            // always current; any other failure is asked again next time.
+            statsExpiry = e.getErrorCode() != 1193;
         }
     }
 

@@ -25,10 +25,19 @@ import javax.sql.DataSource;
  */
 final class EndpointDataSource implements DataSource, AutoCloseable {
     private static final int MAX_IDLE = 2;
+    // A connection handed back this recently is lent without a ping (HikariCP's "alive bypass"):
+    // the statements inside the write pause run on connections the warm-up used moments before,
+    // and a ping is a round trip each. One that died since fails its statement, which the caller
+    // treats like any failed statement (the cutover aborts, the stream retries).
+    private static final long ALIVE_BYPASS_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+
+    /** An idle connection and when it was handed back ({@link System#nanoTime()}). */
+    private record Idle(Connection connection, long since) {
+    }
 
     private final Endpoint endpoint;
     private final DataSource given; // null: connect to the endpoint
-    private final Deque<Connection> idle = new ArrayDeque<>(); // guarded by itself
+    private final Deque<Idle> idle = new ArrayDeque<>(); // guarded by itself
     private boolean closed; // guarded by idle
 
     EndpointDataSource(Endpoint endpoint) {
@@ -64,14 +73,15 @@ final class EndpointDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         while (true) {
-            Connection c;
+            Idle i;
             synchronized (idle) {
-                c = idle.pollFirst();
+                i = idle.pollFirst();
             }
-            if (c == null) {
+            if (i == null) {
                 return wrap(given != null ? given.getConnection() : endpoint.connect());
             }
-            if (c.isValid(2)) {
+            Connection c = i.connection();
+            if (System.nanoTime() - i.since() < ALIVE_BYPASS_NANOS || c.isValid(2)) {
                 return wrap(c);
             }
             quietlyClose(c);
@@ -143,7 +153,7 @@ final class EndpointDataSource implements DataSource, AutoCloseable {
         }
         synchronized (idle) {
             if (!closed && idle.size() < MAX_IDLE) {
-                idle.addFirst(real);
+                idle.addFirst(new Idle(real, System.nanoTime()));
                 return;
             }
         }
@@ -161,13 +171,13 @@ final class EndpointDataSource implements DataSource, AutoCloseable {
     /** Closes the idle connections; connections in use close normally when handed back. Idempotent. */
     @Override
     public void close() {
-        Deque<Connection> toClose;
+        Deque<Idle> toClose;
         synchronized (idle) {
             closed = true;
             toClose = new ArrayDeque<>(idle);
             idle.clear();
         }
-        toClose.forEach(EndpointDataSource::quietlyClose);
+        toClose.forEach(i -> quietlyClose(i.connection()));
     }
 
     @Override

@@ -136,6 +136,37 @@ final class MySqlLink implements ReplicationLink {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>MySQL family: reads {@code @@global.read_only} through each guard's warm connection
+     * (with the timer that bounds an engage scheduled and cancelled), and the target's binlog
+     * position through the pool the reverse step reads it from, with the statements the pause
+     * runs. Reads only.
+     */
+    @Override
+    public List<String> warmUp() {
+        long started = System.nanoTime();
+        boolean sourceReadOnly;
+        boolean targetReadOnly;
+        Map<String, Object> position;
+        try {
+            sourceReadOnly = sourceGuard.rehearse();
+            targetReadOnly = targetGuard.rehearse();
+            position = ReverseSeed.read(settings.flavour(sourceSide.other()), targetData);
+        } catch (io.cutover.PreflightException e) {
+            throw e;
+        } catch (io.cutover.CutoverException e) {
+            throw new io.cutover.PreflightException("rehearsing the pause's statements before it failed: "
+                    + e.getMessage() + "; check that both servers are up (the reverse stream needs log_bin=ON on "
+                    + sourceSide.other() + ")", e);
+        }
+        return List.of("pause statements rehearsed in " + (System.nanoTime() - started) / 1_000_000 + " ms: read_only "
+                + sourceSide + "=" + (sourceReadOnly ? "ON" : "OFF") + ", " + sourceSide.other() + "="
+                + (targetReadOnly ? "ON" : "OFF") + "; " + sourceSide.other() + " binlog at " + position.get("file")
+                + ":" + position.get("pos"));
+    }
+
     @Override
     public List<String> checks() {
         return session.checks();

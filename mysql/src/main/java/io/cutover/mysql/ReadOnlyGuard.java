@@ -96,33 +96,74 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
             }
             long started = System.nanoTime();
             Flavour flavour = flavours.get();
-            try (Statement st = statement()) {
-                long connectionId = warmId;
-                AtomicBoolean killed = new AtomicBoolean();
-                CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> kill(connectionId, killed),
-                        CompletableFuture.delayedExecutor(lockWait.toMillis(), TimeUnit.MILLISECONDS));
-                try {
-                    st.execute(superReadOnly ? "SET GLOBAL read_only = ON, GLOBAL super_read_only = ON"
-                            : "SET GLOBAL read_only = ON");
-                } catch (SQLException e) {
-                    killer.cancel(false);
-                    undoIfHalfDone();
-                    if (killed.get()) {
-                        throw new CutoverException(Phase.GUARD, label + " " + flavour + ": SET GLOBAL read_only"
-                                + " still waiting after " + lockWait.toMillis() + " ms, so it was cancelled and"
-                                + " read_only left OFF; a session holds LOCK TABLES … WRITE or a long open"
-                                + " transaction (see SHOW PROCESSLIST on " + admin.host() + ":" + admin.port() + ")", e);
+            for (int attempt = 1; ; attempt++) {
+                try (Statement st = statement()) {
+                    long connectionId = warmId;
+                    AtomicBoolean killed = new AtomicBoolean();
+                    CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> kill(connectionId, killed),
+                            CompletableFuture.delayedExecutor(lockWait.toMillis(), TimeUnit.MILLISECONDS));
+                    try {
+                        st.execute(superReadOnly ? "SET GLOBAL read_only = ON, GLOBAL super_read_only = ON"
+                                : "SET GLOBAL read_only = ON");
+                    } catch (SQLException e) {
+                        killer.cancel(false);
+                        if (!killed.get() && attempt == 1 && connectionLost(e)) {
+                            // The warm connection died while idle (a server's wait_timeout, a restart):
+                            // setting read_only again is harmless whether or not the SET got through.
+                            LOG.debug("{}: guard connection lost, engaging again on a new one", label, e);
+                            closeWarm();
+                            continue;
+                        }
+                        undoIfHalfDone();
+                        if (killed.get()) {
+                            throw new CutoverException(Phase.GUARD, label + " " + flavour + ": SET GLOBAL read_only"
+                                    + " still waiting after " + lockWait.toMillis() + " ms, so it was cancelled and"
+                                    + " read_only left OFF; a session holds LOCK TABLES … WRITE or a long open"
+                                    + " transaction (see SHOW PROCESSLIST on " + admin.host() + ":" + admin.port() + ")", e);
+                        }
+                        throw new CutoverException(Phase.GUARD, label + " " + flavour + ": could not set read_only as "
+                                + admin.describe() + ": " + e.getMessage(), e);
                     }
-                    throw new CutoverException(Phase.GUARD, label + " " + flavour + ": could not set read_only as "
-                            + admin.describe() + ": " + e.getMessage(), e);
+                    killer.cancel(false);
+                    engaged.set(true);
+                    LOG.info("{} guard engaged (read_only=ON{}) in {} µs", label, superReadOnly ? ", super_read_only=ON" : "",
+                            (System.nanoTime() - started) / 1000);
+                    return;
+                } catch (SQLException e) {
+                    throw new CutoverException(Phase.GUARD, label + " " + flavour + ": cannot connect as "
+                            + admin.describe() + " to engage the guard: " + e.getMessage(), e);
                 }
-                killer.cancel(false);
-                engaged.set(true);
-                LOG.info("{} guard engaged (read_only=ON{}) in {} µs", label, superReadOnly ? ", super_read_only=ON" : "",
-                        (System.nanoTime() - started) / 1000);
-            } catch (SQLException e) {
-                throw new CutoverException(Phase.GUARD, label + " " + flavour + ": cannot connect as "
-                        + admin.describe() + " to engage the guard: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Runs what {@link #engage()} runs around its {@code SET} without setting anything: the warm
+     * connection, the timer that would cancel a waiting {@code SET} (scheduled, then cancelled),
+     * and one read of {@code @@global.read_only}, so that the first engage or release of a
+     * process inside the write pause pays no first-use cost. Changes nothing on the server.
+     *
+     * @return whether the server is read-only now, whoever set it
+     * @throws CutoverException (phase PREFLIGHT) if the server cannot be reached
+     */
+    boolean rehearse() {
+        Flavour flavour = flavours.get();
+        synchronized (lock) {
+            for (int attempt = 1; ; attempt++) {
+                try (Statement st = statement()) {
+                    CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(lockWait.toMillis(),
+                            TimeUnit.MILLISECONDS)).cancel(false);
+                    try (ResultSet rs = st.executeQuery("SELECT @@global.read_only")) {
+                        rs.next();
+                        return rs.getBoolean(1);
+                    }
+                } catch (SQLException e) {
+                    closeWarm();
+                    if (attempt > 1 || !connectionLost(e)) {
+                        throw new CutoverException(Phase.PREFLIGHT, label + " " + flavour + ": cannot reach the server as "
+                                + admin.describe() + " for the write guard: " + e.getMessage(), e);
+                    }
+                }
             }
         }
     }
@@ -145,20 +186,13 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
         }
     }
 
-    // Must hold lock. Reuses the warm connection when it is still usable, else logs in again.
-    // Asking for the connection's id is the usability check too: one round trip, not two.
+    // Must hold lock. Reuses the warm connection while the driver holds it open, else logs in
+    // again; no round trip on a warm one (a statement that finds it dead retries on a new one).
     private Statement statement() throws SQLException {
         if (warm != null) {
             try {
                 if (!warm.isClosed()) {
-                    Statement st = warm.createStatement();
-                    try {
-                        warmId = connectionId(st);
-                        return st;
-                    } catch (SQLException e) {
-                        st.close();
-                        throw e;
-                    }
+                    return warm.createStatement();
                 }
             } catch (SQLException e) {
                 LOG.debug("{}: warm guard connection unusable, reconnecting", label, e);
@@ -166,9 +200,20 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
             closeWarm();
         }
         warm = admin.connect();
-        Statement st = warm.createStatement();
-        warmId = connectionId(st);
-        return st;
+        try (Statement st = warm.createStatement()) {
+            warmId = connectionId(st);
+        } catch (SQLException e) {
+            closeWarm();
+            throw e;
+        }
+        return warm.createStatement();
+    }
+
+    // Whether a statement failed because its connection is gone (not because the server refused it).
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof java.sql.SQLNonTransientConnectionException || e instanceof java.sql.SQLTransientConnectionException
+                || (state != null && state.startsWith("08"));
     }
 
     private void closeWarm() {
@@ -196,14 +241,20 @@ final class ReadOnlyGuard implements WriteGuard, AutoCloseable {
         synchronized (lock) {
             // The warm connection when there is one: a login (and TLS handshake) here would sit
             // inside the write pause when the flip lifts the new side's guard.
-            try (Statement st = statement()) {
-                // Turning read_only off turns super_read_only off too.
-                st.execute("SET GLOBAL read_only = OFF");
-                engaged.set(false);
-                LOG.info("{} guard released (read_only=OFF)", label);
-            } catch (SQLException e) {
-                throw new CutoverException(Phase.ABORT, label + " " + flavour + ": could not lift read_only as "
-                        + admin.describe() + ": " + e.getMessage() + "; run SET GLOBAL read_only = OFF by hand", e);
+            for (int attempt = 1; ; attempt++) {
+                try (Statement st = statement()) {
+                    // Turning read_only off turns super_read_only off too.
+                    st.execute("SET GLOBAL read_only = OFF");
+                    engaged.set(false);
+                    LOG.info("{} guard released (read_only=OFF)", label);
+                    return;
+                } catch (SQLException e) {
+                    closeWarm();
+                    if (attempt > 1 || !connectionLost(e)) {
+                        throw new CutoverException(Phase.ABORT, label + " " + flavour + ": could not lift read_only as "
+                                + admin.describe() + ": " + e.getMessage() + "; run SET GLOBAL read_only = OFF by hand", e);
+                    }
+                }
             }
         }
     }

@@ -120,4 +120,40 @@ class MariaDbAbortIT extends AbortScenario {
                     .containsExactlyElementsOf(TablesCompared.rows(blue, db, "items", "id")).hasSize(2);
         }
     }
+
+    private static String binlogAt(MariaDbServer s) throws SQLException {
+        try (Connection c = s.admin(""); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW BINLOG STATUS")) {
+            rs.next();
+            return rs.getString(1) + ":" + rs.getLong(2);
+        }
+    }
+
+    @Test
+    void warmUpBeforeThePause_readsOnly_leavingNoSettingAndNoBinlogEventOnEitherServer() throws Exception {
+        String db = "a_warm";
+        try (ReplicationLink link = builder(db, 7203).build();
+                ConnectionSwitcher switcher = ConnectionSwitcher.between(app(blue, db), app(green, db))) {
+            link.stream().start();
+            write(switcher, 1);
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            link.preflight();
+            // Stopped, so that nothing but the warm-up could move either server's binlog.
+            link.stream().stop();
+            String blueAt = binlogAt(blue);
+            String greenAt = binlogAt(green);
+
+            List<String> lines = link.warmUp();
+
+            assertThat(lines).singleElement().asString().startsWith("pause statements rehearsed in")
+                    .contains("read_only blue=OFF, green=OFF").endsWith("green binlog at " + greenAt);
+            assertThat(binlogAt(blue)).as("blue's binlog").isEqualTo(blueAt);
+            assertThat(binlogAt(green)).as("green's binlog").isEqualTo(greenAt);
+            assertThat(readOnly(blue)).isFalse();
+            assertThat(readOnly(green)).isFalse();
+            assertThat(link.sourceGuard().engaged()).isFalse();
+            assertThat(TablesCompared.rows(green, db, "items", "id"))
+                    .containsExactlyElementsOf(TablesCompared.rows(blue, db, "items", "id")).hasSize(1);
+        }
+    }
 }

@@ -85,6 +85,36 @@ class MariaDbGuardHandoffIT {
     }
 
     @Test
+    void guard_whoseWarmConnectionWasKilled_engagesOnANewOne_andItsRehearsalChangesNothing() throws SQLException {
+        ReadOnlyGuard guard = guard(Duration.ofSeconds(2));
+        guard.warmUp();
+        assertThat(guard.rehearse()).as("read_only before").isFalse();
+        assertThat(guard.serverReadOnly()).as("the rehearsal set nothing").isFalse();
+        try (Connection c = blue.admin(""); Statement st = c.createStatement()) {
+            List<Long> others = new java.util.ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '"
+                    + MariaDbServer.ADMIN_USER + "' AND ID <> CONNECTION_ID() AND COMMAND <> 'Binlog Dump'")) {
+                while (rs.next()) {
+                    others.add(rs.getLong(1));
+                }
+            }
+            assertThat(others).as("the guard's warm connection").isNotEmpty();
+            for (long id : others) {
+                st.execute("KILL " + id);
+            }
+        }
+
+        guard.engage();
+
+        assertThat(guard.engaged()).isTrue();
+        assertThat(guard.serverReadOnly()).isTrue();
+        assertThat(guard.rehearse()).isTrue();
+        guard.release();
+        assertThat(guard.serverReadOnly()).isFalse();
+        guard.close();
+    }
+
+    @Test
     void guard_givesUpOnLockTablesWrite_withinItsBound_andLeavesReadOnlyOff() throws Exception {
         try (Connection holder = blue.admin(DB); Statement st = holder.createStatement()) {
             st.execute("LOCK TABLES orders WRITE");

@@ -165,4 +165,20 @@ class MariaDbPreflightIT {
                     .hasMessageNotContaining(SECRET);
         }
     }
+
+    @Test
+    void warmUp_whenGreenCannotBeReached_refusesNamingGreen_withoutCredentials() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (ReplicationLink link = MySqlCutover.builder().name("warm")
+                .blue(blue.host(), blue.port(), DB, Accounts.APPLY, Accounts.PASSWORD)
+                .green("127.0.0.1", closedPort, DB, Accounts.APPLY, SECRET)
+                .tls(TlsMode.DISABLE).tables("orders").build()) {
+            assertThatThrownBy(link::warmUp).isInstanceOf(PreflightException.class)
+                    .hasMessageContaining("green at 127.0.0.1:" + closedPort + " is unreachable")
+                    .hasMessageNotContaining(SECRET);
+        }
+    }
 }

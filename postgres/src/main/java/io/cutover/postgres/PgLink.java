@@ -177,6 +177,26 @@ final class PgLink implements ReplicationLink {
         return List.of("reverse slot " + reverse.slot() + " created on " + target.side + " before the pause");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: reads the target's WAL position on the control connection, with the statement
+     * {@link #prepareReverse()} runs inside the pause. Reads only.
+     */
+    @Override
+    public List<String> warmUp() {
+        long started = System.nanoTime();
+        long lsn;
+        try {
+            lsn = PgReverseStart.read(target, names.reverse().stream());
+        } catch (io.cutover.CutoverException e) {
+            throw new PreflightException("rehearsing the pause's statements before it failed: " + e.getMessage()
+                    + "; check that " + target.side + " is up", e);
+        }
+        return List.of("pause statements rehearsed in " + (System.nanoTime() - started) / 1_000_000 + " ms: "
+                + target.side + " WAL at " + org.postgresql.replication.LogSequenceNumber.valueOf(lsn).asString());
+    }
+
     /** Closes the reverse link made before the pause, which drops its slot and publication on the target. */
     @Override
     public void discardReverse() {

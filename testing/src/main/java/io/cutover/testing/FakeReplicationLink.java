@@ -45,6 +45,9 @@ public final class FakeReplicationLink implements ReplicationLink {
     private List<String> prepareLines = List.of(); // guarded by this
     private List<String> checkLines = List.of(); // guarded by this
     private RuntimeException reverseFailure; // guarded by this
+    private List<String> warmUpLines = List.of(); // guarded by this
+    private RuntimeException warmUpFailure; // guarded by this
+    private int warmUps; // guarded by this
     private java.util.concurrent.CountDownLatch reverseGate; // guarded by this
     private final List<FakeReplicationLink> reverses = new ArrayList<>(); // guarded by this
     private boolean closed; // guarded by this
@@ -126,6 +129,50 @@ public final class FakeReplicationLink implements ReplicationLink {
     public synchronized FakeReplicationLink checksReport(String... lines) {
         this.checkLines = List.of(lines);
         return this;
+    }
+
+    /**
+     * Scripts what {@link #warmUp()} reports.
+     *
+     * @param lines the report lines
+     * @return this link
+     */
+    public synchronized FakeReplicationLink warmUpReports(String... lines) {
+        this.warmUpLines = List.of(lines);
+        return this;
+    }
+
+    /**
+     * Makes {@link #warmUp()} throw, as when a side cannot be reached at the end of preflight.
+     *
+     * @param failure what it throws, usually a {@link io.cutover.PreflightException}
+     * @return this link
+     */
+    public synchronized FakeReplicationLink failToWarmUp(RuntimeException failure) {
+        this.warmUpFailure = Objects.requireNonNull(failure, "failure");
+        return this;
+    }
+
+    /**
+     * Returns how many times {@link #warmUp()} ran.
+     *
+     * @return the count
+     */
+    public synchronized int warmUps() {
+        return warmUps;
+    }
+
+    /**
+     * Counts the call and returns the scripted lines (none by default), or throws the scripted
+     * failure; changes nothing.
+     */
+    @Override
+    public synchronized List<String> warmUp() {
+        warmUps++;
+        if (warmUpFailure != null) {
+            throw warmUpFailure;
+        }
+        return warmUpLines;
     }
 
     /**

@@ -95,9 +95,11 @@ final class FlipPauseBench {
                         LOG.info("flip {}{} {} -> {}: write pause {} ms; {}", attempts, inPause ? " (reverse in the pause)" : "",
                                 r.from(), r.to(), String.format("%.1f", r.writePause().toNanos() / 1e6), r.phases());
                         link = cutover.reverseLink().orElseThrow();
-                    } catch (CutoverAbortedException e) {
+                    } catch (CutoverAbortedException | io.cutover.PreflightException e) {
+                        // A stream still slow to apply (just started, a starved machine) makes preflight refuse
+                        // rather than pause: counted with the aborts, and tried again after the next second.
                         aborted++;
-                        LOG.warn("cutover aborted: {}", e.getMessage());
+                        LOG.warn("cutover {}: {}", e instanceof CutoverAbortedException ? "aborted" : "refused", e.getMessage());
                     }
                 }
                 committed = load.committed();

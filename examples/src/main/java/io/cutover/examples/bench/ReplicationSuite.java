@@ -115,7 +115,7 @@ final class ReplicationSuite {
 
     private static void printFlips(PrintStream out, FlipPauseBench.Result flip) {
         Stats pause = Stats.of(flip.pauseMs());
-        out.printf("write pause at the flip (%d flips, %d aborted, load %.0f tx/s through the switcher, %d failed writes):%n",
+        out.printf("write pause at the flip (%d flips, %d aborted or refused, load %.0f tx/s through the switcher, %d failed writes):%n",
                 pause.count(), flip.aborted(), flip.loadTxPerSecond(), flip.failedWrites());
         out.printf("  p50 %.1f ms, p99 %.1f ms, min %.1f, max %.1f   (goal p50 <= 50, p99 <= 150)%n",
                 pause.median(), pause.percentile(99), pause.min(), pause.max());
