@@ -46,6 +46,7 @@ public final class FakeReplicationStream implements ReplicationStream {
     private Throwable failure; // guarded by this
     private RuntimeException startFailure; // guarded by this
     private Duration fenceDelay = Duration.ZERO; // guarded by this
+    private final java.util.ArrayDeque<Duration> nextFenceDelays = new java.util.ArrayDeque<>(); // guarded by this
     private boolean fenceNeverArrives; // guarded by this
     private ManualClock clock; // guarded by this
     private long applied; // guarded by this
@@ -93,6 +94,7 @@ public final class FakeReplicationStream implements ReplicationStream {
     public synchronized FakeReplicationStream caughtUp() {
         lag = Lag.NONE;
         fenceDelay = Duration.ZERO;
+        nextFenceDelays.clear();
         fenceNeverArrives = false;
         return this;
     }
@@ -106,6 +108,24 @@ public final class FakeReplicationStream implements ReplicationStream {
      */
     public synchronized FakeReplicationStream fenceTakes(Duration delay) {
         this.fenceDelay = Objects.requireNonNull(delay, "delay");
+        return this;
+    }
+
+    /**
+     * Scripts the next fences one by one: the first fence written takes {@code first}, the next
+     * {@code then[0]}, and so on; fences after them take what {@link #fenceTakes(Duration)} says.
+     * A delay longer than the wait times that fence out, as with {@link #fenceTakes(Duration)}.
+     *
+     * @param first how long the next fence takes
+     * @param then how long the fences after it take, in order
+     * @return this stream
+     * @throws NullPointerException if a delay is null
+     */
+    public synchronized FakeReplicationStream nextFencesTake(Duration first, Duration... then) {
+        nextFenceDelays.add(Objects.requireNonNull(first, "first"));
+        for (Duration d : then) {
+            nextFenceDelays.add(Objects.requireNonNull(d, "then"));
+        }
         return this;
     }
 
@@ -308,7 +328,8 @@ public final class FakeReplicationStream implements ReplicationStream {
                 throw new CutoverException(Phase.CATCH_UP, "stream '" + name + "' is " + state + "; a fence needs it STREAMING");
             }
             long id = ++fencesWritten; // a timed-out fence was still written on the source
-            if (fenceNeverArrives || fenceDelay.compareTo(timeout) > 0) {
+            Duration delay = nextFenceDelays.isEmpty() ? fenceDelay : nextFenceDelays.poll();
+            if (fenceNeverArrives || delay.compareTo(timeout) > 0) {
                 if (clock != null) {
                     clock.advance(timeout);
                 }
@@ -317,10 +338,10 @@ public final class FakeReplicationStream implements ReplicationStream {
                         + timeout.toMillis() + " ms (lag " + lag + ")");
             }
             if (clock != null) {
-                clock.advance(fenceDelay);
+                clock.advance(delay);
             }
             applied++;
-            fence = new Fence(id, new Position("fake " + applied), fenceDelay);
+            fence = new Fence(id, new Position("fake " + applied), delay);
             fences.add(fence);
         }
         journal.add("stream " + name + " fence " + fence.id() + " applied");
