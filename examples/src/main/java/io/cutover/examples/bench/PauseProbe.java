@@ -50,8 +50,6 @@ final class PauseProbe implements CutoverListener {
             + " FROM pg_replication_slots s JOIN pg_stat_replication r ON r.pid = s.active_pid"
             + " WHERE s.slot_type = 'logical' AND s.active LIMIT 1";
 
-    private static volatile boolean described;
-
     private final ReplicationStream stream;
     private final DataSource source;
     private volatile Snapshot snapshot;
@@ -137,21 +135,16 @@ final class PauseProbe implements CutoverListener {
                 out.put("queued", total - free);
                 out.put("behind", ((Number) server.getAttribute(name, "MilliSecondsBehindSource")).longValue());
                 Object position = server.getAttribute(name, "SourceEventPosition");
-                if (!described) {
-                    described = true;
-                    org.slf4j.LoggerFactory.getLogger(PauseProbe.class).info("Debezium's SourceEventPosition: {} {}",
-                            position == null ? null : position.getClass().getName(), position);
-                }
-                if (position instanceof Map<?, ?> m && m.get("lsn") != null) {
-                    out.put("lsn", m.get("lsn"));
-                } else if (position instanceof javax.management.openmbean.TabularData rows) {
-                    // an MXBean's Map<String, String> arrives as rows of (key, value)
+                // an MXBean's Map<String, String> arrives as rows of (key, value); TabularData is a Map whose get wants Object[]
+                if (position instanceof javax.management.openmbean.TabularData rows) {
                     for (Object row : rows.values()) {
                         var r = (javax.management.openmbean.CompositeData) row;
                         if ("lsn".equals(r.get("key"))) {
                             out.put("lsn", r.get("value"));
                         }
                     }
+                } else if (position instanceof Map<?, ?> m && m.get("lsn") != null) {
+                    out.put("lsn", m.get("lsn"));
                 }
             }
         } catch (Exception e) {

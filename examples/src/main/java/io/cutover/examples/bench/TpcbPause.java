@@ -78,12 +78,16 @@ final class TpcbPause {
             long t0 = System.nanoTime();
             TpcbLoad load = TpcbLoad.start(switcher, tables, writers);
             try {
-                for (int i = 1; i <= cutovers * variants.size(); i++) {
-                    // A B B A A B B ...: each variant gets both directions (a flip reverses the next one)
-                    Variant variant = variants.get(((i - 1) + (i - 1) / variants.size()) % variants.size());
+                // A B B A A B B ...: each variant gets both directions (a flip reverses the next one); a refused
+                // attempt is tried again (at most 3 times a flip) so that each variant gets its flips
+                int n = 0;
+                for (int i = 1; i <= 3 * cutovers * variants.size()
+                        && tallies.values().stream().anyMatch(x -> x.pauses.size() < cutovers); i++) {
+                    Variant variant = variants.get((n + n / variants.size()) % variants.size());
                     Tally t = tallies.get(variant);
                     awaitStreaming(link);
                     Thread.sleep(1000); // a second of load between flips, as FlipPauseBench does
+                    awaitLagUnder(link, Duration.ofSeconds(4)); // a stream just started after a flip is seconds behind
                     String lagBefore = link.stream().status().lag().toString();
                     PauseProbe probe = new PauseProbe(link.stream(), link.source() == Side.BLUE ? pair.blueAdmin() : pair.greenAdmin());
                     Cutover cutover = variant.settings().apply(Cutover.builder()
@@ -106,6 +110,7 @@ final class TpcbPause {
                         r.phases().forEach(p -> t.steps.computeIfAbsent(p.phase().name(), k -> new ArrayList<>())
                                 .add(p.duration().toNanos() / 1e6));
                         t.lines.add(line(i, r, probe.snapshot()));
+                        n++;
                         LOG.info("TPC-B flip {} ({}) {} -> {}: write pause {} ms (lag before: {})", i, variant.name(), r.from(),
                                 r.to(), String.format("%.1f", r.writePause().toNanos() / 1e6), lagBefore);
                         link = cutover.reverseLink().orElseThrow();
@@ -262,6 +267,14 @@ final class TpcbPause {
 
     private static Side other(Side s) {
         return s == Side.BLUE ? Side.GREEN : Side.BLUE;
+    }
+
+    // Bounded: a stream that stays behind is refused by preflight, and that is counted.
+    private static void awaitLagUnder(ReplicationLink link, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (link.stream().lag().behind().compareTo(limit) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitStreaming(ReplicationLink link) throws InterruptedException {

@@ -41,8 +41,8 @@ final class TpcbSuite {
             out.printf("%n1-min load average so far: %s%n", sampler.summary());
             if (o.cutovers() > 0) {
                 List<TpcbPause.Result> results = new ArrayList<>(TpcbPause.cutover(pair, tables, o.writers(), o.cutovers(),
-                        List.of(new TpcbPause.Variant("as before", b -> b), new TpcbPause.Variant("pause gate 30 ms / 2 s",
-                                b -> b.pauseGate(io.cutover.PauseGate.of(Duration.ofMillis(30), Duration.ofSeconds(2)))))));
+                        List.of(new TpcbPause.Variant("as before", b -> b), new TpcbPause.Variant("pause gate 30 ms / 5 s",
+                                b -> b.pauseGate(io.cutover.PauseGate.of(Duration.ofMillis(30), Duration.ofSeconds(5)))))));
                 results.add(TpcbPause.nativeGate(pair, tables, o.writers(), o.cutovers()));
                 printPause(out, results);
             }
