@@ -117,6 +117,7 @@ public interface Cutover {
         private boolean startReverse = true;
         private boolean fenceBeforePause = true;
         private VerifyOptions verifyFirst;
+        private PauseGate pauseGate;
         private Clock clock = Clock.systemUTC();
         private Executor executor = SteppedCutover.STEP_THREADS;
         private final List<CutoverListener> listeners = new ArrayList<>();
@@ -272,6 +273,24 @@ public interface Cutover {
         }
 
         /**
+         * Makes preflight, as its last step, wait for the stream to show it is caught up (a fence
+         * applied within {@link PauseGate#caughtUpWithin()}) before writes are paused, at most
+         * {@link PauseGate#maxWait()}; then the pause starts, or, for a gate that
+         * {@linkplain PauseGate#refusingOnMiss() refuses on a miss}, the cutover is refused with a
+         * {@link PreflightException}. Off by default: the pause starts as soon as preflight passed.
+         * Under a load that keeps the stream busy it trades up to {@code maxWait} before the pause
+         * for a shorter pause.
+         *
+         * @param gate the gate
+         * @return this builder
+         * @throws NullPointerException if gate is null
+         */
+        public Builder pauseGate(PauseGate gate) {
+            this.pauseGate = Objects.requireNonNull(gate, "gate");
+            return this;
+        }
+
+        /**
          * The clock that times phases and budgets. Default: the system UTC clock.
          *
          * @param clock not null
@@ -334,7 +353,7 @@ public interface Cutover {
             }
             return new SteppedCutover(new SteppedCutover.Settings(name, switcher, link, drainBudget, catchUpBudget,
                     totalBudget, maxLagToStart, guard, startReverse, fenceBeforePause, clock, executor, List.copyOf(listeners),
-                    verifyFirst));
+                    verifyFirst, pauseGate));
         }
 
         private static Duration positive(Duration d, String field) {

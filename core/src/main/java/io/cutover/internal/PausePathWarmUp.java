@@ -50,7 +50,7 @@ final class PausePathWarmUp {
             SteppedCutover.dryRun(new SteppedCutover.Settings("pause-path warm-up", null, new DryLink(Side.BLUE),
                     // Short budgets: on an executor too busy to run its steps, the dry run gives up soon.
                     Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(1), Lag.NONE, true, true, false,
-                    Clock.systemUTC(), executor, List.of(), null), new DrySite());
+                    Clock.systemUTC(), executor, List.of(), null, null), new DrySite());
         } catch (RuntimeException e) {
             // Only the warm-up is lost: the real cutover links its code itself, inside its pause.
             log.debug("the dry cutover that warms up the pause path failed: {}", e.toString());

@@ -54,11 +54,12 @@ public final class SteppedCutover implements Cutover {
      * @param executor runs the steps taken while writes are paused, so the budget can cut them off
      * @param listeners listeners, in order
      * @param verifyFirst how preflight verifies the link before the pause, or null not to
+     * @param pauseGate what preflight waits for last, before the pause, or null not to wait
      */
     public record Settings(String name, ConnectionSwitcher switcher, ReplicationLink link, Duration drainBudget,
             Duration catchUpBudget, Duration totalBudget, Lag maxLagToStart, boolean guard, boolean startReverse,
             boolean fenceBeforePause, Clock clock, Executor executor, List<CutoverListener> listeners,
-            io.cutover.VerifyOptions verifyFirst) {
+            io.cutover.VerifyOptions verifyFirst, io.cutover.PauseGate pauseGate) {
     }
 
     /**
@@ -242,6 +243,9 @@ public final class SteppedCutover implements Cutover {
                 handoff = link.keyHandoff();
                 checks.addAll(handoff.prepare());
                 checks.addAll(warmUp());
+                if (settings.pauseGate() != null) { // last: the pause should start the moment it passes
+                    checks.add(PauseGateWait.await(name(), stream, settings.pauseGate()));
+                }
                 return null;
             });
         }

@@ -8,6 +8,7 @@ import io.cutover.Cutover;
 import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverResult;
 import io.cutover.Lag;
+import io.cutover.PauseGate;
 import io.cutover.PreflightException;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
@@ -25,6 +26,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -71,6 +73,11 @@ public abstract class CutoverLoadScenario {
      * the stream on two cores, the pause itself has to drain the backlog: {@code false} allows it.
      */
     protected abstract boolean fenceBeforePauseWhenUnthrottled();
+
+    /** The gate each cutover waits for before pausing writes; none unless a subclass says. */
+    protected Optional<PauseGate> pauseGate() {
+        return Optional.empty();
+    }
 
     /** One writer's transactions and its record of what was acknowledged. */
     private final class Writer implements Runnable {
@@ -225,13 +232,14 @@ public abstract class CutoverLoadScenario {
                 Cutover cutover = null;
                 CutoverResult result = null;
                 for (int attempt = 1; result == null; attempt++) {
-                    cutover = Cutover.builder().name(prefix + "-" + i + "." + attempt).switcher(switcher).link(link)
+                    Cutover.Builder builder = Cutover.builder().name(prefix + "-" + i + "." + attempt).switcher(switcher).link(link)
                             .drainBudget(Duration.ofSeconds(2)).catchUpBudget(Duration.ofSeconds(10))
                             .totalBudget(Duration.ofSeconds(20)).maxLagToStart(new Lag(1_000_000, Duration.ofSeconds(30)))
                             // Paced: the cutover fences before pausing (the default), so the pause carries
                             // only the last moments. Unpaced, the dialect says (see the method).
-                            .fenceBeforePause(permits != null || fenceBeforePauseWhenUnthrottled())
-                            .build();
+                            .fenceBeforePause(permits != null || fenceBeforePauseWhenUnthrottled());
+                    pauseGate().ifPresent(builder::pauseGate);
+                    cutover = builder.build();
                     try {
                         result = cutover.execute();
                     } catch (CutoverAbortedException | PreflightException e) {
@@ -247,6 +255,9 @@ public abstract class CutoverLoadScenario {
                         + result.writePause().toMillis() + " ms");
                 assertThat(result.outcome()).isEqualTo(CutoverResult.Outcome.FLIPPED);
                 assertThat(switcher.current()).isEqualTo(to);
+                if (pauseGate().isPresent()) {
+                    assertThat(result.checks()).as("flip %d waited for the gate", i).anyMatch(c -> c.startsWith("pause gate"));
+                }
                 pausesMicros.add(result.writePause().toNanos() / 1000);
                 phaseMillis.add(result.phases().stream().map(ph -> ph.phase() + "=" + ph.duration().toMillis())
                         .collect(Collectors.joining(" ")));

@@ -59,6 +59,21 @@ class FakeReplicationStreamTest {
     }
 
     @Test
+    void nextFencesTake_scriptsEachFenceInTurn_thenFallsBackToFenceTakes() {
+        ManualClock clock = new ManualClock();
+        stream.start();
+        stream.useClock(clock).fenceTakes(Duration.ofMillis(7)).nextFencesTake(Duration.ofMillis(300), Duration.ofMillis(20));
+
+        assertThat(stream.awaitFence(Duration.ofSeconds(1)).waited()).isEqualTo(Duration.ofMillis(300));
+        assertThatThrownBy(() -> stream.awaitFence(Duration.ofMillis(10))).isInstanceOf(CatchUpTimeoutException.class);
+        assertThat(stream.awaitFence(Duration.ofSeconds(1)).waited()).isEqualTo(Duration.ofMillis(7));
+        assertThat(clock.millis()).as("300 + the 10 ms timeout + 7").isEqualTo(new ManualClock().millis() + 317);
+
+        stream.nextFencesTake(Duration.ofSeconds(2)).caughtUp();
+        assertThat(stream.awaitFence(Duration.ofSeconds(1)).waited()).as("caughtUp forgets the script").isZero();
+    }
+
+    @Test
     void fenceNeverArrives_untilCaughtUpAgain() {
         stream.start();
         stream.fenceNeverArrives().lagging(new Lag(12, Duration.ofMillis(300)));

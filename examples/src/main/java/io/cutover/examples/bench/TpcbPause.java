@@ -42,20 +42,32 @@ final class TpcbPause {
 
     /** Pauses in ms of the flips that happened, step durations in ms, refusals and aborts with reasons, the load. */
     record Result(String side, List<Double> pauseMs, Map<String, List<Double>> stepMs, int refused, int aborted,
-            List<String> reasons, double loadTxPerSecond, long failedTx) {
+            List<String> reasons, double loadTxPerSecond, long failedTx, List<String> perCutover) {
+    }
+
+    /** One way of building the cutovers, alternated with the others in one run. */
+    record Variant(String name, java.util.function.UnaryOperator<Cutover.Builder> settings) {
+    }
+
+    // What one variant collected over the run.
+    private static final class Tally {
+        final List<Double> pauses = new ArrayList<>();
+        final Map<String, List<Double>> steps = new LinkedHashMap<>();
+        final List<String> reasons = new ArrayList<>();
+        final List<String> lines = new ArrayList<>();
+        int refused;
+        int aborted;
     }
 
     private TpcbPause() {
     }
 
-    static Result cutover(PgPair pair, TpcbTables tables, int writers, int cutovers) throws Exception {
+    static List<Result> cutover(PgPair pair, TpcbTables tables, int writers, int cutovers, List<Variant> variants)
+            throws Exception {
         tables.reload(pair.blueAdmin());
         tables.reload(pair.greenAdmin());
-        List<Double> pauses = new ArrayList<>();
-        Map<String, List<Double>> steps = new LinkedHashMap<>();
-        List<String> reasons = new ArrayList<>();
-        int refused = 0;
-        int aborted = 0;
+        Map<Variant, Tally> tallies = new LinkedHashMap<>();
+        variants.forEach(v -> tallies.put(v, new Tally()));
         ReplicationLink link = pair.link("tpcbflip", false, TpcbTables.ALL);
         try (HikariDataSource blue = pair.pool(Side.BLUE, writers);
                 HikariDataSource green = pair.pool(Side.GREEN, writers);
@@ -66,38 +78,49 @@ final class TpcbPause {
             long t0 = System.nanoTime();
             TpcbLoad load = TpcbLoad.start(switcher, tables, writers);
             try {
-                for (int i = 1; i <= cutovers; i++) {
+                // A B B A A B B ...: each variant gets both directions (a flip reverses the next one); a refused
+                // attempt is tried again (at most 3 times a flip) so that each variant gets its flips
+                int n = 0;
+                for (int i = 1; i <= 3 * cutovers * variants.size()
+                        && tallies.values().stream().anyMatch(x -> x.pauses.size() < cutovers); i++) {
+                    Variant variant = variants.get((n + n / variants.size()) % variants.size());
+                    Tally t = tallies.get(variant);
                     awaitStreaming(link);
                     Thread.sleep(1000); // a second of load between flips, as FlipPauseBench does
+                    awaitLagUnder(link, Duration.ofSeconds(4)); // a stream just started after a flip is seconds behind
                     String lagBefore = link.stream().status().lag().toString();
-                    Cutover cutover = Cutover.builder()
+                    PauseProbe probe = new PauseProbe(link.stream(), link.source() == Side.BLUE ? pair.blueAdmin() : pair.greenAdmin());
+                    Cutover cutover = variant.settings().apply(Cutover.builder()
                             .name("tpcb-flip-" + i)
                             .switcher(switcher)
                             .link(link)
                             .drainBudget(DRAIN)
                             .catchUpBudget(CATCH_UP)
                             .totalBudget(Duration.ofSeconds(8))
+                            .listener(probe))
                             .build();
                     try {
                         CutoverResult r = cutover.execute();
                         if (r.outcome() != CutoverResult.Outcome.FLIPPED) {
-                            aborted++;
-                            reasons.add("not flipped (" + r.outcome() + "): " + r.abortReason());
+                            t.aborted++;
+                            t.reasons.add("not flipped (" + r.outcome() + "): " + r.abortReason());
                             continue;
                         }
-                        pauses.add(r.writePause().toNanos() / 1e6);
-                        r.phases().forEach(p -> steps.computeIfAbsent(p.phase().name(), k -> new ArrayList<>())
+                        t.pauses.add(r.writePause().toNanos() / 1e6);
+                        r.phases().forEach(p -> t.steps.computeIfAbsent(p.phase().name(), k -> new ArrayList<>())
                                 .add(p.duration().toNanos() / 1e6));
-                        LOG.info("TPC-B flip {} {} -> {}: write pause {} ms (lag before: {})", i, r.from(), r.to(),
-                                String.format("%.1f", r.writePause().toNanos() / 1e6), lagBefore);
+                        t.lines.add(line(i, r, probe.snapshot()));
+                        n++;
+                        LOG.info("TPC-B flip {} ({}) {} -> {}: write pause {} ms (lag before: {})", i, variant.name(), r.from(),
+                                r.to(), String.format("%.1f", r.writePause().toNanos() / 1e6), lagBefore);
                         link = cutover.reverseLink().orElseThrow();
                     } catch (PreflightException e) {
-                        refused++;
-                        reasons.add("refused (lag before " + lagBefore + "): " + e.getMessage());
+                        t.refused++;
+                        t.reasons.add("refused (lag before " + lagBefore + "): " + e.getMessage());
                         LOG.warn("TPC-B cutover {} refused: {}", i, e.getMessage());
                     } catch (CutoverException e) {
-                        aborted++;
-                        reasons.add("aborted (lag before " + lagBefore + "): " + e.getMessage());
+                        t.aborted++;
+                        t.reasons.add("aborted (lag before " + lagBefore + "): " + e.getMessage());
                         LOG.warn("TPC-B cutover {} aborted: {}", i, e.getMessage());
                     }
                 }
@@ -105,11 +128,38 @@ final class TpcbPause {
                 load.close();
             }
             double rate = load.committed() / ((System.nanoTime() - t0) / 1e9);
-            return new Result("Cutover", pauses, steps, refused, aborted, reasons, rate, load.failed());
+            List<Result> out = new ArrayList<>();
+            tallies.forEach((v, t) -> out.add(new Result("Cutover, " + v.name(), t.pauses, t.steps, t.refused, t.aborted,
+                    t.reasons, rate, load.failed(), t.lines)));
+            return out;
         } finally {
             Streams.release(link);
         }
     }
+
+    // A markdown row: the flip, its pause and catch-up, and where the changes it waited for were.
+    private static String line(int i, CutoverResult r, PauseProbe.Snapshot s) {
+        double catchUp = r.phases().stream().filter(p -> p.phase() == io.cutover.Phase.CATCH_UP)
+                .mapToDouble(p -> p.duration().toNanos() / 1e6).sum();
+        double preflight = r.phases().stream().filter(p -> p.phase() == io.cutover.Phase.PREFLIGHT)
+                .mapToDouble(p -> p.duration().toNanos() / 1e6).sum();
+        String gate = r.checks().stream().filter(c -> c.startsWith("pause gate")).findFirst()
+                .map(c -> c.startsWith("pause gate missed") ? "missed"
+                        : c.substring(c.indexOf("applied in ") + "applied in ".length()).replace(" (at most 30 ms)", ""))
+                .orElse("-");
+        if (s == null) {
+            return String.format("| %d | %s | %.1f | %.1f | %.0f | %s | - | - | - | - | - | - | - |", i, r.from(),
+                    r.writePause().toNanos() / 1e6, catchUp, preflight, gate);
+        }
+        return String.format("| %d | %s | %.1f | %.1f | %.0f | %s | %d | %d | %d | %d | %,d | %,d | %,d |", i, r.from(),
+                r.writePause().toNanos() / 1e6, catchUp, preflight, gate, s.lagMs(), s.behindSourceMs(), s.queued(), s.batchEvents(),
+                s.unsentBytes(), s.undecodedBytes(), s.unappliedBytes());
+    }
+
+    /** The header of {@link #line}'s rows. */
+    static final String LINE_HEADER = "| # | from | pause (ms) | CATCH_UP | PREFLIGHT | gate | stream lag (ms) | Debezium behind source (ms)"
+            + " | in Debezium's queue | in our batch | WAL unsent by walsender (bytes) | sent, not decoded | decoded, not committed on target |%n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|%n";
 
     static Result nativeGate(PgPair pair, TpcbTables tables, int writers, int flips) throws Exception {
         tables.reload(pair.blueAdmin());
@@ -151,7 +201,7 @@ final class TpcbPause {
                 load.close();
             }
             double rate = load.committed() / ((System.nanoTime() - t0) / 1e9);
-            return new Result("native + gate", pauses, steps, 0, aborted, reasons, rate, load.failed());
+            return new Result("native + gate", pauses, steps, 0, aborted, reasons, rate, load.failed(), List.of());
         } finally {
             Sql.exec(pair.greenAdmin(), "DROP SUBSCRIPTION IF EXISTS tpcb_gate_b2g");
             Sql.exec(pair.blueAdmin(), "DROP SUBSCRIPTION IF EXISTS tpcb_gate_g2b");
@@ -217,6 +267,14 @@ final class TpcbPause {
 
     private static Side other(Side s) {
         return s == Side.BLUE ? Side.GREEN : Side.BLUE;
+    }
+
+    // Bounded: a stream that stays behind is refused by preflight, and that is counted.
+    private static void awaitLagUnder(ReplicationLink link, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (link.stream().lag().behind().compareTo(limit) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitStreaming(ReplicationLink link) throws InterruptedException {

@@ -40,9 +40,11 @@ final class TpcbSuite {
             printSustained(out, sustained, o, warmup);
             out.printf("%n1-min load average so far: %s%n", sampler.summary());
             if (o.cutovers() > 0) {
-                TpcbPause.Result cutover = TpcbPause.cutover(pair, tables, o.writers(), o.cutovers());
-                TpcbPause.Result gate = TpcbPause.nativeGate(pair, tables, o.writers(), o.cutovers());
-                printPause(out, List.of(cutover, gate));
+                List<TpcbPause.Result> results = new ArrayList<>(TpcbPause.cutover(pair, tables, o.writers(), o.cutovers(),
+                        List.of(new TpcbPause.Variant("as before", b -> b), new TpcbPause.Variant("pause gate 30 ms / 5 s",
+                                b -> b.pauseGate(io.cutover.PauseGate.of(Duration.ofMillis(30), Duration.ofSeconds(5)))))));
+                results.add(TpcbPause.nativeGate(pair, tables, o.writers(), o.cutovers()));
+                printPause(out, results);
             }
             out.printf("%n1-min load average during the run: %s; it took %.1f min%n", sampler.summary(),
                     (System.nanoTime() - t0) / 60e9);
@@ -137,6 +139,14 @@ final class TpcbSuite {
             }
             out.println();
             r.reasons().stream().distinct().limit(5).forEach(x -> out.println("  - " + x));
+        }
+        for (TpcbPause.Result r : results) {
+            if (!r.perCutover().isEmpty()) {
+                out.println();
+                out.printf("%s, each flip, with where the changes were when PREFLIGHT ended (just before the pause):%n%n", r.side());
+                out.printf(TpcbPause.LINE_HEADER);
+                r.perCutover().forEach(out::println);
+            }
         }
     }
 }
