@@ -95,6 +95,23 @@ final class MySqlDialect implements CaptureDialect {
         }
     }
 
+    /**
+     * {@code ENGINE=MEMORY} on MariaDB: a fence's commit then needs no InnoDB redo-log fsync
+     * ({@code innodb_flush_log_at_trx_commit=1}) inside the application's write pause, only the
+     * binlog write that capture reads. Rows are still logged in row format, in binlog order after
+     * every transaction committed before them. A restart empties the table (MariaDB 11 then logs
+     * {@code TRUNCATE TABLE}, which capture passes over), which costs nothing: the fence id
+     * comes from the stream, the row is rewritten whole on the next fence, and a fence row is never
+     * applied to the target (only its id, stored with the offset in the batch's transaction). A
+     * table created earlier with another engine is left as it is. MySQL keeps its default engine:
+     * Group Replication refuses writes to tables that are not InnoDB.
+     */
+    @Override
+    public String fenceTableOptions(Connection source) throws SQLException {
+        return Flavour.fromVersion(source.getMetaData().getDatabaseProductVersion()) == Flavour.MARIADB
+                ? " ENGINE=MEMORY" : "";
+    }
+
     @Override
     public Position position(Map<String, ?> sourceOffset) {
         if (sourceOffset == null || sourceOffset.isEmpty()) {
