@@ -4,6 +4,7 @@ import io.cutover.Position;
 import io.cutover.spi.CaptureDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -104,12 +105,18 @@ final class MySqlDialect implements CaptureDialect {
      * comes from the stream, the row is rewritten whole on the next fence, and a fence row is never
      * applied to the target (only its id, stored with the offset in the batch's transaction). A
      * table created earlier with another engine is left as it is. MySQL keeps its default engine:
-     * Group Replication refuses writes to tables that are not InnoDB.
+     * Group Replication refuses writes to tables that are not InnoDB; so does a Galera node
+     * ({@code wsrep_on}), which would also not replicate a MEMORY row to the node capture reads
+     * when that is another one.
      */
     @Override
     public String fenceTableOptions(Connection source) throws SQLException {
-        return Flavour.fromVersion(source.getMetaData().getDatabaseProductVersion()) == Flavour.MARIADB
-                ? " ENGINE=MEMORY" : "";
+        if (Flavour.fromVersion(source.getMetaData().getDatabaseProductVersion()) != Flavour.MARIADB) {
+            return "";
+        }
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery("SHOW VARIABLES LIKE 'wsrep_on'")) {
+            return rs.next() && "ON".equalsIgnoreCase(rs.getString(2)) ? "" : " ENGINE=MEMORY";
+        }
     }
 
     @Override
