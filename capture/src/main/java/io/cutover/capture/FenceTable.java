@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fence control table on a stream's source, {@code cutover_fence(stream, id, written_at)}:
@@ -20,6 +22,8 @@ final class FenceTable {
     /** The default table name. */
     public static final String DEFAULT_NAME = CaptureSpec.DEFAULT_FENCE_TABLE;
 
+    private static final Logger LOG = LoggerFactory.getLogger(FenceTable.class);
+
     private FenceTable() {
     }
 
@@ -31,9 +35,37 @@ final class FenceTable {
      * @throws SQLException if the source refuses
      */
     public static void create(Connection source, String name) throws SQLException {
+        createWith(source, name, "");
+    }
+
+    /**
+     * Creates the table if it does not exist, with table options after its column list; a source
+     * that refuses the options (an engine disabled there) gets the table without them. An
+     * existing table is left as it is, whatever its options.
+     *
+     * @param source a source connection in auto-commit mode
+     * @param name the table name
+     * @param options the dialect's {@link io.cutover.spi.CaptureDialect#fenceTableOptions}
+     * @throws SQLException if the source refuses the table
+     */
+    static void create(Connection source, String name, String options) throws SQLException {
+        if (options.isEmpty()) {
+            createWith(source, name, "");
+            return;
+        }
+        try {
+            createWith(source, name, options);
+        } catch (SQLException e) {
+            LOG.warn("fence table {}: the source refused '{}' ({}); creating it with the server's default options,"
+                    + " so each fence's commit costs what an ordinary write's does", name, options.strip(), e.getMessage());
+            createWith(source, name, "");
+        }
+    }
+
+    private static void createWith(Connection source, String name, String options) throws SQLException {
         try (Statement st = source.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + name
-                    + " (stream VARCHAR(190) NOT NULL PRIMARY KEY, id BIGINT NOT NULL, written_at BIGINT NOT NULL)");
+                    + " (stream VARCHAR(190) NOT NULL PRIMARY KEY, id BIGINT NOT NULL, written_at BIGINT NOT NULL)" + options);
         }
     }
 

@@ -47,7 +47,7 @@ final class FenceWriter implements AutoCloseable {
                     if (missingTable) {
                         // Dropped by finishing another migration that saw no row of this stream in it; a
                         // stream that captures the table by name (binlog) sees the new one.
-                        FenceTable.create(c, config.fenceTable());
+                        FenceTable.create(c, config.fenceTable(), config.dialect().fenceTableOptions(c));
                     }
                     FenceTable.write(c, config.fenceTable(), config.name(), id, config.clock().millis());
                     return;

@@ -41,7 +41,7 @@ record StartPoint(long fence, CopyNeeded copy) {
      */
     static StartPoint prepare(CaptureSpec config, String token, ApplyProgress applied) {
         try (Connection source = BoundedCalls.open(config.source(), config.stallTimeout())) {
-            FenceTable.create(source, config.fenceTable());
+            FenceTable.create(source, config.fenceTable(), config.dialect().fenceTableOptions(source));
         } catch (SQLException e) {
             throw new PreflightException("stream '" + config.name() + "': cannot create fence table " + config.fenceTable()
                     + " on the source: " + e.getMessage(), e);

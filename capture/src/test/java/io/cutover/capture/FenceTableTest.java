@@ -24,6 +24,15 @@ class FenceTableTest {
     }
 
     @Test
+    void create_withOptionsTheSourceRefuses_createsTheTableWithoutThem() throws SQLException {
+        try (Connection c = source.dataSource.getConnection()) {
+            FenceTable.create(c, "cutover_fence", " NO_SUCH_TABLE_OPTION = 1");
+            FenceTable.write(c, "cutover_fence", "orders", 7L, 100L);
+        }
+        assertThat(source.queryOne("SELECT id FROM cutover_fence WHERE stream = 'orders'")).isEqualTo(7L);
+    }
+
+    @Test
     void fenceWriter_recreatesATableDroppedUnderIt() throws SQLException {
         try (Connection c = source.dataSource.getConnection()) {
             FenceTable.create(c, "cutover_fence");

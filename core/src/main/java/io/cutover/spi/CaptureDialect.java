@@ -100,6 +100,22 @@ public interface CaptureDialect {
     }
 
     /**
+     * Returns table options appended to the fence table's {@code CREATE TABLE} on a stream's
+     * source, for example a storage engine whose commit needs no fsync ({@code ENGINE=MEMORY} on
+     * MariaDB): the fence is written while the application's writes are paused, and fence rows
+     * are only read from the change stream, never applied to the target, so the table needs no
+     * durability of its own. A source that refuses the options gets the table without them.
+     * Empty by default (the server's default table).
+     *
+     * @param source the source connection the table is created through, to look at the server
+     * @return the options, with a leading space, or an empty string; never null
+     * @throws SQLException if the source cannot be asked
+     */
+    default String fenceTableOptions(Connection source) throws SQLException {
+        return "";
+    }
+
+    /**
      * Turns a Debezium source offset into the position shown in reports and logs.
      *
      * @param sourceOffset the connector's offset map for one record (LSN, binlog file/pos, GTID)

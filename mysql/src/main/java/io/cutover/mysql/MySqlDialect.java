@@ -4,6 +4,7 @@ import io.cutover.Position;
 import io.cutover.spi.CaptureDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -92,6 +93,29 @@ final class MySqlDialect implements CaptureDialect {
     public void prepareApplierSession(Connection target) throws SQLException {
         try (Statement st = target.createStatement()) {
             st.execute("SET time_zone = '" + APPLY_TIME_ZONE + "'");
+        }
+    }
+
+    /**
+     * {@code ENGINE=MEMORY} on MariaDB: a fence's commit then needs no InnoDB redo-log fsync
+     * ({@code innodb_flush_log_at_trx_commit=1}) inside the application's write pause, only the
+     * binlog write that capture reads. Rows are still logged in row format, in binlog order after
+     * every transaction committed before them. A restart empties the table (MariaDB 11 then logs
+     * {@code TRUNCATE TABLE}, which capture passes over), which costs nothing: the fence id
+     * comes from the stream, the row is rewritten whole on the next fence, and a fence row is never
+     * applied to the target (only its id, stored with the offset in the batch's transaction). A
+     * table created earlier with another engine is left as it is. MySQL keeps its default engine:
+     * Group Replication refuses writes to tables that are not InnoDB; so does a Galera node
+     * ({@code wsrep_on}), which would also not replicate a MEMORY row to the node capture reads
+     * when that is another one.
+     */
+    @Override
+    public String fenceTableOptions(Connection source) throws SQLException {
+        if (Flavour.fromVersion(source.getMetaData().getDatabaseProductVersion()) != Flavour.MARIADB) {
+            return "";
+        }
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery("SHOW VARIABLES LIKE 'wsrep_on'")) {
+            return rs.next() && "ON".equalsIgnoreCase(rs.getString(2)) ? "" : " ENGINE=MEMORY";
         }
     }
 
