@@ -9,6 +9,7 @@ import io.cutover.CutoverAbortedException;
 import io.cutover.CutoverResult;
 import io.cutover.Lag;
 import io.cutover.PauseGate;
+import io.cutover.Phase;
 import io.cutover.PreflightException;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
@@ -23,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,6 +209,7 @@ public abstract class CutoverLoadScenario {
         List<Long> pausesMicros = new ArrayList<>();
         List<Long> fenceMillis = new ArrayList<>();
         List<String> phaseMillis = new ArrayList<>();
+        Map<Phase, List<Long>> phaseMicros = new EnumMap<>(Phase.class);
         CountDownLatch finished = new CountDownLatch(WRITERS);
         try (ConnectionSwitcher switcher = ConnectionSwitcher.between(sides().app(Side.BLUE), sides().app(Side.GREEN))) {
             for (int w = 1; w <= WRITERS; w++) {
@@ -262,6 +265,8 @@ public abstract class CutoverLoadScenario {
                 phaseMillis.add(result.phases().stream().map(ph -> ph.phase() + "=" + ph.duration().toMillis())
                         .collect(Collectors.joining(" ")));
                 fenceMillis.add(result.fence().waited().toMillis());
+                result.phases().forEach(ph -> phaseMicros.computeIfAbsent(ph.phase(), k -> new ArrayList<>())
+                        .add(ph.duration().toNanos() / 1000));
                 // Invariant 1: everything acknowledged before the cutover started is on the new side now.
                 assertThat(countPresent(to, parentTable, ackedBefore))
                         .as("flip %d: acknowledged parents on %s", i, to).isEqualTo(ackedBefore.size());
@@ -303,7 +308,10 @@ public abstract class CutoverLoadScenario {
                     + " fence wait p50 %d ms, max %d ms", dialect(), prefix,
                     perSecond > 0 ? perSecond + " tx/s" : "unthrottled", flips, aborts, seconds, WRITERS, acked.size(),
                     failures, percentile(pausesMicros, 50) / 1000.0, percentile(pausesMicros, 99) / 1000.0,
-                    Collections.max(pausesMicros) / 1000.0, percentile(fenceMillis, 50), Collections.max(fenceMillis));
+                    Collections.max(pausesMicros) / 1000.0, percentile(fenceMillis, 50), Collections.max(fenceMillis))
+                    + phaseMicros.entrySet().stream()
+                            .map(e -> String.format("%s %.1f", e.getKey(), percentile(e.getValue(), 50) / 1000.0))
+                            .collect(Collectors.joining(", ", "; phase p50 (ms): ", ""));
             System.out.println(report);
             phaseMillis.forEach(line -> System.out.println("  " + prefix + " phases (ms): " + line));
             Files.writeString(Path.of("target", dialect() + "-cutover-load-" + prefix + ".txt"), report + "\n");
