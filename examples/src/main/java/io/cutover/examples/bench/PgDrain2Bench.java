@@ -46,6 +46,18 @@ final class PgDrain2Bench {
 
     /** One drain: its rate and its CPU in microseconds per change by group. */
     record Drain(Mode mode, double changesPerSecond, Map<String, Double> cpuUsPerChange) {
+        /** CPU of this JVM and both servers per change, in microseconds. */
+        double totalUsPerChange() {
+            return cpuUsPerChange.entrySet().stream()
+                    .filter(e -> e.getKey().equals("jvm total (process)") || e.getKey().startsWith("blue: ")
+                            || e.getKey().startsWith("green: "))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        /** Cores kept busy on average during the drain by this JVM and both servers. */
+        double coresBusy() {
+            return totalUsPerChange() * changesPerSecond / 1e6;
+        }
     }
 
     /** Every drain of the run, the backlog size and the machine's 1-minute load while it ran. */
@@ -62,7 +74,7 @@ final class PgDrain2Bench {
     private PgDrain2Bench() {
     }
 
-    /** {@code --only pgdrain2}: seeds both sides, one unreported warm-up round, then {@code rounds} rounds. */
+    /** {@code --only pgdrain2}: seeds both sides, two unreported warm-up rounds, then {@code rounds} rounds. */
     static void runSuite(SuiteOptions o, PrintStream out) throws Exception {
         Result result;
         try (PgPair pair = PgPair.start(); LoadSampler load = new LoadSampler()) {
@@ -74,8 +86,8 @@ final class PgDrain2Bench {
             tables.seed(pair.greenAdmin());
             LOG.info("seeded {} rows on blue and on green", tables.totalRows());
             long[] postmasters = {CpuProfile.postmaster(pair.blueAdmin()), CpuProfile.postmaster(pair.greenAdmin())};
-            run(pair, tables, postmasters, o.changes(), 1, 100);
-            LOG.info("warm-up round done");
+            run(pair, tables, postmasters, o.changes(), 2, 100);
+            LOG.info("warm-up rounds done");
             Result r = run(pair, tables, postmasters, o.changes(), o.rounds(), 0);
             result = new Result(r.changes(), r.drains(), load.summary());
         }
@@ -120,7 +132,11 @@ final class PgDrain2Bench {
     // the links are closed (slots dropped).
     private static double cutover(PgPair pair, BenchTables tables, int changes, CpuProfile cpu,
             Map<String, Double> perChange, List<Named> links) throws Exception {
-        ExecutorService fences = Executors.newFixedThreadPool(links.size());
+        ExecutorService fences = Executors.newFixedThreadPool(links.size(), r -> {
+            Thread t = new Thread(r, "bench-fence-wait");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             startAll(links, fences);
             for (Named n : links) {
@@ -183,6 +199,10 @@ final class PgDrain2Bench {
         }
     }
 
+    private static double median(Result r, Mode m, java.util.function.ToDoubleFunction<Drain> f) {
+        return Stats.of(r.drains().stream().filter(d -> d.mode() == m).map(d -> f.applyAsDouble(d)).toList()).median();
+    }
+
     static void print(PrintStream out, Result r) {
         out.println();
         out.println("== PostgreSQL backlog drain: one stream vs two streams (tables split across slots) vs native ==");
@@ -195,6 +215,10 @@ final class PgDrain2Bench {
                     r.rates(m).stream().map(d -> String.format("%,.0f", d)).toList(), r.median(m) / nat);
         }
         out.printf("  2 streams / 1 stream: %.2fx%n", r.median(Mode.TWO_STREAMS) / r.median(Mode.ONE_STREAM));
+        for (Mode m : Mode.values()) {
+            out.printf("  %-32s JVM + servers %.1f us per change, %.2f cores busy (medians)%n", m.label,
+                    median(r, m, Drain::totalUsPerChange), median(r, m, Drain::coresBusy));
+        }
         out.println("  CPU us per change, median over rounds (groups >= 0.5 us in some mode):");
         Map<String, Map<Mode, Double>> table = new LinkedHashMap<>();
         for (Drain d : r.drains()) {
@@ -204,8 +228,7 @@ final class PgDrain2Bench {
         table.keySet().stream().sorted().forEach(k -> {
             double[] v = new double[Mode.values().length];
             for (Mode m : Mode.values()) {
-                v[m.ordinal()] = Stats.of(r.drains().stream().filter(d -> d.mode() == m)
-                        .map(d -> d.cpuUsPerChange().getOrDefault(k, 0.0)).toList()).median();
+                v[m.ordinal()] = median(r, m, d -> d.cpuUsPerChange().getOrDefault(k, 0.0));
             }
             if (java.util.Arrays.stream(v).anyMatch(x -> x >= 0.5)) {
                 out.printf("    %-58s %9.1f %9.1f %9.1f%n", k, v[0], v[1], v[2]);
