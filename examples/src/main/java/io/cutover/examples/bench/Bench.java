@@ -40,6 +40,9 @@ public final class Bench {
         if (options.fleet()) {
             fleet(options);
         }
+        if (options.pgDrain2()) {
+            PgDrain2Bench.runSuite(options, System.out);
+        }
     }
 
     private static void switcher(boolean quick) throws Exception {

@@ -19,9 +19,19 @@ final class BenchTables {
     static final int CHANGES_PER_TX = 10;
 
     private final long rowsPerTable;
+    private final String[] data;
 
     BenchTables(long totalRows) {
-        this.rowsPerTable = totalRows / DATA.length;
+        this(totalRows, DATA);
+    }
+
+    /**
+     * Tables of the same shape under other names (a subset of {@link #DATA} or new ones): everything
+     * here (create, seed, change, checksum) then covers only these.
+     */
+    BenchTables(long totalRows, String... tables) {
+        this.data = tables.clone();
+        this.rowsPerTable = totalRows / data.length;
     }
 
     long rowsPerTable() {
@@ -29,11 +39,11 @@ final class BenchTables {
     }
 
     long totalRows() {
-        return rowsPerTable * DATA.length;
+        return rowsPerTable * data.length;
     }
 
     void create(DataSource ds) throws SQLException {
-        for (String t : DATA) {
+        for (String t : data) {
             Sql.exec(ds, "CREATE TABLE " + t + " (id bigint PRIMARY KEY, k integer NOT NULL, v text NOT NULL,"
                     + " at timestamptz NOT NULL)");
         }
@@ -42,19 +52,19 @@ final class BenchTables {
     }
 
     void seed(DataSource blue) throws SQLException {
-        for (String t : DATA) {
+        for (String t : data) {
             Sql.exec(blue, "INSERT INTO " + t + " SELECT g, g % 1000, md5(g::text) || md5((g + 1)::text),"
                     + " now() FROM generate_series(1, " + rowsPerTable + ") g", "ANALYZE " + t);
         }
     }
 
     void truncate(DataSource ds) throws SQLException {
-        Sql.exec(ds, "TRUNCATE " + String.join(", ", DATA));
+        Sql.exec(ds, "TRUNCATE " + String.join(", ", data));
     }
 
     long count(DataSource ds) throws SQLException {
         long n = 0;
-        for (String t : DATA) {
+        for (String t : data) {
             n += Sql.queryLong(ds, "SELECT count(*) FROM " + t);
         }
         return n;
@@ -63,7 +73,7 @@ final class BenchTables {
     /** A checksum of the data tables' k columns, to see that both sides hold the same changes. */
     long sumK(DataSource ds) throws SQLException {
         long n = 0;
-        for (String t : DATA) {
+        for (String t : data) {
             n += Sql.queryLong(ds, "SELECT coalesce(sum(k), 0) FROM " + t);
         }
         return n;
@@ -74,14 +84,14 @@ final class BenchTables {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         try (Connection c = blue.getConnection()) {
             c.setAutoCommit(false);
-            PreparedStatement[] ps = new PreparedStatement[DATA.length];
-            for (int i = 0; i < DATA.length; i++) {
-                ps[i] = c.prepareStatement("UPDATE " + DATA[i] + " SET k = k + 1, at = now() WHERE id = ?");
+            PreparedStatement[] ps = new PreparedStatement[data.length];
+            for (int i = 0; i < data.length; i++) {
+                ps[i] = c.prepareStatement("UPDATE " + data[i] + " SET k = k + 1, at = now() WHERE id = ?");
             }
             for (int done = 0; done < changes; ) {
                 int inTx = Math.min(CHANGES_PER_TX, changes - done);
                 for (int i = 0; i < inTx; i++) {
-                    PreparedStatement p = ps[(done + i) % DATA.length];
+                    PreparedStatement p = ps[(done + i) % data.length];
                     p.setLong(1, 1 + r.nextLong(rowsPerTable));
                     p.addBatch();
                 }

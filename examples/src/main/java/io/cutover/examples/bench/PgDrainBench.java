@@ -229,7 +229,7 @@ final class PgDrainBench {
      * that finds the slot still active makes Debezium retry after slot.retry.delay.ms (10 s): that
      * wait is a restart cost of its own, reported apart from the drain.
      */
-    private static double awaitSlotReleased(PgPair pair, String slot) throws Exception {
+    static double awaitSlotReleased(PgPair pair, String slot) throws Exception {
         long t0 = System.nanoTime();
         while (Sql.queryLong(pair.blueAdmin(), "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot
                 + "' AND active") > 0) {
@@ -241,7 +241,7 @@ final class PgDrainBench {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static void checkSame(PgPair pair, BenchTables tables, String who) throws Exception {
+    static void checkSame(PgPair pair, BenchTables tables, String who) throws Exception {
         long blue = tables.sumK(pair.blueAdmin());
         long green = tables.sumK(pair.greenAdmin());
         if (blue != green) {

@@ -12,17 +12,19 @@ import java.util.List;
  * and {@code --rounds} to 2 (1 quick). {@code --only fleet} is the fleet's pause ({@link FleetPauseBench}:
  * {@code --cutovers} per fleet size, at least 20 unless {@code --quick}, {@code --rate} in total; not part of "all").
  * {@code --baseline} with {@code pgflips}: every other flip sets up the reverse wholly inside the pause (the
- * behaviour before), {@code --cutovers} of each, alternating in one run.
+ * behaviour before), {@code --cutovers} of each, alternating in one run. {@code --only pgdrain2} drains one
+ * backlog with one stream, two streams on disjoint tables and natively, alternating ({@link PgDrain2Bench}; not
+ * part of "all").
  */
 record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boolean mariadb, boolean quick, long rows, int changes,
         int rounds, int cutovers, int probes, int rate, long mariadbRows, int mariadbChanges, boolean tpcb, int scale,
-        int writers, int seconds, boolean pgFlipsOnly, boolean fleet, boolean baseline) {
+        int writers, int seconds, boolean pgFlipsOnly, boolean fleet, boolean baseline, boolean pgDrain2) {
 
     static SuiteOptions parse(List<String> args) {
         boolean quick = args.contains("--quick");
         String only = value(args, "--only", "all");
-        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb", "tpcb", "pgflips", "fleet").contains(only)) {
-            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain, pgflips, mariadb, tpcb or fleet, was "
+        if (!List.of("all", "switcher", "replication", "postgres", "pgdrain", "mariadb", "tpcb", "pgflips", "fleet", "pgdrain2").contains(only)) {
+            throw new IllegalArgumentException("--only must be switcher, replication, postgres, pgdrain, pgdrain2, pgflips, mariadb, tpcb or fleet, was "
                     + only);
         }
         boolean all = only.equals("all");
@@ -43,7 +45,7 @@ record SuiteOptions(boolean switcher, boolean postgres, boolean pgDrainOnly, boo
                 tpcb, Integer.parseInt(value(args, "--scale", quick ? "1" : "5")),
                 Integer.parseInt(value(args, "--writers", quick ? "2" : "8")),
                 Integer.parseInt(value(args, "--seconds", quick ? "10" : "60")), pgFlips, only.equals("fleet"),
-                args.contains("--baseline"));
+                args.contains("--baseline"), only.equals("pgdrain2"));
     }
 
     private static String value(List<String> args, String flag, String dflt) {
