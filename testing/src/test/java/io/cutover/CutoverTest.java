@@ -171,6 +171,35 @@ class CutoverTest {
     }
 
     @Test
+    void anAbortAfterTheGuardEngaged_releasesIt_ratherThanDiscardingIt() {
+        link.stream().fenceNeverArrives().useClock(clock);
+        assertThatThrownBy(() -> cutover().catchUpBudget(Duration.ofSeconds(2)).fenceBeforePause(false).build().execute())
+                .isInstanceOf(CutoverAbortedException.class);
+        assertThat(link.journal()).containsSubsequence("blue guard engaged", "blue guard released");
+        assertThat(link.guard(Side.BLUE).discards()).isZero();
+        assertThat(link.guard(Side.BLUE).preparationLeft()).isFalse();
+    }
+
+    @Test
+    void anAbortBeforeTheGuardEngaged_discardsWhatWasPrepared() throws Exception {
+        Connection held = switcher.getConnection();
+        assertThatThrownBy(() -> cutover().drainBudget(Duration.ofMillis(30)).build().execute())
+                .isInstanceOfSatisfying(CutoverAbortedException.class, e -> assertThat(e.phase()).isEqualTo(Phase.PAUSE));
+        held.close();
+        assertThat(link.guard(Side.BLUE).discards()).isEqualTo(1);
+        assertThat(link.guard(Side.BLUE).preparationLeft()).isFalse();
+        assertThat(link.guard(Side.BLUE).engagements()).isZero();
+    }
+
+    @Test
+    void aGuardThatFailsToEngage_hasItsPreparationDiscarded() {
+        link.guard(Side.BLUE).failToEngage();
+        assertThatThrownBy(() -> cutover().build().execute()).isInstanceOf(CutoverAbortedException.class);
+        assertThat(link.guard(Side.BLUE).discards()).isEqualTo(1);
+        assertThat(link.guard(Side.BLUE).preparationLeft()).isFalse();
+    }
+
+    @Test
     void aRecoveringStream_failsPreflight_namingTheStateAndTheLastError_withWritesUntouched() {
         link.stream().recovering("green", new java.sql.SQLException("Connection reset", "08006"));
         Cutover c = cutover().build();

@@ -95,6 +95,24 @@ class PauseGateTest {
     }
 
     @Test
+    void aRefusalAfterTheGuardWasPrepared_discardsThePreparation_andTheNextCutoverPreparesAgain() {
+        link.stream().fenceTakes(Duration.ofMillis(100));
+        Cutover refused = cutover().pauseGate(PauseGate.of(Duration.ofMillis(20), Duration.ofMillis(250)).refusingOnMiss()).build();
+
+        assertThatThrownBy(refused::execute).isInstanceOf(PreflightException.class);
+
+        assertThat(link.guard(Side.BLUE).discards()).isEqualTo(1);
+        assertThat(link.guard(Side.BLUE).preparationLeft()).isFalse();
+        assertThat(link.guard(Side.BLUE).engagements()).isZero();
+
+        link.stream().fenceTakes(Duration.ZERO);
+        CutoverResult result = cutover().build().execute();
+        assertThat(result.checks()).contains("blue guard prepared");
+        assertThat(link.guard(Side.BLUE).engagements()).isEqualTo(1);
+        assertThat(link.guard(Side.BLUE).discards()).as("engaged, so not discarded").isEqualTo(1);
+    }
+
+    @Test
     void execute_withAGate_whenTheStreamKeepsUp_costsOneFence() {
         CutoverResult result = cutover().pauseGate(PauseGate.of(Duration.ofMillis(20), Duration.ofSeconds(1))).build().execute();
 

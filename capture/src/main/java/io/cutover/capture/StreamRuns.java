@@ -29,6 +29,7 @@ final class StreamRuns {
     // Logged under the stream's name, as the rest of the stream.
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumReplicationStream.class);
 
+    private volatile boolean readOffset; // see readOffset()
     private final CaptureSpec config;
     private final StreamLifecycle lifecycle;
     private final ApplyProgress applied;
@@ -76,6 +77,16 @@ final class StreamRuns {
      *     fails the stream and is thrown, unless the stream retries its start and the failure is
      *     transient: this then returns with the stream {@code RECOVERING}
      */
+    /**
+     * Tells whether a run of this stream read (and so took over) the offset row on the target: a
+     * stream whose every start was refused before that leaves the row to the stream that wrote it.
+     *
+     * @return true once a start read the stored offset
+     */
+    boolean readOffset() {
+        return readOffset;
+    }
+
     void launch(Map<String, String> connector, Duration timeout, boolean resuming) {
         int gen = generation.incrementAndGet();
         AtomicReference<Throwable> runFailure = new AtomicReference<>();
@@ -91,6 +102,7 @@ final class StreamRuns {
             }
             throw e;
         }
+        readOffset = true;
         long storedFence = prepared.fence();
         boolean copying = prepared.copy() != StartPoint.CopyNeeded.NONE;
         CountDownLatch copyEnded = new CountDownLatch(copying ? 1 : 0);

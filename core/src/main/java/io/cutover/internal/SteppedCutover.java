@@ -1,6 +1,5 @@
 package io.cutover.internal;
 
-import io.cutover.CatchUpTimeoutException;
 import io.cutover.ConnectionSwitcher;
 import io.cutover.Cutover;
 import io.cutover.CutoverAbortedException;
@@ -11,7 +10,6 @@ import io.cutover.Fence;
 import io.cutover.Lag;
 import io.cutover.Phase;
 import io.cutover.PhaseTiming;
-import io.cutover.PreflightException;
 import io.cutover.ReplicationStream;
 import io.cutover.Side;
 import io.cutover.ReplicationLink;
@@ -146,6 +144,7 @@ public final class SteppedCutover implements Cutover {
             run.preflight();
         } catch (RuntimeException | Error e) {
             run.discardReverse();
+            run.discardGuard();
             state.set(State.READY);
             if (e instanceof CutoverException refusal) {
                 listeners.refused(refusal);
@@ -183,6 +182,8 @@ public final class SteppedCutover implements Cutover {
                 settings.catchUpBudget(), settings.executor());
         private boolean paused;
         private boolean guardEngaged;
+        // Whether preflight prepared the source's guard: until it is engaged, ours to discard.
+        private boolean guardPrepared;
         private boolean targetGuardReleased;
         private Fence fence;
         private Fence preflightFence; // the fence applied before the pause, if any
@@ -197,48 +198,23 @@ public final class SteppedCutover implements Cutover {
 
         void preflight() {
             timed(Phase.PREFLIGHT, () -> {
-                List<String> problems = new ArrayList<>();
-                if (site.current() != from) {
-                    problems.add("link replicates " + from + " -> " + to + " but writes go to " + site.current()
-                            + "; build the cutover with the link whose source is " + site.current());
-                }
                 ReplicationStream stream = link.stream();
-                ReplicationStream.State streamState = stream.state();
-                if (streamState == ReplicationStream.State.RECOVERING) {
-                    problems.add("stream '" + stream.name() + "' is RECOVERING"
-                            + stream.recovery().map(r -> " (" + r.describe() + ")").orElse("")
-                            + "; a cutover needs it STREAMING: it retries by itself, try again once it streams");
-                } else if (streamState != ReplicationStream.State.STREAMING) {
-                    problems.add("stream '" + stream.name() + "' is " + streamState
-                            + stream.failure().map(f -> " (" + f + ")").orElse("")
-                            + "; a cutover needs it STREAMING: start it and wait for the initial copy to finish");
-                }
-                Lag lag = stream.lag();
-                listeners.lagSampled(lag);
-                if (!lag.within(settings.maxLagToStart())) {
-                    problems.add("stream '" + stream.name() + "' lags " + lag + ", above maxLagToStart "
-                            + settings.maxLagToStart() + "; wait for it to catch up or raise maxLagToStart");
-                }
-                try {
-                    link.preflight();
-                } catch (PreflightException e) {
-                    problems.addAll(e.problems());
-                }
-                if (!problems.isEmpty()) {
-                    throw new PreflightException(problems);
-                }
+                Lag lag = PreflightChecks.refuseUnready(name(), site.current(), link, settings.maxLagToStart(), listeners);
                 checks.add("preflight: stream '" + stream.name() + "' STREAMING, lag " + lag + ", link checks passed");
                 checks.addAll(link.checks());
                 // Before the slower checks below: a refusal by them discards what this prepared.
                 reversePrepared = true;
                 checks.addAll(link.prepareReverseBeforePause());
                 if (settings.fenceBeforePause()) {
-                    checks.add(fenceBeforePause(stream));
+                    checks.add(preflightFence(stream));
                 }
                 if (settings.verifyFirst() != null) {
                     checks.add(PreflightVerify.run(link, settings.verifyFirst()));
                 }
-                checks.addAll(settings.guard() ? link.sourceGuard().prepare() : List.of());
+                if (settings.guard()) {
+                    guardPrepared = true; // before: a prepare that fails halfway leaves something to discard
+                    checks.addAll(link.sourceGuard().prepare());
+                }
                 // Last, so that what it moves ahead has the least to cover until the pause.
                 handoff = link.keyHandoff();
                 checks.addAll(handoff.prepare());
@@ -250,24 +226,15 @@ public final class SteppedCutover implements Cutover {
             });
         }
 
+        private String preflightFence(ReplicationStream stream) {
+            preflightFence = PreflightChecks.fenceBeforePause(stream, settings.catchUpBudget());
+            return "fence " + preflightFence.id() + " applied before the pause in " + preflightFence.waited().toMillis() + " ms";
+        }
+
         /** Last in preflight, so the pause follows it closely: see {@link PreflightWarmUp}. */
         private List<String> warmUp() {
             return new PreflightWarmUp(name(), link, settings.executor(), settings.catchUpBudget())
                     .run(preflightFence);
-        }
-
-        /** Drains the backlog while writes still flow, so the fence in the pause has little to wait for. */
-        private String fenceBeforePause(ReplicationStream stream) {
-            try {
-                Fence warm = stream.awaitFence(settings.catchUpBudget());
-                preflightFence = warm;
-                return "fence " + warm.id() + " applied before the pause in " + warm.waited().toMillis() + " ms";
-            } catch (CatchUpTimeoutException e) {
-                throw new PreflightException("stream '" + stream.name() + "' did not apply a fence within catchUpBudget "
-                        + settings.catchUpBudget().toMillis() + " ms while writes still flow (" + e.getMessage()
-                        + "); it would not catch up inside the pause either: wait for it, raise catchUpBudget, or"
-                        + " build the cutover with fenceBeforePause(false) to let a longer pause drain the backlog", e);
-            }
         }
 
         CutoverResult switchOver() {
@@ -285,6 +252,7 @@ public final class SteppedCutover implements Cutover {
                         return Boolean.TRUE;
                     }, late -> link.sourceGuard().release()));
                     guardEngaged = true;
+                    guardPrepared = false; // released from now on, never discarded
                     budget.check(current);
                 }
                 fence = timed(Phase.CATCH_UP, () -> {
@@ -376,6 +344,7 @@ public final class SteppedCutover implements Cutover {
             if (guardEngaged) {
                 attempt(undoFailures, () -> link.sourceGuard().release());
             }
+            discardGuard();
             if (paused) {
                 attempt(undoFailures, site::resume);
             }
@@ -394,6 +363,21 @@ public final class SteppedCutover implements Cutover {
             if (reversePrepared) {
                 reversePrepared = false;
                 link.discardReverse();
+            }
+        }
+
+        /**
+         * Removes what preflight prepared for a guard this run did not engage. A failure is logged, never
+         * thrown: it must not hide the refusal or abort, and what it leaves refuses nothing.
+         */
+        void discardGuard() {
+            if (guardPrepared) {
+                guardPrepared = false;
+                try {
+                    link.sourceGuard().discardPrepared();
+                } catch (RuntimeException e) {
+                    log.warn("cutover '{}': removing the guard prepared on {} failed; finish() removes it", name(), from, e);
+                }
             }
         }
 

@@ -48,6 +48,19 @@ public interface WriteGuard {
     }
 
     /**
+     * Removes what {@link #prepare()} left in place, when the cutover that prepared the guard ends
+     * without engaging it: refused in {@link io.cutover.Phase#PREFLIGHT} after preparing, or aborted
+     * before {@link #engage()} succeeded (an engage that failed has lifted the guard already; this
+     * removes what is left). A cutover never calls it for an engaged guard: that one is
+     * {@linkplain #release() released}. Leaves an engaged guard engaged, so it is safe whoever
+     * engaged it. Idempotent, and a later {@link #prepare()} prepares again. Must not fail the
+     * refusal or abort that calls it: what cannot be removed is logged (with how to remove it by
+     * hand) and left, for the guard's cleanup at {@code finish()}. The default does nothing.
+     */
+    default void discardPrepared() {
+    }
+
+    /**
      * Makes the database refuse writes from everyone but the replication stream.
      *
      * @throws io.cutover.CutoverException (phase GUARD) if the guard cannot be put in place;

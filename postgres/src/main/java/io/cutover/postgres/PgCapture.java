@@ -303,7 +303,7 @@ final class PgCapture {
         }
     }
 
-    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+    static boolean exists(Connection c, String sql, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {

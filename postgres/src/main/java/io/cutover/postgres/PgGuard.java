@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * (which locks no table, so an autovacuum's lock does not delay it) and then waits, through
  * {@code pg_locks}, for the transactions that were already writing to a guarded table;
  * {@link #release()} puts the passing function back, then drops the triggers if their tables are
- * free at once. A table whose trigger is missing at {@link #engage()} gets it then, under its lock,
+ * free at once; {@link #discardPrepared()} drops what a cutover prepared and did not engage. A table whose trigger is missing at {@link #engage()} gets it then, under its lock,
  * bounded by the guard's lock timeout. Thread-safe (every call uses the endpoint's control
  * connection, one call at a time).
  */
@@ -50,8 +50,6 @@ final class PgGuard implements WriteGuard {
     static final int RELEASE_ATTEMPTS = 6;
     /** How long dropping the lifted guard's triggers may wait for their tables' locks, inside the pause. */
     static final long TIDY_LOCK_MILLIS = 50;
-    private static final String DEADLOCK = "40P01";
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String DUPLICATE = "42710";
     /** How long preparing waits for a table's lock the first time, while writes flow. */
     static final long PREPARE_LOCK_MILLIS = 50;
@@ -115,13 +113,13 @@ final class PgGuard implements WriteGuard {
                 + functionSql(false).replace("CREATE OR REPLACE", "CREATE") + " END IF; END $d$;" + createTrigger(table);
         for (long timeout : new long[] {PREPARE_LOCK_MILLIS, Math.max(lockTimeoutMillis, PREPARE_LOCK_MILLIS)}) {
             try {
-                endpoint.control(c -> inTransaction(c, "SET LOCAL lock_timeout = " + timeout + ";" + sql));
+                endpoint.control(c -> PgGuardLocks.inTransaction(c, "SET LOCAL lock_timeout = " + timeout + ";" + sql));
                 return true;
             } catch (SQLException e) {
                 if (DUPLICATE.equals(e.getSQLState())) {
                     return true; // made meanwhile by another preparation
                 }
-                if (!lockConflict(e)) {
+                if (!PgGuardLocks.lockConflict(e)) {
                     log.warn("guard {}: could not create its trigger on {} before the pause ({}); engaging creates it", name, table,
                             e.getMessage());
                     return false;
@@ -298,16 +296,16 @@ final class PgGuard implements WriteGuard {
         String lift = functionSql(false);
         for (int attempt = 1; ; attempt++) {
             try {
-                endpoint.control(c -> inTransaction(c, "SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, 5000) + ";" + lift));
+                endpoint.control(c -> PgGuardLocks.inTransaction(c, "SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, 5000) + ";" + lift));
                 break;
             } catch (SQLException e) {
-                if (!lockConflict(e) || attempt >= RELEASE_ATTEMPTS) {
+                if (!PgGuardLocks.lockConflict(e) || attempt >= RELEASE_ATTEMPTS) {
                     throw new CutoverException(Phase.ABORT, "could not lift the guard on " + endpoint + " after " + attempt
                             + " attempt(s): " + e.getMessage() + "; drop the triggers named " + name + " by hand", e);
                 }
-                long backoff = releaseBackoffMillis(attempt);
+                long backoff = PgGuardLocks.releaseBackoffMillis(attempt);
                 log.warn("lifting the guard on {} met a {}; attempt {} of {}, again in {} ms", endpoint,
-                        DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock timeout", attempt, RELEASE_ATTEMPTS, backoff);
+                        PgGuardLocks.DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock timeout", attempt, RELEASE_ATTEMPTS, backoff);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
@@ -317,15 +315,10 @@ final class PgGuard implements WriteGuard {
                 }
             }
         }
-        StringBuilder drop = new StringBuilder("SET LOCAL lock_timeout = " + TIDY_LOCK_MILLIS + ";");
-        for (String t : tables) {
-            drop.append("DROP TRIGGER IF EXISTS ").append(name).append(" ON ").append(schema).append('.').append(PgDialect.quote(t)).append(';');
-        }
-        drop.append("DROP FUNCTION IF EXISTS ").append(schema).append('.').append(name).append("();");
         try {
-            endpoint.control(c -> inTransaction(c, drop.toString()));
+            endpoint.control(c -> PgGuardLocks.inTransaction(c, "SET LOCAL lock_timeout = " + TIDY_LOCK_MILLIS + ";" + dropSql()));
         } catch (SQLException e) {
-            if (lockConflict(e)) {
+            if (PgGuardLocks.lockConflict(e)) {
                 log.info("guard on {} lifted; its pass-through triggers {} stay until the next guard or finish(): a"
                         + " transaction holds one of their tables ({})", endpoint, name, e.getMessage());
             } else {
@@ -335,18 +328,38 @@ final class PgGuard implements WriteGuard {
         }
     }
 
-    /**
-     * A lock wait that ended in a deadlock or in {@code lock_timeout}: worth another attempt once the
-     * other transaction is done.
-     */
-    static boolean lockConflict(SQLException e) {
-        return DEADLOCK.equals(e.getSQLState()) || LOCK_NOT_AVAILABLE.equals(e.getSQLState());
+    // Drops every trigger of this guard and its function.
+    private String dropSql() {
+        StringBuilder drop = new StringBuilder();
+        for (String t : tables) {
+            drop.append("DROP TRIGGER IF EXISTS ").append(name).append(" ON ").append(qualified(t)).append(';');
+        }
+        return drop.append("DROP FUNCTION IF EXISTS ").append(schema).append('.').append(name).append("();").toString();
     }
 
-    /** 100, 200, 400, 800 ms ... with up to a quarter more, so two retrying parties do not collide again. */
-    static long releaseBackoffMillis(int attempt) {
-        long base = 100L << Math.min(attempt - 1, 5);
-        return base + java.util.concurrent.ThreadLocalRandom.current().nextLong(base / 4 + 1);
+    /**
+     * {@inheritDoc}
+     *
+     * <p>PostgreSQL: drops the guard's triggers and its function in one transaction, unless its
+     * function refuses writes (the guard is engaged: that is for {@link #release()}). Each
+     * {@code DROP TRIGGER} takes its table's {@code ACCESS EXCLUSIVE} lock: the wait for it is bounded
+     * like the creation's, by the guard's lock timeout. A table still busy then leaves every trigger
+     * in place (they pass every write) and a warning with the SQL that removes them; so does an
+     * unreachable database. A later {@link #prepare()} creates them again.
+     */
+    @Override
+    public void discardPrepared() {
+        String function = (schema + "." + name + "()").replace("'", "''");
+        String sql = "DO $d$ BEGIN IF NOT EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure('" + function
+                + "') AND prosrc LIKE '%RAISE%') THEN " + dropSql() + " END IF; END $d$;";
+        try {
+            endpoint.control(c -> PgGuardLocks.inTransaction(c, "SET LOCAL lock_timeout = " + Math.max(lockTimeoutMillis, PREPARE_LOCK_MILLIS)
+                    + ";" + sql));
+            log.debug("guard {}: what was prepared on {} is removed", name, endpoint);
+        } catch (SQLException e) {
+            log.warn("guard {}: its pass-through triggers stay on {} ({}): they refuse nothing, and finish() or the next guard"
+                    + " removes them; to remove them now, run: {}", name, endpoint, e.getMessage(), dropSql());
+        }
     }
 
     @Override
@@ -363,24 +376,6 @@ final class PgGuard implements WriteGuard {
             });
         } catch (SQLException e) {
             throw new CutoverException(Phase.GUARD, "could not read the guard's state on " + endpoint + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Void inTransaction(Connection c, String sql) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-            c.commit();
-        } finally {
-            restoreAutoCommit(c);
-        }
-        return null;
-    }
-
-    private static void restoreAutoCommit(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.rollback();
-            c.setAutoCommit(true);
         }
     }
 

@@ -60,7 +60,7 @@ final class PgLink implements ReplicationLink {
         this.capture = new PgCapture(source, names, settings.tables.on(sourceSide));
         Map<String, RowTransform> transforms = settings.tables.readFrom(sourceSide);
         PgDialect dialect = new PgDialect(source, names, settings.tables.on(sourceSide), settings.token);
-        this.session = new PgSession(source, names, settings.tables.on(sourceSide), capture, dialect, !initialCopy);
+        this.session = new PgSession(source, target, names, settings.tables.on(sourceSide), capture, dialect, !initialCopy);
         CaptureSpec.Builder config = CaptureSpec.builder()
                 .name(names.stream())
                 .dialect(dialect)

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PgSession implements CaptureSession {
 
     private final PgEndpoint source;
+    private final PgEndpoint target;
     private final PgNames names;
     private final List<String> tables;
     private final PgCapture capture;
@@ -37,8 +38,10 @@ final class PgSession implements CaptureSession {
      * @param createSlot whether each start creates the slot (false when the bulk copy creates it,
      *     to read the tables under the snapshot the slot exports)
      */
-    PgSession(PgEndpoint source, PgNames names, List<String> tables, PgCapture capture, PgDialect dialect, boolean createSlot) {
+    PgSession(PgEndpoint source, PgEndpoint target, PgNames names, List<String> tables, PgCapture capture, PgDialect dialect,
+            boolean createSlot) {
         this.source = source;
+        this.target = target;
         this.names = names;
         this.tables = List.copyOf(tables);
         this.capture = capture;
@@ -70,6 +73,7 @@ final class PgSession implements CaptureSession {
         // After a stop in this process the slot's holder, if any, is our own walsender, ending.
         capture.awaitSlotReleased(Duration.ofSeconds(3), startedBefore.getAndSet(true));
         PgPreflight.source(source, names, tables, false);
+        PgStaleOffset.check(source, target, names, !createSlot); // before a slot is made that would hide a lost one
         capture.setUp(Phase.PREFLIGHT, createSlot);
         return dialect.connectorProperties();
     }

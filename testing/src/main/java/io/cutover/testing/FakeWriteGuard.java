@@ -4,6 +4,7 @@ import io.cutover.CutoverException;
 import io.cutover.Phase;
 import io.cutover.Side;
 import io.cutover.spi.WriteGuard;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,8 @@ public final class FakeWriteGuard implements WriteGuard {
     private boolean engaged; // guarded by this
     private int engagements; // guarded by this
     private RuntimeException engageFailure; // guarded by this
+    private int prepared; // guarded by this: prepare() calls not yet discarded, engaged or released
+    private int discards; // guarded by this
 
     FakeWriteGuard(Side side, Journal journal) {
         this.side = Objects.requireNonNull(side, "side");
@@ -30,6 +33,39 @@ public final class FakeWriteGuard implements WriteGuard {
     public synchronized FakeWriteGuard failToEngage() {
         engageFailure = new CutoverException(Phase.GUARD, side + " guard could not be engaged (scripted by the test)");
         return this;
+    }
+
+    @Override
+    public synchronized List<String> prepare() {
+        prepared++;
+        return List.of(side + " guard prepared");
+    }
+
+    @Override
+    public synchronized void discardPrepared() {
+        if (!engaged) {
+            prepared = 0;
+        }
+        discards++;
+    }
+
+    /**
+     * Returns whether something {@link #prepare() prepared} is still in place: neither discarded,
+     * nor engaged and released.
+     *
+     * @return true if a preparation is left behind
+     */
+    public synchronized boolean preparationLeft() {
+        return prepared > 0;
+    }
+
+    /**
+     * Returns how many times {@link #discardPrepared()} was called.
+     *
+     * @return the count
+     */
+    public synchronized int discards() {
+        return discards;
     }
 
     @Override
@@ -50,6 +86,7 @@ public final class FakeWriteGuard implements WriteGuard {
         synchronized (this) {
             was = engaged;
             engaged = false;
+            prepared = 0; // releasing removes what prepare() left, as a real guard does
         }
         if (was) {
             journal.add(side + " guard released");
