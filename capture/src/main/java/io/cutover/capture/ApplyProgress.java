@@ -49,6 +49,9 @@ final class ApplyProgress implements BatchHandler.Progress {
     // Set when the stream loses its source or target, cleared by the first batch after: until then
     // a resumed run has not shown what it missed, and the silence still counts.
     private volatile boolean awaitingSource;
+    // Whether the connector says it is connected: a binlog client reconnects inside the connector
+    // when its server restarts, and this is the only sign of it the stream gets before its silence limit.
+    private volatile SourceConnection source = SourceConnection.UNKNOWN;
 
     /**
      * Creates the progress of a stream.
@@ -115,12 +118,23 @@ final class ApplyProgress implements BatchHandler.Progress {
      * A run began reading the source: it counts as heard from now.
      *
      * @param heartbeatMillis the connector's heartbeat interval; silence past twice it counts as lag
+     * @param source whether the connector is connected to its source; while it is not, the silence counts as lag
      */
-    void reading(long heartbeatMillis) {
+    void reading(long heartbeatMillis, SourceConnection source) {
         if (lastHeardMillis == 0) {
             lastHeardMillis = config.clock().millis();
         }
         silenceLimitMillis = 2 * Math.max(heartbeatMillis, 1000);
+        this.source = java.util.Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Whether the connector says it lost its source, while the stream itself still runs.
+     *
+     * @return true only while the connector reports it is not connected
+     */
+    boolean sourceDisconnected() {
+        return !source.connected();
     }
 
     /**
@@ -173,7 +187,7 @@ final class ApplyProgress implements BatchHandler.Progress {
         // what it misses: the time since it last heard from the source is the least it lags.
         long heard = lastHeardMillis;
         long silent = heard == 0 ? 0 : Math.max(0, now - heard);
-        if (awaitingSource || lifecycle.state() == State.RECOVERING || silent > silenceLimitMillis) {
+        if (awaitingSource || lifecycle.state() == State.RECOVERING || silent > silenceLimitMillis || sourceDisconnected()) {
             behind = Math.max(behind, silent);
         }
         return new Lag(events, Duration.ofMillis(behind));
