@@ -52,6 +52,8 @@ final class ApplyProgress implements BatchHandler.Progress {
     // Whether the connector says it is connected: a binlog client reconnects inside the connector
     // when its server restarts, and this is the only sign of it the stream gets before its silence limit.
     private volatile SourceConnection source = SourceConnection.UNKNOWN;
+    // Whether this run heard its source: before, the connector's metrics read "not connected" too.
+    private volatile boolean heardThisRun;
 
     /**
      * Creates the progress of a stream.
@@ -69,6 +71,7 @@ final class ApplyProgress implements BatchHandler.Progress {
     public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
         long now = config.clock().millis();
         lastHeardMillis = now;
+        heardThisRun = true;
         awaitingSource = false;
         pending.addAndGet(events);
         oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
@@ -126,15 +129,16 @@ final class ApplyProgress implements BatchHandler.Progress {
         }
         silenceLimitMillis = 2 * Math.max(heartbeatMillis, 1000);
         this.source = java.util.Objects.requireNonNull(source, "source");
+        heardThisRun = false;
     }
 
     /**
      * Whether the connector says it lost its source, while the stream itself still runs.
      *
-     * @return true only while the connector reports it is not connected
+     * @return true only while the connector reports it is not connected, once this run heard its source
      */
     boolean sourceDisconnected() {
-        return !source.connected();
+        return heardThisRun && !source.connected();
     }
 
     /**

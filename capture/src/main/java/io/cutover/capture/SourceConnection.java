@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>A binlog connector (MySQL, MariaDB) reconnects inside the connector when its source restarts:
  * the engine keeps polling, no error reaches the stream, and only this attribute shows that the
  * client lost its server. A connector without the metrics (not registered yet, or a dialect that
- * has no such attribute) counts as connected, and so does one that has not connected yet in this
- * run: the silence limit still applies to it.
+ * has no such attribute) counts as connected: the silence limit still applies to it. The metrics
+ * read false before the connector first connects, too: {@link ApplyProgress} asks only once the
+ * run heard its source.
  * Thread-safe; the metrics' name is looked up until found, then kept.
  */
 interface SourceConnection {
@@ -49,9 +50,7 @@ interface SourceConnection {
         private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         private final ObjectName pattern;
         private volatile ObjectName found;
-        // The metrics read false before the connector first connects (its snapshot, its start): only
-        // a connection seen and then lost counts as lost.
-        private volatile boolean seenConnected;
+        private volatile Boolean lastRead;
 
         StreamingMetrics(String topicPrefix) {
             try {
@@ -73,10 +72,11 @@ interface SourceConnection {
             }
             try {
                 boolean connected = !Boolean.FALSE.equals(server.getAttribute(name, "Connected"));
-                if (connected) {
-                    seenConnected = true;
+                if (lastRead == null || connected != lastRead) {
+                    LOG.info("{} reads Connected={}", name, connected);
+                    lastRead = connected;
                 }
-                return connected || !seenConnected;
+                return connected;
             } catch (JMException e) {
                 found = null; // unregistered when the engine stopped: look up again
                 return true;
@@ -85,6 +85,9 @@ interface SourceConnection {
 
         private ObjectName lookUp() {
             ObjectName name = match(pattern);
+            if (name == null) {
+                LOG.debug("no streaming metrics match {} yet", pattern);
+            }
             found = name;
             return name;
         }
