@@ -49,6 +49,11 @@ final class ApplyProgress implements BatchHandler.Progress {
     // Set when the stream loses its source or target, cleared by the first batch after: until then
     // a resumed run has not shown what it missed, and the silence still counts.
     private volatile boolean awaitingSource;
+    // Whether the connector says it is connected: a binlog client reconnects inside the connector
+    // when its server restarts, and this is the only sign of it the stream gets before its silence limit.
+    private volatile SourceConnection source = SourceConnection.UNKNOWN;
+    // Whether this run heard its source: before, the connector's metrics read "not connected" too.
+    private volatile boolean heardThisRun;
 
     /**
      * Creates the progress of a stream.
@@ -66,6 +71,7 @@ final class ApplyProgress implements BatchHandler.Progress {
     public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
         long now = config.clock().millis();
         lastHeardMillis = now;
+        heardThisRun = true;
         awaitingSource = false;
         pending.addAndGet(events);
         oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
@@ -115,12 +121,24 @@ final class ApplyProgress implements BatchHandler.Progress {
      * A run began reading the source: it counts as heard from now.
      *
      * @param heartbeatMillis the connector's heartbeat interval; silence past twice it counts as lag
+     * @param source whether the connector is connected to its source; while it is not, the silence counts as lag
      */
-    void reading(long heartbeatMillis) {
+    void reading(long heartbeatMillis, SourceConnection source) {
         if (lastHeardMillis == 0) {
             lastHeardMillis = config.clock().millis();
         }
         silenceLimitMillis = 2 * Math.max(heartbeatMillis, 1000);
+        this.source = java.util.Objects.requireNonNull(source, "source");
+        heardThisRun = false;
+    }
+
+    /**
+     * Whether the connector says it lost its source, while the stream itself still runs.
+     *
+     * @return true only while the connector reports it is not connected, once this run heard its source
+     */
+    boolean sourceDisconnected() {
+        return heardThisRun && !source.connected();
     }
 
     /**
@@ -173,7 +191,7 @@ final class ApplyProgress implements BatchHandler.Progress {
         // what it misses: the time since it last heard from the source is the least it lags.
         long heard = lastHeardMillis;
         long silent = heard == 0 ? 0 : Math.max(0, now - heard);
-        if (awaitingSource || lifecycle.state() == State.RECOVERING || silent > silenceLimitMillis) {
+        if (awaitingSource || lifecycle.state() == State.RECOVERING || silent > silenceLimitMillis || sourceDisconnected()) {
             behind = Math.max(behind, silent);
         }
         return new Lag(events, Duration.ofMillis(behind));

@@ -114,7 +114,7 @@ final class StreamRuns {
                 if (gen != generation.get()) {
                     return;
                 }
-                applied.reading(heartbeatMillis(connector));
+                applied.reading(heartbeatMillis(connector), SourceConnection.of(connector.get("topic.prefix")));
                 // Launched early, the engine polls while the copy still runs: the copy's end says STREAMING then.
                 if (copying && held.released()) {
                     lifecycle.copyDone();

@@ -72,6 +72,11 @@ final class StreamStatusTracker {
      */
     StreamStatus status() {
         State state = lifecycle.state();
+        if (state == State.STREAMING && applied.sourceDisconnected()) {
+            // The connector lost its source and reconnects on its own (a binlog client does): the
+            // stream is not reading, whatever its lifecycle knows.
+            state = State.RECOVERING;
+        }
         CopyStatus copying = null;
         if (state == State.COPYING) {
             CopyProgress p = copy;
