@@ -71,6 +71,8 @@ class MariaDbSourceRestartIT {
         Thread writer = new Thread(() -> write(table, acked, writing), "restart-writer");
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         List<Sample> samples = new CopyOnWriteArrayList<>();
+        // What a cutover's preflight reads: state(), not only status(), must say the stream is not reading.
+        AtomicBoolean stateSaidRecovering = new AtomicBoolean();
         try {
             link.stream().start();
             link.stream().awaitFence(Duration.ofSeconds(60));
@@ -80,6 +82,9 @@ class MariaDbSourceRestartIT {
             sampler.scheduleAtFixedRate(() -> {
                 StreamStatus s = link.stream().status();
                 samples.add(new Sample((System.nanoTime() - t0) / 1_000_000, s.state(), s.lag().behind().toMillis()));
+                if (link.stream().state() == State.RECOVERING) {
+                    stateSaidRecovering.set(true);
+                }
             }, 0, 100, TimeUnit.MILLISECONDS);
             Duration down = pair.blue().restart();
             long restartedAt = (System.nanoTime() - t0) / 1_000_000;
@@ -100,6 +105,7 @@ class MariaDbSourceRestartIT {
                     .findFirst().orElseThrow(() -> new AssertionError("the restart never showed: " + samples));
             assertThat(firstShown.atMillis()).as("the outage shows within ~2 s of its start: %s", samples).isLessThan(2_000);
             assertThat(samples).as("while blue was down the status left STREAMING").anyMatch(s -> s.state() == State.RECOVERING);
+            assertThat(stateSaidRecovering).as("while blue was down state() said RECOVERING, so a cutover refuses").isTrue();
             assertThat(samples.stream().mapToLong(Sample::lagMillis).max().orElse(0)).as("lag grew while not reading")
                     .isGreaterThanOrEqualTo(500);
 
