@@ -103,14 +103,15 @@ final class BinlogGapCheck {
             String targetLabel) {
         String oldest = logs.isEmpty() ? sourceLabel + " lists no binlog file at all" : "the oldest binlog file still on "
                 + sourceLabel + " is " + logs.get(0);
-        return "stream '" + stream + "': " + target + " holds an offset for it in cutover_offsets that resumes in binlog file "
-                + file + ", but " + source + " no longer has that file (" + oldest + "; it was purged by PURGE BINARY LOGS"
-                + " or by binlog_expire_logs_seconds/expire_logs_days while the stream did not run): the changes committed"
-                + " on " + sourceLabel + " since the stored offset cannot be streamed, and resuming would skip them."
+        return "stream '" + stream + "': " + targetLabel + " (" + target + ") holds an offset for it in cutover_offsets that"
+                + " resumes in binlog file " + file + ", but " + sourceLabel + " (" + source + ") no longer has that file ("
+                + oldest + "; it was purged by PURGE BINARY LOGS or by binlog_expire_logs_seconds/expire_logs_days while the"
+                + " stream was stopped or could not reach " + sourceLabel + "): the changes committed on " + sourceLabel
+                + " after the stored offset cannot be streamed any more."
                 + " Nothing was started. To replicate again, " + targetLabel + " must be copied afresh: on " + targetLabel
                 + " run DELETE FROM cutover_offsets WHERE stream = '" + stream.replace("'", "''") + "'; empty the replicated"
                 + " tables there and start the link with initialCopy(true). To keep binlogs longer than a stream may be"
-                + " stopped, raise binlog_expire_logs_seconds (MySQL) or expire_logs_days (MariaDB) on " + sourceLabel;
+                + " stopped, raise binlog_expire_logs_seconds (or expire_logs_days) on " + sourceLabel;
     }
 
     // The binlog file of the stream's stored offset; empty when nothing is stored or a copy's marker is.

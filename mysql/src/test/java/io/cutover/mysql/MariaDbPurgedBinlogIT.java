@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cutover.PreflightException;
 import io.cutover.ReplicationLink;
+import io.cutover.ReplicationStream;
 import io.cutover.testservers.MariaDbServer;
 import io.cutover.testservers.ServerPair;
 import io.cutover.testservers.TcpProxy;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A link closed while green is unreachable leaves its offset row on green; once blue has purged the
  * binlog file that row names, a new link of the same name refuses to resume from it (the changes in
- * between are gone) and says how to start over; starting over as told loses nothing.
+ * between are gone) and says how to start over; starting over as told loses nothing. A running stream
+ * that lost blue while the file was purged fails with the same refusal when it tries to resume.
  */
 class MariaDbPurgedBinlogIT {
     private static final String DB = "purgeddb";
@@ -44,7 +47,7 @@ class MariaDbPurgedBinlogIT {
         green = pair.green();
         for (MariaDbServer s : List.of(blue, green)) {
             Accounts.create(s, DB);
-            s.exec(DB, "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(40))");
+            s.exec(DB, "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(40))", "CREATE TABLE lost (id INT PRIMARY KEY)");
         }
         greenProxy = TcpProxy.to("green", green.host(), green.port());
     }
@@ -86,7 +89,7 @@ class MariaDbPurgedBinlogIT {
             assertThat(binlogReaders()).as("no engine reads blue's binlog after the refusal").isZero();
         }
         blue.exec(DB, "INSERT INTO items VALUES (4, 'after the refusal')");
-        assertThat(ids()).as("no engine applied anything after the refusal").containsExactly(1, 2);
+        assertThat(ids("items")).as("no engine applied anything after the refusal").containsExactly(1, 2);
         assertThat(storedFile()).as("the refused link's close leaves the row, so a retry is refused again").isEqualTo(stored);
         try (ReplicationLink retry = link(false)) {
             assertThatThrownBy(() -> retry.stream().start()).isInstanceOf(PreflightException.class);
@@ -98,7 +101,29 @@ class MariaDbPurgedBinlogIT {
             fresh.stream().start();
             blue.exec(DB, "INSERT INTO items VALUES (5, 'after the new start')");
             fresh.stream().awaitFence(Duration.ofSeconds(30));
-            assertThat(ids()).containsExactly(1, 2, 3, 4, 5);
+            assertThat(ids("items")).containsExactly(1, 2, 3, 4, 5);
+        }
+    }
+
+    @Test
+    void aStreamThatLostBlueWhileItsBinlogWasPurged_failsSayingHowToStartOver_insteadOfRetrying() throws Exception {
+        try (TcpProxy blueProxy = TcpProxy.to("blue", blue.host(), blue.port());
+                ReplicationLink link = Accounts.cutover(blue, green, state, DB, "lost", 7421).appUsers(Accounts.APP)
+                        .blue(blueProxy.host(), blueProxy.port(), DB, Accounts.APPLY, Accounts.PASSWORD).tables("lost").build()) {
+            link.stream().start();
+            blue.exec(DB, "INSERT INTO lost VALUES (1)");
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            blueProxy.cut(Duration.ofSeconds(25));
+            blue.exec(DB, "INSERT INTO lost VALUES (2)");
+            purgeAllButNewest();
+            assertThat(blueProxy.isCut()).as("purged while the stream could not reach blue").isTrue();
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> link.stream().state() == ReplicationStream.State.FAILED);
+            assertThat(link.stream().failure()).get().asInstanceOf(InstanceOfAssertFactories.THROWABLE)
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessageContaining("no longer has that file")
+                    .hasMessageContaining("DELETE FROM cutover_offsets WHERE stream = 'lost_blue_to_green'");
+            assertThat(ids("lost")).as("nothing past the purged file was applied").containsExactly(1);
         }
     }
 
@@ -150,10 +175,10 @@ class MariaDbPurgedBinlogIT {
         }
     }
 
-    private static List<Integer> ids() throws SQLException {
+    private static List<Integer> ids(String table) throws SQLException {
         List<Integer> ids = new ArrayList<>();
         try (Connection c = green.admin(DB); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id FROM items ORDER BY id")) {
+                ResultSet rs = st.executeQuery("SELECT id FROM " + table + " ORDER BY id")) {
             while (rs.next()) {
                 ids.add(rs.getInt(1));
             }
