@@ -109,6 +109,10 @@ final class MySqlSession implements CaptureSession {
         checks = MySqlPreflight.check(sourceSide.toString(), source, sourceSide.other().toString(), targetData.endpoint(),
                 settings.tables.on(sourceSide), settings.tables.on(sourceSide.other()), settings.serverId(sourceSide),
                 settings.appUsers);
+        if (store == null) { // a position just stored was read from the source now: its file is there
+            // Before anything is built on an offset whose binlog file is gone: its changes cannot be read.
+            BinlogGapCheck.check(sourceData, sourceSide.toString(), targetData, sourceSide.other().toString(), streamName);
+        }
         Flavour flavour = settings.flavour(sourceSide);
         // The engine parses the schema with the connector's DDL parser once it starts; the first
         // parse in a JVM is slow, so it happens now, alongside the copy.
