@@ -159,10 +159,7 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public State state() {
-        State state = lifecycle.state();
-        // As status() says: a connector that lost its source and reconnects by itself (a binlog
-        // client does) is not reading, so a cutover must not start on it.
-        return state == State.STREAMING && applied.sourceDisconnected() ? State.RECOVERING : state;
+        return lifecycle.state();
     }
 
     @Override
