@@ -44,11 +44,6 @@ final class PreflightChecks {
             problems.add("stream '" + stream.name() + "' is " + streamState
                     + stream.failure().map(f -> " (" + f + ")").orElse("")
                     + "; a cutover needs it STREAMING: start it and wait for the initial copy to finish");
-        } else if (stream.status().state() == ReplicationStream.State.RECOVERING) {
-            // The connector lost its source and reconnects by itself (a binlog client does): the
-            // stream's lifecycle is STREAMING but it reads nothing, so a fence would wait for the reconnect.
-            problems.add("stream '" + stream.name() + "' has lost its source and its connector is reconnecting"
-                    + " (status RECOVERING); a cutover needs it reading: try again once it streams");
         }
         Lag lag = stream.lag();
         listeners.lagSampled(lag);
