@@ -45,7 +45,32 @@ public final class FleetTables {
     private FleetTables() {
     }
 
+    /**
+     * Creates the tables that do not exist. The instances of a service usually start together, and
+     * the first ones create the tables at the same moment: PostgreSQL then refuses all but one
+     * {@code CREATE TABLE IF NOT EXISTS} (a duplicate {@code pg_type} row, or "already exists"),
+     * MySQL may say the table exists. By then the other instance's table is there, so the statement
+     * is tried again; each refusal means one more table made, so the attempts are bounded.
+     */
     static void create(Connection c) throws SQLException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                createOnce(c);
+                return;
+            } catch (SQLException e) {
+                if (attempt >= 4 * ALL.size() || !createdConcurrently(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean createdConcurrently(SQLException e) {
+        String state = e.getSQLState();
+        return "23505".equals(state) || "42P07".equals(state) || "42S01".equals(state) || e.getErrorCode() == 1050;
+    }
+
+    private static void createOnce(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + LIVE + " (fleet VARCHAR(60) NOT NULL PRIMARY KEY,"
                     + " side VARCHAR(5) NOT NULL, generation BIGINT NOT NULL, recorded_at BIGINT NOT NULL)");

@@ -442,6 +442,47 @@ public abstract class FleetScenario {
         }
     }
 
+    /**
+     * The instances of a service usually start together (a deployment rolls out, a cluster restarts):
+     * the first ones to reach a database without the fleet's tables create them at the same moment,
+     * and each must join.
+     */
+    @Test
+    void instancesStartingTogether_onDatabasesWithoutTheFleetTables_allJoin() throws Exception {
+        int instances = 6;
+        for (int round = 0; round < 3; round++) {
+            for (Side side : Side.values()) {
+                sides().exec(side, io.cutover.internal.FleetTables.ALL.stream().map(t -> "DROP TABLE IF EXISTS " + t)
+                        .toArray(String[]::new));
+            }
+            List<FleetChannel> channels = new ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(instances);
+            try {
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(instances);
+                List<java.util.concurrent.Future<?>> joins = new ArrayList<>();
+                for (int i = 0; i < instances; i++) {
+                    FleetChannel c = channel("together");
+                    channels.add(c);
+                    String member = "m" + i;
+                    joins.add(pool.submit(() -> {
+                        together.await();
+                        c.readLiveSide();
+                        c.heartbeat(new io.cutover.spi.FleetHeartbeat(member, Side.BLUE, 0, false, System.currentTimeMillis()));
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> j : joins) {
+                    j.get(30, TimeUnit.SECONDS); // throws what a join threw
+                }
+                assertThat(channels.get(0).members()).as("round " + round).extracting(io.cutover.spi.FleetHeartbeat::member)
+                        .containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4", "m5");
+            } finally {
+                pool.shutdownNow();
+                channels.forEach(FleetChannel::close);
+            }
+        }
+    }
+
     /** Holds the cutover's thread (from its listener) until the condition holds, and notes it. */
     private static void hold(List<String> seen, String what, java.util.concurrent.Callable<Boolean> until) {
         await().atMost(Duration.ofSeconds(30)).until(until);
