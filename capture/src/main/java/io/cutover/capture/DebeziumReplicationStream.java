@@ -142,6 +142,9 @@ final class DebeziumReplicationStream implements ReplicationStream {
 
     @Override
     public void start() {
+        if (lifecycle.state() == State.FAILED) {
+            runs.retire();
+        }
         Map<String, String> connector = lifecycle.start();
         if (connector == null) {
             return; // the session failed transiently and this stream retries its start: it is RECOVERING

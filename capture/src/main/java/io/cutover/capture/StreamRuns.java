@@ -266,6 +266,17 @@ final class StreamRuns {
         lifecycle.started();
     }
 
+    /**
+     * Ends a failed stream's last run before the stream starts again. That run may still be winding
+     * down (a failed copy closes the engine it launched early, and that engine's end reports a
+     * failure of its own): from here on its reports are ignored, and the new start waits for it to
+     * end, so a late report can neither fail the new run nor reach it after its failure was cleared.
+     */
+    void retire() {
+        generation.incrementAndGet();
+        stopEngine();
+    }
+
     /** How long {@link #stopEngine()} waits for a run to end. */
     static final Duration STOP_BOUND = Duration.ofSeconds(30);
 
