@@ -74,6 +74,47 @@ class StaleOffsetIT {
         }
     }
 
+    @Test
+    void aSlotMadeAgainUnderTheSameName_pastTheStoredOffset_isRefused() throws Exception {
+        pg.both("CREATE TABLE remade (id int PRIMARY KEY, v text)");
+        try (ReplicationLink link = pg.builder("remade", "remade").initialCopy(false).build()) {
+            link.stream().start();
+            pg.blue.exec("INSERT INTO remade VALUES (1, 'streamed')");
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            link.stream().stop(); // keeps the slot and the offset
+            await().atMost(Duration.ofSeconds(10)).until(() -> pg.blue.count("SELECT count(*) FROM pg_replication_slots"
+                    + " WHERE slot_name = 'cutover_remade_b2g' AND NOT active") == 1);
+            pg.blue.exec("SELECT pg_drop_replication_slot('cutover_remade_b2g')",
+                    "INSERT INTO remade VALUES (2, 'in no slot')",
+                    "SELECT pg_create_logical_replication_slot('cutover_remade_b2g', 'pgoutput')");
+
+            assertThatThrownBy(() -> link.stream().start())
+                    .hasMessageContaining("slot cutover_remade_b2g")
+                    .hasMessageContaining("dropped and made again")
+                    .hasMessageContaining("DELETE FROM cutover_offsets WHERE stream = 'remade-blue-to-green'");
+            assertThat(pg.green.count("SELECT count(*) FROM remade")).as("nothing streamed past the gap").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStoppedStream_startedAgainOnItsOwnSlot_isNotRefused_andCatchesUp() throws Exception {
+        pg.both("CREATE TABLE kept (id int PRIMARY KEY, v text)");
+        try (ReplicationLink link = pg.builder("kept", "kept").initialCopy(false).build()) {
+            link.stream().start();
+            pg.blue.exec("INSERT INTO kept VALUES (1, 'streamed')");
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            // Idle WAL past the stream's last change: heartbeats move the stored offset and the slot's confirmed position.
+            pg.blue.exec("CREATE TABLE kept_mark AS SELECT pg_current_wal_lsn() AS at");
+            await().atMost(Duration.ofSeconds(20)).until(() -> pg.blue.count("SELECT count(*) FROM pg_replication_slots"
+                    + " WHERE slot_name = 'cutover_kept_b2g' AND confirmed_flush_lsn >= (SELECT at FROM kept_mark)") == 1);
+            link.stream().stop();
+            pg.blue.exec("INSERT INTO kept VALUES (2, 'while stopped')");
+            link.stream().start();
+            link.stream().awaitFence(Duration.ofSeconds(30));
+            assertThat(pg.green.count("SELECT count(*) FROM kept")).isEqualTo(2);
+        }
+    }
+
     private static long slots() {
         return pg.blue.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cutover_stale_b2g'");
     }
