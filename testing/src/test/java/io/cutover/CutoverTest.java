@@ -216,6 +216,21 @@ class CutoverTest {
     }
 
     @Test
+    void aStreamWhoseConnectorLostItsSource_failsPreflightAtOnce_withWritesUntouched() {
+        link.stream().sourceLost(true);
+        Cutover c = cutover().build();
+        assertThatThrownBy(c::execute)
+                .isInstanceOfSatisfying(PreflightException.class, e -> assertThat(e.getMessage())
+                        .contains("lost its source and is reconnecting").contains("try again once status() shows it STREAMING"));
+        assertThat(c.state()).isEqualTo(Cutover.State.READY);
+        assertThat(switcher.pauser().isPaused()).isFalse();
+        assertThat(link.stream().fences()).as("no fence waited for").isEmpty();
+
+        link.stream().sourceLost(false);
+        assertThat(c.execute().outcome()).isEqualTo(io.cutover.CutoverResult.Outcome.FLIPPED);
+    }
+
+    @Test
     void aStreamThatCannotFenceBeforeThePause_failsPreflightWithWritesUntouched() {
         link.stream().fenceNeverArrives().useClock(clock);
         Cutover c = cutover().catchUpBudget(Duration.ofSeconds(2)).build();

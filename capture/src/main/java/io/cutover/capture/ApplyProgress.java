@@ -52,8 +52,10 @@ final class ApplyProgress implements BatchHandler.Progress {
     // Whether the connector says it is connected: a binlog client reconnects inside the connector
     // when its server restarts, and this is the only sign of it the stream gets before its silence limit.
     private volatile SourceConnection source = SourceConnection.UNKNOWN;
-    // Whether this run heard its source: before, the connector's metrics read "not connected" too.
-    private volatile boolean heardThisRun;
+    // Whether this run saw its connector connected (sampled as batches arrive, until it is): before,
+    // the connector's metrics read "not connected" too, and a binlog connector may deliver a batch
+    // before its binlog client connects.
+    private volatile boolean seenConnected;
 
     /**
      * Creates the progress of a stream.
@@ -71,7 +73,9 @@ final class ApplyProgress implements BatchHandler.Progress {
     public void received(int events, long oldestSourceMillis, long newestSourceMillis) {
         long now = config.clock().millis();
         lastHeardMillis = now;
-        heardThisRun = true;
+        if (!seenConnected && source.saysConnected()) {
+            seenConnected = true;
+        }
         awaitingSource = false;
         pending.addAndGet(events);
         oldestPendingMillis = oldestSourceMillis > 0 ? oldestSourceMillis : now;
@@ -129,16 +133,16 @@ final class ApplyProgress implements BatchHandler.Progress {
         }
         silenceLimitMillis = 2 * Math.max(heartbeatMillis, 1000);
         this.source = java.util.Objects.requireNonNull(source, "source");
-        heardThisRun = false;
+        seenConnected = false;
     }
 
     /**
      * Whether the connector says it lost its source, while the stream itself still runs.
      *
-     * @return true only while the connector reports it is not connected, once this run heard its source
+     * @return true only while the connector reports it is not connected, once this run saw it connected
      */
     boolean sourceDisconnected() {
-        return heardThisRun && !source.connected();
+        return seenConnected && !source.connected();
     }
 
     /**

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * the engine keeps polling, no error reaches the stream, and only this attribute shows that the
  * client lost its server. A connector without the metrics (not registered yet, or a dialect that
  * has no such attribute) counts as connected: the silence limit still applies to it. The metrics
- * read false before the connector first connects, too: {@link ApplyProgress} asks only once the
- * run heard its source.
+ * read false before the connector first connects, too: {@link ApplyProgress} counts a run's source
+ * as lost only once the run saw it {@linkplain #saysConnected() connected}, sampled as batches arrive.
  * Thread-safe; the metrics' name is looked up until found, then kept.
  */
 interface SourceConnection {
@@ -32,6 +32,17 @@ interface SourceConnection {
      * @return false only if the connector says it is not
      */
     boolean connected();
+
+    /**
+     * Returns whether the connector says it is connected, read from it rather than assumed: a
+     * connector whose metrics are not there yet does not count. A run counts its source as lost
+     * only after this once read true, since the metrics read false before the first connect too.
+     *
+     * @return true only if the connector reports it is connected
+     */
+    default boolean saysConnected() {
+        return connected();
+    }
 
     /**
      * The connection of the connector whose topic prefix is {@code topicPrefix}.
@@ -63,23 +74,34 @@ interface SourceConnection {
 
         @Override
         public boolean connected() {
+            return !Boolean.FALSE.equals(read());
+        }
+
+        @Override
+        public boolean saysConnected() {
+            return Boolean.TRUE.equals(read());
+        }
+
+        /** The attribute's value, or null without the metrics. */
+        private Boolean read() {
             ObjectName name = found;
             if (name == null) {
                 name = lookUp();
                 if (name == null) {
-                    return true;
+                    return null;
                 }
             }
             try {
-                boolean connected = !Boolean.FALSE.equals(server.getAttribute(name, "Connected"));
+                Object value = server.getAttribute(name, "Connected");
+                boolean connected = !Boolean.FALSE.equals(value);
                 if (lastRead == null || connected != lastRead) {
                     LOG.info("{} reads Connected={}", name, connected);
                     lastRead = connected;
                 }
-                return connected;
+                return value instanceof Boolean b ? b : null;
             } catch (JMException e) {
                 found = null; // unregistered when the engine stopped: look up again
-                return true;
+                return null;
             }
         }
 

@@ -59,6 +59,24 @@ class SourceSilenceTest {
     }
 
     @Test
+    void aBatchDeliveredBeforeTheConnectorFirstConnects_doesNotMakeItLost_untilItWasSeenConnected() {
+        connected.set(false); // a binlog connector may hand over a batch before its client connects
+        progress[0].received(1, 0, 0);
+        progress[0].committed(1, Map.of(), 0);
+        clock.advance(Duration.ofMillis(500));
+        assertThat(tracker.status().state()).as("never seen connected in this run").isEqualTo(State.STREAMING);
+
+        connected.set(true);
+        progress[0].received(1, 0, 0); // sampled as batches arrive
+        progress[0].committed(1, Map.of(), 0);
+        connected.set(false);
+        assertThat(tracker.status().state()).as("lost after it was seen connected").isEqualTo(State.RECOVERING);
+
+        progress[0].reading(1000, connected::get); // a new run starts over
+        assertThat(tracker.status().state()).isEqualTo(State.STREAMING);
+    }
+
+    @Test
     void sourceLost_insideTheConnector_showsRecovering_andLagGrowsFromTheLastHeard_untilItReconnects() {
         progress[0].received(1, 0, 0);
         progress[0].committed(1, Map.of(), 0);
@@ -80,6 +98,7 @@ class SourceSilenceTest {
     @Test
     void streamingMetrics_ofAConnector_readItsConnectedAttribute_andUnknownCountsAsConnected() throws Exception {
         assertThat(SourceConnection.of("cutover_missing_stream").connected()).as("no metrics registered").isTrue();
+        assertThat(SourceConnection.of("cutover_missing_stream").saysConnected()).as("not said, only assumed").isFalse();
         assertThat(SourceConnection.of(null).connected()).isTrue();
 
         Flag flag = new Flag();
@@ -88,8 +107,10 @@ class SourceSilenceTest {
         try {
             SourceConnection c = SourceConnection.of("cutover_silence_test");
             assertThat(c.connected()).isTrue();
+            assertThat(c.saysConnected()).isTrue();
             flag.connected = false;
             assertThat(c.connected()).isFalse();
+            assertThat(c.saysConnected()).isFalse();
         } finally {
             ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
         }

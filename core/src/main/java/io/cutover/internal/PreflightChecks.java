@@ -40,6 +40,11 @@ final class PreflightChecks {
             problems.add("stream '" + stream.name() + "' is RECOVERING"
                     + stream.recovery().map(r -> " (" + r.describe() + ")").orElse("")
                     + "; a cutover needs it STREAMING: it retries by itself, try again once it streams");
+        } else if (streamState == ReplicationStream.State.STREAMING
+                && stream.status().state() == ReplicationStream.State.RECOVERING) {
+            // The connector lost its source and reconnects inside itself (a binlog client does): a fence would wait for it.
+            problems.add("stream '" + stream.name() + "' lost its source and is reconnecting (status RECOVERING, lag "
+                    + stream.lag() + "); a cutover needs it reading: try again once status() shows it STREAMING");
         } else if (streamState != ReplicationStream.State.STREAMING) {
             problems.add("stream '" + stream.name() + "' is " + streamState
                     + stream.failure().map(f -> " (" + f + ")").orElse("")

@@ -58,6 +58,7 @@ public final class FakeReplicationStream implements ReplicationStream {
     private long changesBeforeClock; // guarded by this; counted before useClock replaced the counter
     private CopyStatus copy; // guarded by this; while COPYING
     private LastError lastError; // guarded by this; kept across restarts
+    private boolean sourceLost; // guarded by this; the connector reconnects inside itself
 
     /**
      * Creates a stream in state {@link State#NEW} with its own journal.
@@ -248,6 +249,20 @@ public final class FakeReplicationStream implements ReplicationStream {
         return this;
     }
 
+    /**
+     * Scripts a connector that lost its source and reconnects inside itself (a binlog client does
+     * when its server restarts): {@link #state()} stays {@code STREAMING} while {@link #status()}
+     * reads {@code RECOVERING}, until {@code sourceLost(false)}.
+     *
+     * @param lost whether the source is lost
+     * @return this stream
+     */
+    public synchronized FakeReplicationStream sourceLost(boolean lost) {
+        this.sourceLost = lost;
+        journal.add("stream " + name + (lost ? " lost its source" : " heard its source again"));
+        return this;
+    }
+
     @Override
     public synchronized Optional<io.cutover.Recovery> recovery() {
         return state == State.RECOVERING ? Optional.ofNullable(recovery) : Optional.empty();
@@ -358,7 +373,8 @@ public final class FakeReplicationStream implements ReplicationStream {
      */
     @Override
     public synchronized StreamStatus status() {
-        return new StreamStatus(name, state, lag, appliedPosition(), changesBeforeClock + changes.total(), changes.perSecond(),
+        State shown = state == State.STREAMING && sourceLost ? State.RECOVERING : state;
+        return new StreamStatus(name, shown, lag, appliedPosition(), changesBeforeClock + changes.total(), changes.perSecond(),
                 state == State.COPYING ? copy : null, lastError, now(),
                 state == State.RECOVERING && recovery != null ? StreamStatus.Recovering.of(recovery) : null);
     }
