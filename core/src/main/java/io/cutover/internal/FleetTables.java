@@ -48,7 +48,8 @@ public final class FleetTables {
     /**
      * Creates the tables that do not exist. The instances of a service usually start together, and
      * the first ones create the tables at the same moment: PostgreSQL then refuses all but one
-     * {@code CREATE TABLE IF NOT EXISTS} (a duplicate {@code pg_type} row, or "already exists"),
+     * {@code CREATE TABLE IF NOT EXISTS} (a duplicate {@code pg_type} row, or a relation or type that
+     * "already exists"),
      * MySQL may say the table exists. By then the other instance's table is there, so the statement
      * is tried again; each refusal means one more table made, so the attempts are bounded.
      */
@@ -67,7 +68,9 @@ public final class FleetTables {
 
     private static boolean createdConcurrently(SQLException e) {
         String state = e.getSQLState();
-        return "23505".equals(state) || "42P07".equals(state) || "42S01".equals(state) || e.getErrorCode() == 1050;
+        // PostgreSQL: a duplicate catalog row, "relation already exists", "type already exists"; MySQL: table exists.
+        return "23505".equals(state) || "42P07".equals(state) || "42710".equals(state) || "42S01".equals(state)
+                || e.getErrorCode() == 1050;
     }
 
     private static void createOnce(Connection c) throws SQLException {

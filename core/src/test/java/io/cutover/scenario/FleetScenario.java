@@ -450,7 +450,7 @@ public abstract class FleetScenario {
     @Test
     void instancesStartingTogether_onDatabasesWithoutTheFleetTables_allJoin() throws Exception {
         int instances = 6;
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 8; round++) {
             for (Side side : Side.values()) {
                 sides().exec(side, io.cutover.internal.FleetTables.ALL.stream().map(t -> "DROP TABLE IF EXISTS " + t)
                         .toArray(String[]::new));
