@@ -64,7 +64,7 @@ public final class MariaDbFleetMember {
         return new EndpointDataSource(new Endpoint(MariaDbServer.HOST, port, db, Accounts.APPLY, Accounts.PASSWORD, "DISABLED"));
     }
 
-    private static HikariDataSource pool(int port, String db, String name) {
+    static HikariDataSource pool(int port, String db, String name) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl("jdbc:mysql://" + MariaDbServer.HOST + ":" + port + "/" + db + "?sslMode=DISABLED");
         c.setUsername(Accounts.APP);

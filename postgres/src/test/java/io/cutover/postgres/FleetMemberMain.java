@@ -60,7 +60,7 @@ public final class FleetMemberMain {
         return PostgresCutover.fleetChannel(fleet, admin(bluePort), admin(greenPort));
     }
 
-    private static HikariDataSource pool(int port, String name) {
+    static HikariDataSource pool(int port, String name) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl("jdbc:postgresql://localhost:" + port + "/" + PostgresServer.DATABASE);
         cfg.setUsername(PostgresServer.USER);
