@@ -57,6 +57,13 @@ public abstract class CoordinatorKilledScenario {
      */
     protected abstract String createTable(String table);
 
+    /**
+     * Returns what a write refused by a guard that a dead coordinator left says, at least.
+     *
+     * @return a part of the refusal's message
+     */
+    protected abstract String leftoverRefusalSays();
+
     @AfterEach
     void killAll() {
         jvms.forEach(j -> j.process().destroyForcibly());
@@ -75,7 +82,10 @@ public abstract class CoordinatorKilledScenario {
 
         // What a restart meets before it lifts anything: blue refuses writes, the guard says why.
         assertThatThrownBy(() -> insert(Side.BLUE, table, "probe-before")).isInstanceOf(SQLException.class)
-                .satisfies(e -> log.info("a write to blue after the kill, before a restart: {}", e.getMessage()));
+                .satisfies(e -> log.info("a write to blue after the kill, before a restart: {}", e.getMessage()))
+                .hasMessageContaining(leftoverRefusalSays());
+        // and it stays so: nothing in a dead process's wake lifts it by itself
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> refuses(Side.BLUE, table));
 
         MemberJvm restarted = launch(name, List.of("restart"));
         await().atMost(WRITES_AGAIN_WITHIN).until(() -> restarted.acked().size() >= 20);
@@ -170,6 +180,15 @@ public abstract class CoordinatorKilledScenario {
     private static long stamp(List<String> lines, String prefix) {
         return lines.stream().filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(prefix.length())))
                 .findFirst().orElseThrow();
+    }
+
+    private boolean refuses(Side side, String table) {
+        try {
+            insert(side, table, "probe-" + System.nanoTime());
+            return false;
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     private void insert(Side side, String table, String tag) throws SQLException {

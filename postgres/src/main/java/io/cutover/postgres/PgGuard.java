@@ -276,7 +276,7 @@ final class PgGuard implements WriteGuard {
     private String leftoverHint() {
         return ("guard " + name + " of cutover " + name.substring("cutover_guard_".length()) + ". During a cutover this"
                 + " lasts milliseconds. If it lasts, the process running the cutover died: if the fleet still records this"
-                + " database live (the flip never happened), start that process again and call Cutover.liftLeftoverGuard(),"
+                + " database live (the flip never happened), start that process again and call Cutover.liftLeftoverGuard(switcher, link),"
                 + " which checks this and lifts it; by hand, after checking: DROP FUNCTION " + schema + "." + name
                 + "() CASCADE. If the other database is live, this one is the old side: leave the guard").replace("'", "''");
     }
