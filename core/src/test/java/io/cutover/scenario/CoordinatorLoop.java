@@ -101,7 +101,9 @@ public final class CoordinatorLoop {
     }
 
     private static Cutover cutover(String name, ConnectionSwitcher switcher, ReplicationLink link, CutoverListener listener) {
+        // Lag and budgets loose enough for a loaded 2-core machine: the moment of the kill is the point, not the pause.
         return Cutover.builder().name(name).switcher(switcher).link(link).drainBudget(Duration.ofSeconds(1))
+                .maxLagToStart(new io.cutover.Lag(100_000, Duration.ofSeconds(60)))
                 .totalBudget(Duration.ofSeconds(30)).catchUpBudget(Duration.ofSeconds(20)).listener(listener).build();
     }
 
