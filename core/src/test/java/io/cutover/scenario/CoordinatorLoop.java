@@ -113,6 +113,8 @@ public final class CoordinatorLoop {
             ReplicationLink back = link.prepareReverse();
             back.stream().start();
             OUT.println("REVERSE-STREAMING");
+            link.close(); // what the dead process would have done after its flip: the forward capture's resources go
+            OUT.println("FORWARD-CLOSED");
             return back;
         } catch (RuntimeException e) {
             OUT.println("REVERSE-FAILED " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));

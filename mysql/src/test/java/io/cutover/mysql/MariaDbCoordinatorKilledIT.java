@@ -55,8 +55,7 @@ class MariaDbCoordinatorKilledIT extends CoordinatorKilledScenario {
 
     @Override
     protected String createTable(String table) {
-        return "CREATE TABLE " + table + " (tag VARCHAR(100) PRIMARY KEY, member VARCHAR(50) NOT NULL,"
-                + " origin INT NOT NULL, written_ms BIGINT NOT NULL)";
+        return MariaDbFleetMember.createTable(table);
     }
 
     /** read_only's refusal is the server's own: the library says more where it can (warmUp, liftLeftoverGuard). */

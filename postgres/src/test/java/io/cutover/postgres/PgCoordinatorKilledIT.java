@@ -36,8 +36,7 @@ class PgCoordinatorKilledIT extends CoordinatorKilledScenario {
 
     @Override
     protected String createTable(String table) {
-        return "CREATE TABLE " + table + " (tag varchar(100) PRIMARY KEY, member varchar(50) NOT NULL,"
-                + " origin int NOT NULL, written_ms bigint NOT NULL)";
+        return FleetMemberMain.createTable(table);
     }
 
     /** The trigger's HINT names the way back. */
