@@ -87,10 +87,11 @@ public abstract class CoordinatorKilledScenario {
         // and it stays so: nothing in a dead process's wake lifts it by itself
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> refuses(Side.BLUE, table));
 
+        long launched = System.currentTimeMillis();
         MemberJvm restarted = launch(name, List.of("restart"));
         await().atMost(WRITES_AGAIN_WITHIN).until(() -> restarted.acked().size() >= 20);
         assertThat(restarted.lines()).anyMatch(l -> l.startsWith("RECOVERY LIFTED BLUE"));
-        report("guard engaged, killed in CATCH_UP", restarted);
+        report("guard engaged, killed in CATCH_UP", launched, restarted);
         insert(Side.BLUE, table, "probe-after"); // anyone's writes go through again
         await().atMost(Duration.ofSeconds(60)).until(() -> restarted.lines().contains("STREAMING"));
         assertThat(rowsOn(Side.BLUE, table)).containsAll(killed.acked());
@@ -119,10 +120,11 @@ public abstract class CoordinatorKilledScenario {
         String table = name + "_rows";
         MemberJvm killed = killAt(name, table, "FLIP", "finished");
 
+        long launched = System.currentTimeMillis();
         MemberJvm restarted = launch(name, List.of("restart"));
         await().atMost(WRITES_AGAIN_WITHIN).until(() -> restarted.acked().size() >= 20);
         assertThat(restarted.lines()).anyMatch(l -> l.startsWith("RECOVERY KEPT GREEN"));
-        report("flip recorded, killed right after FLIP", restarted);
+        report("flip recorded, killed right after FLIP", launched, restarted);
         assertThatThrownBy(() -> insert(Side.BLUE, table, "probe-old-side")).isInstanceOf(SQLException.class);
         Set<String> ackedSoFar = restarted.acked(); // before the read: it goes on writing
         assertThat(rowsOn(Side.GREEN, table)).containsAll(killed.acked()).containsAll(ackedSoFar);
@@ -170,12 +172,13 @@ public abstract class CoordinatorKilledScenario {
         assertThat(sides().leftovers(Side.GREEN)).as("left on green").isEmpty();
     }
 
-    private static void report(String moment, MemberJvm restarted) {
+    private static void report(String moment, long launched, MemberJvm restarted) {
         List<String> lines = restarted.lines();
         long started = stamp(lines, "STARTED ");
         long first = stamp(lines, "FIRST-ACK ");
-        log.info("{}: the restarted coordinator wrote again {} ms after its JVM started; refused before that: {}; {}",
-                moment, first - started, restarted.errors().size(),
+        log.info("{}: the restarted coordinator wrote again {} ms after its JVM was launched ({} ms after its pools, fleet"
+                + " member and link were built); refused before that: {}; {}", moment, first - launched, first - started,
+                restarted.errors().size(),
                 lines.stream().filter(l -> l.startsWith("RECOVERY")).findFirst().orElse(""));
     }
 
