@@ -64,6 +64,17 @@ public abstract class CoordinatorKilledScenario {
      */
     protected abstract String leftoverRefusalSays();
 
+    /**
+     * Whether a reverse stream prepared by the restarted coordinator carries back what other members
+     * wrote on the new side between the dead process's flip and the restart. True where the reverse
+     * capture's start was fixed inside the dead process's pause (PostgreSQL: its slot).
+     *
+     * @return true unless the dialect reads the reverse start anew when the restarted process prepares it
+     */
+    protected boolean reverseCarriesWritesMadeBeforeTheRestart() {
+        return true;
+    }
+
     @AfterEach
     void killAll() {
         jvms.forEach(j -> j.process().destroyForcibly());
@@ -119,6 +130,7 @@ public abstract class CoordinatorKilledScenario {
         String name = "deadflip";
         String table = name + "_rows";
         MemberJvm killed = killAt(name, table, "FLIP", "finished");
+        insert(Side.GREEN, table, "member-between"); // another member, flipped by the fleet, writes before the restart
 
         long launched = System.currentTimeMillis();
         MemberJvm restarted = launch(name, List.of("restart"));
@@ -134,7 +146,12 @@ public abstract class CoordinatorKilledScenario {
         finish(restarted);
         assertThat(rowsOn(Side.GREEN, table)).containsAll(killed.acked()).containsAll(restarted.acked());
         assertThat(restarted.lines()).contains("REVERSE-STREAMING", "FORWARD-CLOSED");
-        assertThat(rows(Side.BLUE, table)).isEqualTo(rows(Side.GREEN, table));
+        List<String> green = rows(Side.GREEN, table);
+        if (reverseCarriesWritesMadeBeforeTheRestart()) {
+            assertThat(rows(Side.BLUE, table)).isEqualTo(green);
+        } else { // the known gap: that one write stays on green only; everything else is equal
+            assertThat(rows(Side.BLUE, table)).isEqualTo(green.stream().filter(r -> !r.startsWith("member-between ")).toList());
+        }
         assertNothingLeft();
     }
 

@@ -63,4 +63,14 @@ class MariaDbCoordinatorKilledIT extends CoordinatorKilledScenario {
     protected String leftoverRefusalSays() {
         return "read-only";
     }
+
+    /**
+     * Not yet on MariaDB: the reverse start (green's binlog position) is read in the pause but stored only when the
+     * reverse stream first starts, after the resume; a process killed between the two leaves nothing stored, and the
+     * restarted one reads green's position anew, after what other members wrote there meanwhile.
+     */
+    @Override
+    protected boolean reverseCarriesWritesMadeBeforeTheRestart() {
+        return false;
+    }
 }
