@@ -57,6 +57,37 @@ public interface Cutover {
     }
 
     /**
+     * Lifts the source's guard left engaged by a cutover over this link whose process died before
+     * its flip was recorded, so that writes to the source go through again. A coordinator started
+     * again after such a death calls it once its switcher is built, before writing; a new cutover
+     * then runs as usual. It acts only when that is provably safe: the switcher is a fleet member
+     * and the fleet's durable live side (read now from the database) names the link's source, so
+     * the flip never happened and the source is still authoritative; and no other live member is
+     * running a cutover (the last open PAUSE was issued by this member's id, an earlier incarnation
+     * of this process, or by a member whose heartbeat is stale). It then publishes a RESUME for
+     * that dead cutover, so members it paused resume at once rather than after their
+     * coordinator-silence bound. When the live side names the target, the flip happened and the
+     * source is the old side: its guard stays ({@link GuardRecovery.Action#KEPT}) and writes go to
+     * the target; a guard the database reports engaged is engaged again by this process, which
+     * refuses the same writes but lets this process's reverse stream apply there. Idempotent: lifting a guard that is not engaged does nothing. Blocks on the
+     * databases; thread-safe.
+     *
+     * @param switcher this process's switcher, a fleet member
+     * @param link the link the dead cutover ran over, built again with the same names
+     * @return what was found and done
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the switcher is not a fleet member (the live side is not
+     *     recorded durably, so nothing proves the flip did not happen: check which side holds the
+     *     latest acknowledged writes and call {@code link.sourceGuard().release()} by hand), or if
+     *     another member is running a cutover now
+     * @throws CutoverException if the guard cannot be lifted
+     */
+    static GuardRecovery liftLeftoverGuard(ConnectionSwitcher switcher, ReplicationLink link) {
+        return io.cutover.internal.LeftoverGuards.lift(java.util.Objects.requireNonNull(switcher, "switcher"),
+                java.util.Objects.requireNonNull(link, "link"));
+    }
+
+    /**
      * Returns the cutover's name, used in messages and reports.
      *
      * @return the name

@@ -164,7 +164,9 @@ final class MySqlLink implements ReplicationLink {
         return List.of("pause statements rehearsed in " + (System.nanoTime() - started) / 1_000_000 + " ms: read_only "
                 + sourceSide + "=" + (sourceReadOnly ? "ON" : "OFF") + ", " + sourceSide.other() + "="
                 + (targetReadOnly ? "ON" : "OFF") + "; " + sourceSide.other() + " binlog at " + position.get("file")
-                + ":" + position.get("pos"));
+                + ":" + position.get("pos") + (sourceReadOnly ? "; " + sourceSide + " refuses the application's writes before the"
+                        + " pause: if a cutover's process died with its guard engaged and the fleet still records "
+                        + sourceSide + " live, Cutover.liftLeftoverGuard(switcher, link) lifts it" : ""));
     }
 
     @Override

@@ -57,8 +57,7 @@ class MariaDbFleetIT extends FleetScenario {
 
     @Override
     protected String createTable(String table) {
-        return "CREATE TABLE " + table + " (tag VARCHAR(100) PRIMARY KEY, member VARCHAR(50) NOT NULL,"
-                + " origin INT NOT NULL, written_ms BIGINT NOT NULL)";
+        return MariaDbFleetMember.createTable(table);
     }
 
     @Override

@@ -26,6 +26,12 @@ public final class MariaDbFleetMember {
                 + " VALUES (?, ?, @@port, ROUND(UNIX_TIMESTAMP(NOW(6)) * 1000))";
     }
 
+    /** The scenario's table: tag (primary key), member, origin (the server's port), written_ms (its clock). */
+    static String createTable(String table) {
+        return "CREATE TABLE " + table + " (tag VARCHAR(100) PRIMARY KEY, member VARCHAR(50) NOT NULL,"
+                + " origin INT NOT NULL, written_ms BIGINT NOT NULL)";
+    }
+
     private MariaDbFleetMember() {
     }
 
@@ -64,7 +70,7 @@ public final class MariaDbFleetMember {
         return new EndpointDataSource(new Endpoint(MariaDbServer.HOST, port, db, Accounts.APPLY, Accounts.PASSWORD, "DISABLED"));
     }
 
-    private static HikariDataSource pool(int port, String db, String name) {
+    static HikariDataSource pool(int port, String db, String name) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl("jdbc:mysql://" + MariaDbServer.HOST + ":" + port + "/" + db + "?sslMode=DISABLED");
         c.setUsername(Accounts.APP);

@@ -272,12 +272,21 @@ final class PgGuard implements WriteGuard {
                 + " FOR EACH STATEMENT EXECUTE FUNCTION " + schema + "." + name + "();";
     }
 
+    // What the refusal tells whoever meets a guard that nobody lifts (its cutover's process died): one SQL literal.
+    private String leftoverHint() {
+        return ("guard " + name + " of cutover " + name.substring("cutover_guard_".length()) + ". During a cutover this"
+                + " lasts milliseconds. If it lasts, the process running the cutover died: if the fleet still records this"
+                + " database live (the flip never happened), start that process again and call Cutover.liftLeftoverGuard(switcher, link),"
+                + " which checks this and lifts it; by hand, after checking: DROP FUNCTION " + schema + "." + name
+                + "() CASCADE. If the other database is live, this one is the old side: leave the guard").replace("'", "''");
+    }
+
     // The guard's function: refusing every write but the applier's, or passing them all.
     private String functionSql(boolean refusing) {
         String body = refusing
                 ? " IF current_setting('" + BYPASS_SETTING + "', true) IS DISTINCT FROM '" + token + "' THEN"
                         + " RAISE EXCEPTION 'cutover: table %.% is guarded: writes are paused or moved to the other database',"
-                        + " TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '25006'; END IF;"
+                        + " TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '25006', HINT = '" + leftoverHint() + "'; END IF;"
                 : "";
         return "CREATE OR REPLACE FUNCTION " + schema + "." + name + "() RETURNS trigger LANGUAGE plpgsql AS $g$ BEGIN" + body
                 + " RETURN NULL; END $g$;";

@@ -27,6 +27,12 @@ public final class FleetMemberMain {
                 + " VALUES (?, ?, inet_server_port(), (extract(epoch from clock_timestamp()) * 1000)::bigint)";
     }
 
+    /** The scenario's table: tag (primary key), member, origin (the server's port), written_ms (its clock). */
+    static String createTable(String table) {
+        return "CREATE TABLE " + table + " (tag varchar(100) PRIMARY KEY, member varchar(50) NOT NULL,"
+                + " origin int NOT NULL, written_ms bigint NOT NULL)";
+    }
+
     private FleetMemberMain() {
     }
 
@@ -60,7 +66,7 @@ public final class FleetMemberMain {
         return PostgresCutover.fleetChannel(fleet, admin(bluePort), admin(greenPort));
     }
 
-    private static HikariDataSource pool(int port, String name) {
+    static HikariDataSource pool(int port, String name) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl("jdbc:postgresql://localhost:" + port + "/" + PostgresServer.DATABASE);
         cfg.setUsername(PostgresServer.USER);

@@ -40,8 +40,7 @@ class PgFleetIT extends FleetScenario {
 
     @Override
     protected String createTable(String table) {
-        return "CREATE TABLE " + table + " (tag varchar(100) PRIMARY KEY, member varchar(50) NOT NULL,"
-                + " origin int NOT NULL, written_ms bigint NOT NULL)";
+        return FleetMemberMain.createTable(table);
     }
 
     @Override
