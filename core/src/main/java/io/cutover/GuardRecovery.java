@@ -3,7 +3,7 @@ package io.cutover;
 import java.util.Objects;
 
 /**
- * What {@link Cutover#liftLeftoverGuard()} found and did about a source guard that a cutover whose
+ * What {@link Cutover#liftLeftoverGuard(ConnectionSwitcher, ReplicationLink)} found and did about a source guard that a cutover whose
  * process died may have left engaged.
  *
  * @param action whether the guard was lifted or kept

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lifts a source guard that a coordinator killed mid-cutover left engaged, when the fleet's durable
- * record proves the flip did not happen: see {@link io.cutover.Cutover#liftLeftoverGuard()}.
+ * record proves the flip did not happen: see {@link io.cutover.Cutover#liftLeftoverGuard(ConnectionSwitcher, ReplicationLink)}.
  * Stateless.
  */
 public final class LeftoverGuards {
